@@ -1,0 +1,48 @@
+/**
+ * Shared kernel vocabulary: the control block layout and workgroup geometry. The control
+ * block lives on the GPU so the host never writes per tick: kernels read the tick index from
+ * it and the end-of-tick kernel advances it.
+ */
+
+/** Threads per workgroup for every kernel. */
+export const WORKGROUP_SIZE = 64;
+/** WebGPU's guaranteed maximum workgroups per dimension. */
+export const MAX_WORKGROUPS_PER_DIM = 65535;
+
+/** u32 slots of the control buffer. */
+export const Ctrl = {
+  /** Tick being simulated (absolute). */
+  tick: 0,
+  /** Spikes emitted in ticks of even / odd parity (tick & 1). */
+  spikeCount0: 1,
+  spikeCount1: 2,
+  size: 4,
+} as const;
+
+/** u32 slots at the head of a spike-log metadata buffer (then per-tick offsets). */
+export const LogMeta = {
+  /** Entries appended to the log since the window began. */
+  count: 0,
+  /** Absolute tick of the window's first tick (written by the host per window). */
+  windowStart: 1,
+  /** Spikes of all neurons (recorded or not) in the window. */
+  spikes: 2,
+  /** Synaptic events (spike × outgoing synapse) delivered in the window. */
+  events: 3,
+  /** offsets[k] = log entries before window tick k; offsets[0] = 0. */
+  offsets: 4,
+} as const;
+
+/** Workgroups for `threads` threads, folded into 2D past the per-dimension limit. */
+export function workgroupGrid(threads: number): [number, number] {
+  const groups = Math.max(1, Math.ceil(threads / WORKGROUP_SIZE));
+  if (groups <= MAX_WORKGROUPS_PER_DIM) return [groups, 1];
+  return [MAX_WORKGROUPS_PER_DIM, Math.ceil(groups / MAX_WORKGROUPS_PER_DIM)];
+}
+
+/** WGSL: the flat thread index of a (possibly 2D) grid laid out by `workgroupGrid`. */
+export const flatIndexWgsl = /* wgsl */ `
+fn flatIndex(wid: vec3u, nwg: vec3u, lid: u32) -> u32 {
+  return (wid.y * nwg.x + wid.x) * ${WORKGROUP_SIZE}u + lid;
+}
+`;

@@ -1,0 +1,44 @@
+/** Buffer creation with limit checks that fail with a clear message before allocating. */
+
+export class DeviceLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeviceLimitError';
+  }
+}
+
+const MiB = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+
+/**
+ * Check planned buffers against the device's binding and buffer limits.
+ * @throws DeviceLimitError naming the buffer that does not fit.
+ */
+export function checkBufferPlan(device: GPUDevice, plan: { name: string; bytes: number }[]): void {
+  const maxBinding = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  for (const b of plan) {
+    if (b.bytes > maxBinding) {
+      throw new DeviceLimitError(`the network needs ${MiB(b.bytes)} for its ${b.name}, but this adapter binds at most ${MiB(maxBinding)} per buffer; reduce the network (buffer sharding is not implemented yet)`);
+    }
+  }
+}
+
+/** A storage buffer holding `data` (at least 4 bytes, as WebGPU requires non-empty bindings). */
+export function storageBuffer(device: GPUDevice, label: string, data: ArrayBufferView | number, extraUsage = 0): GPUBuffer {
+  const bytes = typeof data === 'number' ? data : data.byteLength;
+  const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+  const buffer = device.createBuffer({ label, size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC | extraUsage, mappedAtCreation: typeof data !== 'number' });
+  if (typeof data !== 'number') {
+    new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    buffer.unmap();
+  }
+  return buffer;
+}
+
+/** Run `fn` and turn any WebGPU validation error it causes into a thrown Error. */
+export async function withValidation<T>(device: GPUDevice, what: string, fn: () => T): Promise<T> {
+  device.pushErrorScope('validation');
+  const result = fn();
+  const error = await device.popErrorScope();
+  if (error) throw new Error(`${what}: ${error.message}`);
+  return result;
+}

@@ -1,0 +1,109 @@
+/**
+ * WebGPU device acquisition in a browser (`navigator.gpu`) or in Node (the `webgpu` package,
+ * Dawn). Asks for the adapter's own buffer limits rather than the small defaults, so large
+ * networks fit where the hardware allows.
+ */
+
+/** A device plus what to say about it. Keep it referenced while the device is in use. */
+export interface GpuContext {
+  device: GPUDevice;
+  /** Human-readable adapter description, e.g. "swiftshader (Google) [software]". */
+  adapter: string;
+  /** True for a software rasteriser (SwiftShader): correct, but not GPU speed. */
+  isSoftware: boolean;
+  hasTimestampQuery: boolean;
+  /** Destroys the device (and releases the Node GPU instance). */
+  release(): void;
+}
+
+export class NoAdapterError extends Error {
+  constructor(detail: string) {
+    super(`no WebGPU adapter found: ${detail}`);
+    this.name = 'NoAdapterError';
+  }
+}
+
+/** Limits worth raising to what the adapter offers. */
+const RAISED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxStorageBuffersPerShaderStage',
+  'maxComputeWorkgroupsPerDimension',
+] as const;
+
+function describeAdapter(adapter: GPUAdapter): { text: string; software: boolean } {
+  const info = adapter.info;
+  const name = [info.description, info.device, info.architecture].find((s) => s) || 'unknown adapter';
+  const software = /swiftshader|llvmpipe|lavapipe|software|cpu/i.test(`${name} ${info.vendor} ${info.architecture}`) || (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  return { text: `${name}${info.vendor ? ` (${info.vendor})` : ''}${software ? ' [software]' : ''}`, software };
+}
+
+async function deviceFrom(gpu: GPU, keepAlive: unknown, missing: string): Promise<GpuContext> {
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new NoAdapterError(missing);
+  const requiredLimits: Record<string, number> = {};
+  for (const k of RAISED_LIMITS) requiredLimits[k] = adapter.limits[k];
+  const hasTimestampQuery = adapter.features.has('timestamp-query');
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: hasTimestampQuery ? ['timestamp-query'] : [] });
+  const { text, software } = describeAdapter(adapter);
+  let held: unknown = keepAlive;
+  return {
+    device, adapter: text, isSoftware: software, hasTimestampQuery,
+    release() {
+      device.destroy();
+      held = undefined;
+      void held;
+    },
+  };
+}
+
+/** Debian's Chromium ships SwiftShader's Vulkan driver here; Dawn can use it where no GPU is. */
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/** Import a Node-only module without letting a browser bundler try to resolve it. */
+const nodeImport = (specifier: string) => import(/* @vite-ignore */ specifier);
+
+async function nodeGpu(): Promise<GpuContext> {
+  const fs: typeof import('node:fs') = await nodeImport('node:fs');
+  const env = process.env;
+  if (!env.XDG_RUNTIME_DIR) {
+    // Dawn warns when it is unset; a private directory silences a harmless message.
+    const dir = `/tmp/spikegpu-xdg-${process.getuid?.() ?? 0}`;
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    env.XDG_RUNTIME_DIR = dir;
+  }
+  // Without GPU device nodes, go straight to SwiftShader (software) if it is installed;
+  // SPIKEGPU_ADAPTER=software forces it, VK_ICD_FILENAMES set by the user wins.
+  const hasGpuNode = ['/dev/dri', '/dev/nvidia0', '/dev/dxg'].some((p) => fs.existsSync(p));
+  const wantSoftware = env.SPIKEGPU_ADAPTER === 'software' || (!hasGpuNode && env.SPIKEGPU_ADAPTER !== 'hardware');
+  const swiftshader = fs.existsSync(SWIFTSHADER_ICD);
+  if (!env.VK_ICD_FILENAMES && wantSoftware && swiftshader) env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  const webgpu: typeof import('webgpu') = await nodeImport('webgpu');
+  Object.assign(globalThis, webgpu.globals);
+  const attempt = async () => {
+    const gpu = webgpu.create([]) as unknown as GPU;
+    return deviceFrom(gpu, gpu, 'Dawn found no usable Vulkan adapter');
+  };
+  try {
+    return await attempt();
+  } catch (e) {
+    if (!(e instanceof NoAdapterError) || env.VK_ICD_FILENAMES || !swiftshader) {
+      if (e instanceof NoAdapterError && !swiftshader) throw new NoAdapterError(`no GPU driver, and SwiftShader is missing (install Debian's chromium package: ${SWIFTSHADER_ICD})`);
+      throw e;
+    }
+    env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+    return attempt();
+  }
+}
+
+/**
+ * A WebGPU device for this environment: `navigator.gpu` in a browser, Dawn in Node
+ * (falling back to SwiftShader when there is no GPU).
+ * @example const gpu = await acquireDevice(); ... gpu.release();
+ */
+export async function acquireDevice(): Promise<GpuContext> {
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (nav?.gpu) return deviceFrom(nav.gpu, null, 'this browser exposes WebGPU but offered no adapter');
+  if (typeof process !== 'undefined' && process.versions?.node) return nodeGpu();
+  throw new NoAdapterError('this browser does not support WebGPU (navigator.gpu is missing)');
+}

@@ -1,0 +1,123 @@
+/**
+ * Leaky integrate-and-fire (DESIGN §3):
+ *   τm dv/dt = (vRest − v) + Σ_current g + Σ_conductance g (eRev − v) + iConst
+ * With only current-like receptors the update is exact (the propagator of the linear system,
+ * as Brian2's `exact` and NEST's iaf_psc_exp); with conductance receptors v is Euler-stepped
+ * (as Brian2's COBA example). Receptor values decay exactly in the shared drive code.
+ * Refractory: for `tRef` after a spike v is held at its reset value and delta inputs are
+ * discarded; a neuron that spiked at tick s integrates again at tick s + round(tRef/dt)
+ * (Brian2's `unless refractory`). Spike when v > vThresh, then v = vReset.
+ */
+import { f32, slotsOf, type NeuronModel, type ReceptorSlot } from './model.ts';
+
+const hasConductance = (receptors: ReceptorSlot[]) => slotsOf(receptors, 'conductance').length > 0;
+
+export const lif: NeuronModel = {
+  name: 'lif',
+  doc: 'Leaky integrate-and-fire with refractory period; exact integration for current receptors, Euler with conductances.',
+  isSource: false,
+  params: {
+    tauM: { default: 20, unit: 'ms', doc: 'membrane time constant' },
+    vRest: { default: -65, unit: 'mV', doc: 'resting (leak reversal) potential' },
+    vThresh: { default: -50, unit: 'mV', doc: 'spike threshold (spike when v > vThresh)' },
+    vReset: { default: -65, unit: 'mV', doc: 'reset potential after a spike' },
+    tRef: { default: 2, unit: 'ms', doc: 'refractory period (v held, delta inputs discarded)' },
+  },
+  state: {
+    v: { init: 'vRest', unit: 'mV', doc: 'membrane potential' },
+    refractory: { init: 0, unit: 'ticks', doc: 'refractory ticks left', internal: true },
+  },
+
+  columns(receptors) {
+    const exact = !hasConductance(receptors);
+    return {
+      params: [
+        'vRest', 'vThresh', 'vReset', 'refractoryTicks',
+        ...(exact ? ['decayM', ...slotsOf(receptors, 'current').map((r) => `prop_${r.index}`)] : ['dtOverTauM']),
+      ],
+      u32Params: [],
+      state: ['v', 'refractory'],
+    };
+  },
+
+  deriveParams(p, { dt, n, receptors }) {
+    const out: Record<string, Float64Array> = {
+      vRest: p.vRest, vThresh: p.vThresh, vReset: p.vReset,
+      refractoryTicks: p.tRef.map((t) => Math.max(0, Math.round(t / dt) - 1)),
+      decayM: p.tauM.map((tau) => Math.exp(-dt / tau)),
+      dtOverTauM: p.tauM.map((tau) => dt / tau),
+    };
+    for (const r of slotsOf(receptors, 'current')) {
+      const tauS = (r.spec as { tau: number }).tau;
+      const prop = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const tauM = p.tauM[i];
+        // Exact contribution of a current g (decaying with tauS) to v over one dt.
+        prop[i] = Math.abs(tauS - tauM) < 1e-9
+          ? (dt / tauM) * Math.exp(-dt / tauM)
+          : (tauS / (tauS - tauM)) * (Math.exp(-dt / tauS) - Math.exp(-dt / tauM));
+      }
+      out[`prop_${r.index}`] = prop;
+    }
+    return out;
+  },
+
+  wgsl(receptors) {
+    const integrate = hasConductance(receptors)
+      ? `var dv = (p_vRest - v) + iConst;
+    ${receptors.map((r) => r.spec.kind === 'current' ? `dv = dv + g_${r.index};`
+      : r.spec.kind === 'conductance' ? `dv = dv + g_${r.index} * (p_eRev_${r.index} - v);` : '').join('\n    ')}
+    v = v + p_dtOverTauM * dv;`
+      : `let vInf = p_vRest + iConst;
+    v = vInf + (v - vInf) * p_decayM;
+    ${slotsOf(receptors, 'current').map((r) => `v = v + g_${r.index} * p_prop_${r.index};`).join('\n    ')}`;
+    return `
+  var v = s_v;
+  if (s_refractory > 0.0) {
+    s_refractory = s_refractory - 1.0;
+  } else {
+    v = v + delta;
+    ${integrate}
+    if (v > p_vThresh) {
+      spiked = true;
+      v = p_vReset;
+      s_refractory = p_refractoryTicks;
+    }
+    s_v = v;
+  }`;
+  },
+
+  cpu(receptors) {
+    const conductance = hasConductance(receptors);
+    const current = slotsOf(receptors, 'current').map((r) => r.index);
+    const kinds = receptors.map((r) => r.spec.kind);
+    return (c, i, d) => {
+      const s = c.s, p = c.p;
+      if (s.refractory[i] > 0) {
+        s.refractory[i] = f32(s.refractory[i] - 1);
+        return false;
+      }
+      let v = f32(s.v[i] + d.delta);
+      if (conductance) {
+        let dv = f32(f32(p.vRest[i] - v) + d.iConst);
+        for (let r = 0; r < kinds.length; r++) {
+          if (kinds[r] === 'current') dv = f32(dv + d.g[r]);
+          else if (kinds[r] === 'conductance') dv = f32(dv + f32(d.g[r] * f32(p[`eRev_${r}`][i] - v)));
+        }
+        v = f32(v + f32(p.dtOverTauM[i] * dv));
+      } else {
+        const vInf = f32(p.vRest[i] + d.iConst);
+        v = f32(vInf + f32(f32(v - vInf) * p.decayM[i]));
+        for (const r of current) v = f32(v + f32(d.g[r] * p[`prop_${r}`][i]));
+      }
+      let spiked = false;
+      if (v > p.vThresh[i]) {
+        spiked = true;
+        v = p.vReset[i];
+        s.refractory[i] = p.refractoryTicks[i];
+      }
+      s.v[i] = v;
+      return spiked;
+    };
+  },
+};

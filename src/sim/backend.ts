@@ -1,0 +1,26 @@
+/** What the Simulator needs from a backend: advance ticks and deliver recorded spikes. */
+import type { SpikeRecorder } from './spikeRecorder.ts';
+
+/** Counters a backend accumulates over a run. */
+export interface RunCounters {
+  /** Spikes of all neurons, recorded or not. */
+  spikes: number;
+  /** Synaptic events: each spike × its outgoing synapses. */
+  synapticEvents: number;
+}
+
+export interface Backend {
+  readonly kind: 'webgpu' | 'cpu';
+  /** Where it runs, e.g. the GPU adapter's name or "cpu (reference)". */
+  readonly adapter: string;
+  readonly isSoftware: boolean;
+  /** Absolute index of the next tick to simulate. */
+  readonly tick: number;
+  readonly counters: RunCounters;
+  /**
+   * Simulate `ticks` ticks; recorded spikes go to `recorder` in tick order.
+   * `onProgress(done)` is called between batches with the ticks done so far in this call.
+   */
+  run(ticks: number, recorder: SpikeRecorder, onProgress?: (done: number) => void): Promise<void>;
+  dispose(): void;
+}

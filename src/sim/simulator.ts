@@ -1,0 +1,156 @@
+/**
+ * The public entry point.
+ *
+ * @example
+ *   import { Simulator, builtinNetwork } from 'spikegpu';
+ *   const sim = await Simulator.create(builtinNetwork('cuba'), { backend: 'webgpu' });
+ *   await sim.run(1000);                       // ms
+ *   const { times, ids } = sim.spikes('E');    // times in ms, ids local to E
+ *   console.log(sim.summary().populations.E.rateHz);
+ *   sim.dispose();
+ */
+import type { CompiledNetwork } from '../build/compiled.ts';
+import { networkBytes } from '../build/compiled.ts';
+import { compileNetwork } from '../build/compile.ts';
+import { acquireDevice, type GpuContext } from '../gpu/device.ts';
+import { CpuBackend } from '../reference/cpuBackend.ts';
+import type { Backend } from './backend.ts';
+import { GpuBackend } from './gpuBackend.ts';
+import { SpikeRecorder, type PopulationSpikes } from './spikeRecorder.ts';
+
+export type BackendName = 'webgpu' | 'cpu';
+
+export interface SimulatorOptions {
+  /** `webgpu` (default) or `cpu` (the reference, same results). */
+  backend?: BackendName;
+  /** A device to use instead of acquiring one; it is not released by `dispose()`. */
+  device?: GpuContext;
+  /** WebGPU: ticks encoded per submission, which is also the spike readback window. Default 100. */
+  ticksPerSubmit?: number;
+  /** Replace the spec's seed. */
+  seed?: number;
+}
+
+export interface PopulationSummary {
+  size: number;
+  /** Recorded spikes. */
+  spikes: number;
+  /** Mean rate of the recorded neurons over the simulated time, Hz. */
+  rateHz: number;
+}
+
+export interface RunSummary {
+  network: string;
+  backend: BackendName;
+  adapter: string;
+  dt: number;
+  durationMs: number;
+  ticks: number;
+  seed: number;
+  neurons: number;
+  synapses: number;
+  /** Spikes of all neurons. */
+  spikes: number;
+  synapticEvents: number;
+  /** Time to compile the network and set up the backend, ms. */
+  buildMs: number;
+  /** Wall time spent in `run`, ms. */
+  wallMs: number;
+  eventsPerSecond: number;
+  /** Wall time / simulated time (the field's convention: < 1 is faster than real time). */
+  realTimeFactor: number;
+  gpuBytes: number;
+  populations: Record<string, PopulationSummary>;
+}
+
+export class Simulator {
+  private readonly recorder: SpikeRecorder;
+  private wallMs = 0;
+
+  private constructor(
+    readonly network: CompiledNetwork,
+    private readonly backend: Backend,
+    private readonly ownedDevice: GpuContext | null,
+    readonly buildMs: number,
+  ) {
+    this.recorder = new SpikeRecorder(network.populations, network.dt);
+  }
+
+  /**
+   * Validate and compile `spec` (a spec v1 document) and set up a backend.
+   * @throws SpecError for an invalid document (nothing is allocated), NoAdapterError when no
+   *   WebGPU adapter exists, DeviceLimitError when the network exceeds the device.
+   */
+  static async create(spec: unknown, options: SimulatorOptions = {}): Promise<Simulator> {
+    const t0 = performance.now();
+    const doc = options.seed === undefined ? spec : { ...(spec as object), seed: options.seed };
+    const net = compileNetwork(doc);
+    if ((options.backend ?? 'webgpu') === 'cpu') return new Simulator(net, new CpuBackend(net), null, performance.now() - t0);
+    const owned = options.device ? null : await acquireDevice();
+    try {
+      const backend = await GpuBackend.create(options.device ?? owned!, net, { ticksPerSubmit: options.ticksPerSubmit });
+      return new Simulator(net, backend, owned, performance.now() - t0);
+    } catch (e) {
+      owned?.release();
+      throw e;
+    }
+  }
+
+  get backendName(): BackendName {
+    return this.backend.kind;
+  }
+
+  get adapter(): string {
+    return this.backend.adapter;
+  }
+
+  /** Simulated time so far, ms. */
+  get timeMs(): number {
+    return this.backend.tick * this.network.dt;
+  }
+
+  /**
+   * Advance by `durationMs` (rounded to whole ticks).
+   * @param onProgress called between batches with the simulated ms done in this call.
+   */
+  async run(durationMs: number, onProgress?: (doneMs: number, totalMs: number) => void): Promise<void> {
+    if (!(durationMs >= 0)) throw new RangeError(`duration must be ≥ 0 ms, got ${durationMs}`);
+    const ticks = Math.round(durationMs / this.network.dt);
+    const t0 = performance.now();
+    await this.backend.run(ticks, this.recorder, onProgress && ((done) => onProgress(done * this.network.dt, ticks * this.network.dt)));
+    this.wallMs += performance.now() - t0;
+  }
+
+  /** Recorded spikes of a population: times (ms) and local ids, in time order. */
+  spikes(population: string): PopulationSpikes {
+    return this.recorder.spikes(population);
+  }
+
+  /** Counts, rates and timings of everything run so far. */
+  summary(): RunSummary {
+    const net = this.network;
+    const durationMs = this.timeMs;
+    const populations: Record<string, PopulationSummary> = {};
+    for (const p of net.populations) {
+      const recorded = p.recordIds === null ? p.size : p.recordIds.length;
+      const spikes = this.recorder.count(p.name);
+      populations[p.name] = { size: p.size, spikes, rateHz: recorded && durationMs ? spikes / recorded / (durationMs / 1000) : 0 };
+    }
+    const { spikes, synapticEvents } = this.backend.counters;
+    return {
+      network: net.name, backend: this.backend.kind, adapter: this.backend.adapter, dt: net.dt, durationMs, ticks: this.backend.tick,
+      seed: net.seed, neurons: net.neuronCount, synapses: net.synapseCount, spikes, synapticEvents,
+      buildMs: this.buildMs, wallMs: this.wallMs,
+      eventsPerSecond: this.wallMs > 0 ? synapticEvents / (this.wallMs / 1000) : 0,
+      realTimeFactor: durationMs > 0 ? this.wallMs / durationMs : 0,
+      gpuBytes: this.backend.kind === 'webgpu' ? networkBytes(net) : 0,
+      populations,
+    };
+  }
+
+  /** Free GPU buffers (and the device, if the simulator acquired it). */
+  dispose(): void {
+    this.backend.dispose();
+    this.ownedDevice?.release();
+  }
+}

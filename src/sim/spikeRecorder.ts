@@ -1,0 +1,81 @@
+/**
+ * Recorded spikes per population, filled tick by tick by either backend. Within a tick, ids
+ * are sorted, so records are identical whatever order the GPU appended them in.
+ */
+import type { CompiledPopulation } from '../build/compiled.ts';
+
+/** Spikes of one population: parallel arrays, in time order, ids local to the population. */
+export interface PopulationSpikes {
+  /** Spike times, ms (start of the tick in which the neuron crossed threshold). */
+  times: Float64Array;
+  /** Local neuron ids (0 … size − 1). */
+  ids: Uint32Array;
+}
+
+class GrowableU32 {
+  data = new Uint32Array(256);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const next = new Uint32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = x;
+  }
+  view(): Uint32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+export class SpikeRecorder {
+  private readonly ticks: GrowableU32[];
+  private readonly ids: GrowableU32[];
+  private readonly offsets: number[];
+
+  constructor(
+    private readonly populations: CompiledPopulation[],
+    private readonly dt: number,
+  ) {
+    this.ticks = populations.map(() => new GrowableU32());
+    this.ids = populations.map(() => new GrowableU32());
+    this.offsets = populations.map((p) => p.offset);
+  }
+
+  /** Population index of a global neuron id (populations are sorted by offset). */
+  private populationOf(globalId: number): number {
+    let lo = 0, hi = this.offsets.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.offsets[mid] <= globalId) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Add the recorded spikes of one tick (global ids, any order; sorted in place). */
+  addTick(tick: number, globalIds: Uint32Array): void {
+    globalIds.sort();
+    for (const g of globalIds) {
+      const p = this.populationOf(g);
+      this.ticks[p].push(tick);
+      this.ids[p].push(g - this.offsets[p]);
+    }
+  }
+
+  /** Recorded spikes of a population. */
+  spikes(population: string): PopulationSpikes {
+    const p = this.populations.findIndex((x) => x.name === population);
+    if (p < 0) throw new Error(`unknown population "${population}"; known: ${this.populations.map((x) => x.name).join(', ')}`);
+    const ticks = this.ticks[p].view();
+    const times = new Float64Array(ticks.length);
+    for (let i = 0; i < ticks.length; i++) times[i] = ticks[i] * this.dt;
+    return { times, ids: this.ids[p].view().slice() };
+  }
+
+  /** Number of recorded spikes of a population. */
+  count(population: string): number {
+    const p = this.populations.findIndex((x) => x.name === population);
+    return p < 0 ? 0 : this.ids[p].length;
+  }
+}

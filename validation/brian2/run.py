@@ -1,0 +1,355 @@
+#!/usr/bin/python3
+"""Brian2 (2.5, Debian python3-brian) reference runs for spikegpu's reference networks.
+
+Run with the system interpreter:
+
+    /usr/bin/python3 validation/brian2/run.py --network cuba [--n 4000] [--duration 1000] \
+        [--seed 1] [--device runtime|cpp_standalone] [--spikes-out spikes.json]
+
+Prints ONE JSON object on stdout (everything else goes to stderr):
+
+    {"network", "n", "regime"?, "connect"?, "durationMs", "seed", "device", "buildS", "runS",
+     "populations": {"E": {"size", "spikes", "rateHz"}, "I": {...}}, ...}
+
+Networks: cuba, coba, brunel (regimes A-D), izhikevich2003 (numpy port of Izhikevich's net.m).
+Parameters: /work/shared/NETWORKS.md; deviations are listed in README.md next to this file.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+
+DEFAULT_N = {"cuba": 4000, "coba": 4000, "brunel": 12500, "izhikevich2003": 1000}
+BRUNEL_REGIMES = {  # Brunel (2000) fig. 8: (g, nu_ext / nu_thr)
+    "A": (3.0, 2.0),
+    "B": (6.0, 4.0),
+    "C": (5.0, 2.0),
+    "D": (4.5, 0.9),
+}
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def split_sizes(n):
+    """80/20 split used by every network here."""
+    ne = int(round(0.8 * n))
+    return ne, n - ne
+
+
+# --------------------------------------------------------------------------------------------
+# Izhikevich (2003) net.m, faithful numpy port
+# --------------------------------------------------------------------------------------------
+def run_izhikevich(args):
+    import numpy as np
+
+    t0 = time.perf_counter()
+    n = args.n
+    Ne, Ni = split_sizes(n)
+    N = Ne + Ni
+    scale = 1000.0 / n  # keeps the summed recurrent input comparable when n changes
+    rng = np.random.default_rng(args.seed)
+    # --- net.m, line by line (draw order: re, ri, S(:,E), S(:,I), then per-step thalamic input)
+    re = rng.random(Ne)
+    ri = rng.random(Ni)
+    a = np.concatenate([0.02 * np.ones(Ne), 0.02 + 0.08 * ri])
+    b = np.concatenate([0.2 * np.ones(Ne), 0.25 - 0.05 * ri])
+    c = np.concatenate([-65 + 15 * re ** 2, -65 * np.ones(Ni)])
+    d = np.concatenate([8 - 6 * re ** 2, 2 * np.ones(Ni)])
+    # S[post, pre] as in net.m (S(:,fired) = the columns of the neurons that fired)
+    S = np.empty((N, N))
+    S[:, :Ne] = 0.5 * rng.random((N, Ne))
+    S[:, Ne:] = -rng.random((N, Ni))
+    S *= scale
+    v = -65.0 * np.ones(N)
+    u = b * v
+    build_s = time.perf_counter() - t0
+
+    # net.m loop body (t = 1..T):  I = noise; fired = v >= 30; record; reset; I += sum(S(:,fired));
+    # v half-step x2; u step.  We run the identical sequence of operations but label each spike with
+    # the tick whose integration pushed v over 30 (0-based ms), i.e. spike time = (net.m t) - 2,
+    # which is the "spike of tick t acts on tick t+1" convention of spikegpu. The last threshold check
+    # is done after the last integration, so spikes of all T ticks are counted (net.m, which checks
+    # at the start of the next iteration, never sees the spikes of its last step).
+    T = int(round(args.duration / 1.0))
+    t1 = time.perf_counter()
+    times, ids = [], []
+    fired = np.zeros(0, dtype=np.int64)
+    for k in range(T):
+        I = np.concatenate([5 * rng.standard_normal(Ne), 2 * rng.standard_normal(Ni)])
+        if fired.size:
+            I += S[:, fired].sum(axis=1)
+        v = v + 0.5 * (0.04 * v ** 2 + 5 * v + 140 - u + I)
+        v = v + 0.5 * (0.04 * v ** 2 + 5 * v + 140 - u + I)
+        u = u + a * (b * v - u)
+        fired = np.nonzero(v >= 30)[0]
+        if fired.size:
+            times.append(np.full(fired.size, float(k)))
+            ids.append(fired)
+            v[fired] = c[fired]
+            u[fired] = u[fired] + d[fired]
+    run_s = time.perf_counter() - t1
+    times = np.concatenate(times) if times else np.zeros(0)
+    ids = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
+    pops = {"E": (0, Ne), "I": (Ne, N)}
+    extra = {"dt": 1.0, "weightScale": scale}
+    return "numpy", build_s, run_s, 1.0, times, ids, pops, extra
+
+
+# --------------------------------------------------------------------------------------------
+# Brian2 networks
+# --------------------------------------------------------------------------------------------
+def build_brian(args, b2, np):
+    """Build the network in the current Brian2 device. Returns (objects, group, pops, extra)."""
+    from brian2 import (NeuronGroup, Synapses, PoissonInput, SpikeMonitor, ms, mV, Hz)
+
+    b2.defaultclock.dt = 0.1 * ms
+    n = args.n
+    NE, NI = split_sizes(n)
+    extra = {"dt": 0.1}
+
+    if args.network == "cuba":
+        # Brian2 examples/CUBA.py (Vogels & Abbott 2005; Brette et al. 2007 benchmark 2)
+        ns = dict(taum=20 * ms, taue=5 * ms, taui=10 * ms, Vt=-50 * mV, Vr=-60 * mV,
+                  El=-49 * mV, we=(60 * 0.27 / 10) * mV, wi=(-20 * 4.5 / 10) * mV)
+        eqs = """
+        dv/dt  = (ge+gi-(v-El))/taum : volt (unless refractory)
+        dge/dt = -ge/taue : volt
+        dgi/dt = -gi/taui : volt
+        """
+        P = NeuronGroup(n, eqs, threshold="v>Vt", reset="v = Vr", refractory=5 * ms,
+                        method="exact", namespace=ns)
+        P.v = "Vr + rand() * (Vt - Vr)"
+        P.ge = 0 * mV
+        P.gi = 0 * mV
+        p = 0.02 * 4000.0 / n
+        Ce = Synapses(P, P, on_pre="ge += we", delay=args.syn_delay * ms, namespace=ns)
+        Ci = Synapses(P, P, on_pre="gi += wi", delay=args.syn_delay * ms, namespace=ns)
+        Ce.connect(f"i<{NE}", p=p)
+        Ci.connect(f"i>={NE}", p=p)
+        objs = [P, Ce, Ci]
+        extra.update(p=p, synDelayMs=args.syn_delay)
+    elif args.network == "coba":
+        # Vogels & Abbott (2005) conductance version, as in NETWORKS.md (Euler, +20 mV drive)
+        ns = dict(taum=20 * ms, taue=5 * ms, taui=10 * ms, Vt=-50 * mV, Vr=-60 * mV,
+                  El=-60 * mV, Ee=0 * mV, Ei=-80 * mV, Iext=20 * mV, we=0.6, wi=6.7)
+        eqs = """
+        dv/dt  = (ge*(Ee-v) + gi*(Ei-v) - (v-El) + Iext)/taum : volt (unless refractory)
+        dge/dt = -ge/taue : 1
+        dgi/dt = -gi/taui : 1
+        """
+        P = NeuronGroup(n, eqs, threshold="v>Vt", reset="v = Vr", refractory=5 * ms,
+                        method="euler", namespace=ns)
+        P.v = "-55*mV + 5*mV*randn()"
+        P.ge = 0
+        P.gi = 0
+        p = 0.02 * 4000.0 / n
+        Ce = Synapses(P, P, on_pre="ge += we", delay=args.syn_delay * ms, namespace=ns)
+        Ci = Synapses(P, P, on_pre="gi += wi", delay=args.syn_delay * ms, namespace=ns)
+        Ce.connect(f"i<{NE}", p=p)
+        Ci.connect(f"i>={NE}", p=p)
+        objs = [P, Ce, Ci]
+        extra.update(p=p, synDelayMs=args.syn_delay)
+    elif args.network == "brunel":
+        # Brunel (2000), as Brian2's examples/frompapers/Brunel_2000.py.
+        # Scaling: epsilon = 0.1 is kept, so CE = 0.1*NE and CI = 0.1*NI scale with n, and so does
+        # C_ext = CE; nu_thr = theta/(J*CE*tau) is recomputed, so the mean external drive
+        # (C_ext*nu_ext*J*tau = ratio*theta) is the same at every n.
+        g, ratio = BRUNEL_REGIMES[args.regime]
+        eps = 0.1
+        CE = int(round(eps * NE))
+        CI = int(round(eps * NI))
+        tau, theta, Vr, J, D = 20 * ms, 20 * mV, 10 * mV, 0.1 * mV, 1.5 * ms
+        nu_thr = theta / (J * CE * tau)
+        nu_ext = ratio * nu_thr
+        ns = dict(tau=tau, theta=theta, Vr=Vr, J=J, g=g)
+        P = NeuronGroup(n, "dv/dt = -v/tau : volt (unless refractory)", threshold="v>theta",
+                        reset="v = Vr", refractory=2 * ms, method="exact", namespace=ns)
+        P.v = 0 * mV
+        E, I = P[:NE], P[NE:]
+        # "* int(not_refractory_post)": inputs arriving while refractory are discarded. (Brian2
+        # would do this anyway, since v is "(unless refractory)" and that makes every write to v,
+        # synaptic ones included, conditional on not_refractory; we write it out for clarity.)
+        Se = Synapses(E, P, on_pre="v_post += J*int(not_refractory_post)", delay=D, namespace=ns)
+        Si = Synapses(I, P, on_pre="v_post += -g*J*int(not_refractory_post)", delay=D,
+                      namespace=ns)
+        if args.connect == "fixedProbability":
+            Se.connect(p=eps)
+            Si.connect(p=eps)
+        else:
+            # fixed in-degree: every neuron of P gets exactly CE sources drawn from E and CI from I,
+            # uniformly at random WITHOUT replacement (no multapses); self-connections ARE allowed
+            # (a neuron may be among its own sources), as with fixedProbability above.
+            crng = np.random.default_rng([args.seed, 0xB2])
+            post_e = np.repeat(np.arange(n, dtype=np.int32), CE)
+            post_i = np.repeat(np.arange(n, dtype=np.int32), CI)
+            pre_e = np.empty(n * CE, dtype=np.int32)
+            pre_i = np.empty(n * CI, dtype=np.int32)
+            for j in range(n):
+                pre_e[j * CE:(j + 1) * CE] = crng.choice(NE, CE, replace=False)
+                pre_i[j * CI:(j + 1) * CI] = crng.choice(NI, CI, replace=False)
+            Se.connect(i=pre_e, j=post_e)
+            Si.connect(i=pre_i, j=post_i)
+        # External drive: C_ext = CE independent Poisson sources of weight J at nu_ext, applied by
+        # PoissonInput as v += Binomial(C_ext, nu_ext*dt) * J each step (in the 'synapses' slot).
+        ext = PoissonInput(P, "v", N=CE, rate=nu_ext, weight="J*int(not_refractory)")
+        objs = [P, Se, Si, ext]
+        extra.update(g=g, ratio=ratio, CE=CE, CI=CI, Cext=CE, nuThrHz=float(nu_thr / Hz),
+                     nuExtHz=float(nu_ext / Hz), delayMs=1.5, J=0.1,
+                     multapses=False, selfConnections=True)
+    else:
+        raise SystemExit(f"unknown network {args.network}")
+
+    mon = SpikeMonitor(P)
+    objs.append(mon)
+    pops = {"E": (0, NE), "I": (NE, n)}
+    return objs, mon, pops, extra
+
+
+def run_brian(args):
+    import numpy as np
+    import brian2 as b2
+    from brian2 import ms
+
+    b2.prefs.logging.console_log_level = "WARNING"
+    build_dir = None
+    if args.device == "cpp_standalone":
+        build_dir = args.build_dir or tempfile.mkdtemp(prefix="brian2_cpp_")
+        b2.set_device("cpp_standalone", directory=build_dir, build_on_run=False)
+        if args.threads:
+            b2.prefs.devices.cpp_standalone.openmp_threads = args.threads
+    else:
+        b2.prefs.codegen.target = "cython"
+    b2.seed(args.seed)
+
+    t0 = time.perf_counter()
+    objs, mon, pops, extra = build_brian(args, b2, np)
+    net = b2.Network(*objs)
+    timings = {}
+    if args.device == "runtime":
+        # Code generation + Cython compilation (cached in ~/.cython) happen in before_run; a
+        # zero-length run does them so that the timed run() below is the simulation alone.
+        net.run(0 * ms)
+        build_s = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        net.run(args.duration * ms)
+        run_s = time.perf_counter() - t1
+        dev = "runtime(cython)"
+    else:
+        net.run(args.duration * ms)  # only records the run in standalone mode
+        t_codegen0 = time.perf_counter()
+        dev_obj = b2.get_device()
+        dev_obj.build(directory=build_dir, compile=True, run=True, with_output=False)
+        total = time.perf_counter() - t_codegen0
+        make_s = dev_obj.timers["compile"]["make"] or 0.0
+        clean_s = dev_obj.timers["compile"]["clean"] or 0.0
+        bin_s = dev_obj.timers["run_binary"]
+        run_s = float(dev_obj._last_run_time)  # Network::run() inside the binary
+        build_s = total - bin_s  # code generation + make
+        timings = {"codegenS": total - bin_s - make_s - clean_s, "compileS": make_s + clean_s,
+                   "binaryS": bin_s, "binarySetupS": bin_s - run_s, "buildDir": build_dir,
+                   "openmpThreads": args.threads}
+        dev = "cpp_standalone"
+    i = np.asarray(mon.i[:], dtype=np.int64)
+    t = np.asarray(mon.t[:] / ms, dtype=np.float64)
+    return dev, build_s, run_s, 0.1, t, i, pops, dict(extra, **timings)
+
+
+def spike_stats(t, i, size, duration_ms):
+    """Extra statistics (not required by the interface): mean CV of ISIs over neurons with >= 3
+    spikes, and the Fano factor of the population spike count in 1 ms bins (1 for independent
+    Poisson neurons, >> 1 for synchronous activity)."""
+    import numpy as np
+    out = {}
+    if t.size:
+        order = np.lexsort((t, i))
+        ts, ids = t[order], i[order]
+        cvs = []
+        bounds = np.flatnonzero(np.diff(ids)) + 1
+        for seg_t in np.split(ts, bounds):
+            if seg_t.size >= 3:
+                d = np.diff(seg_t)
+                if d.mean() > 0:
+                    cvs.append(d.std() / d.mean())
+        out["cvIsi"] = float(np.mean(cvs)) if cvs else None
+        nb = int(round(duration_ms))
+        counts = np.bincount(np.minimum((t // 1.0).astype(np.int64), nb - 1), minlength=nb)
+        m = counts.mean()
+        out["fano1ms"] = float(counts.var() / m) if m > 0 else None
+    else:
+        out["cvIsi"] = None
+        out["fano1ms"] = None
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--network", required=True, choices=sorted(DEFAULT_N))
+    ap.add_argument("--n", type=int, default=None)
+    ap.add_argument("--regime", choices=sorted(BRUNEL_REGIMES), default="C")
+    ap.add_argument("--connect", choices=["fixedInDegree", "fixedProbability"],
+                    default="fixedProbability")
+    ap.add_argument("--duration", type=float, default=1000.0, help="ms")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--device", choices=["runtime", "cpp_standalone"], default="runtime")
+    ap.add_argument("--threads", type=int, default=0,
+                    help="cpp_standalone OpenMP threads (0 = single-threaded, the default)")
+    ap.add_argument("--build-dir", default=None, help="cpp_standalone project directory "
+                    "(default: a fresh mkdtemp under /tmp)")
+    ap.add_argument("--syn-delay", type=float, default=0.0,
+                    help="cuba/coba synaptic delay in ms (default 0 = Brian2's example; "
+                         "acts on the next step, i.e. spikegpu's 1-tick delay)")
+    ap.add_argument("--spikes-out", default=None)
+    args = ap.parse_args()
+    if args.n is None:
+        args.n = DEFAULT_N[args.network]
+
+    # Keep stdout clean for the one JSON object: anything (compilers, Brian2, Cython) that writes
+    # to fd 1 while we simulate goes to stderr instead.
+    sys.stdout.flush()
+    saved_stdout = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        if args.network == "izhikevich2003":
+            res = run_izhikevich(args)
+        else:
+            res = run_brian(args)
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved_stdout, 1)
+        os.close(saved_stdout)
+    device, build_s, run_s, dt, t, i, pops, extra = res
+
+    import numpy as np
+    out = {"network": args.network, "n": args.n}
+    if args.network == "brunel":
+        out["regime"] = args.regime
+        out["connect"] = args.connect
+    out.update({"durationMs": args.duration, "seed": args.seed, "device": device,
+                "buildS": round(build_s, 4), "runS": round(run_s, 4), "populations": {}})
+    spikes_json = {"dt": dt, "populations": {}}
+    for name, (lo, hi) in pops.items():
+        sel = (i >= lo) & (i < hi)
+        size = hi - lo
+        cnt = int(sel.sum())
+        out["populations"][name] = {"size": size, "spikes": cnt,
+                                    "rateHz": cnt / size / (args.duration / 1000.0)}
+        out["populations"][name].update(spike_stats(t[sel], i[sel] - lo, size, args.duration))
+        if args.spikes_out:
+            order = np.lexsort((i[sel], t[sel]))
+            spikes_json["populations"][name] = {
+                "times": [round(float(x), 6) for x in t[sel][order]],
+                "ids": [int(x) for x in (i[sel][order] - lo)]}
+    out["extra"] = extra
+    if args.spikes_out:
+        with open(args.spikes_out, "w") as f:
+            json.dump(spikes_json, f, separators=(",", ":"))
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
