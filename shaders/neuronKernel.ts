@@ -32,7 +32,7 @@ export function neuronKernelWgsl(group: CompiledGroup, k: NeuronKernelConstants)
   return wgsl`
 @group(0) @binding(0) var<storage, read> params: array<f32>;
 @group(0) @binding(1) var<storage, read_write> state: array<f32>;
-@group(0) @binding(2) var<storage, read_write> ring: array<atomic<i32>>;
+@group(0) @binding(2) var<storage, read_write> ring: array<i32>;
 @group(0) @binding(3) var<storage, read_write> ctrl: array<atomic<u32>, ${Ctrl.size}>;
 @group(0) @binding(4) var<storage, read_write> tickSpikes: array<u32>;
 @group(0) @binding(5) var<storage, read_write> logIds: array<u32>;

@@ -1,0 +1,191 @@
+/**
+ * The `spikegpu` command.
+ *   spikegpu run <spec.json | builtin> [--duration ms] [--seed n] [--backend webgpu|cpu]
+ *                [--set key=value]... [--out spikes.json|spikes.csv] [--json]
+ *   spikegpu networks
+ *   spikegpu export <builtin> [--set key=value]...
+ * Exit codes: 0 success, 2 invalid input (message on stderr), 1 runtime failure.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { builtinNetwork, builtinNetworks } from '../networks/index.ts';
+import { SpecError } from '../spec/errors.ts';
+import { Simulator, type BackendName } from '../sim/simulator.ts';
+import { spikesCsv, spikesJson } from './output.ts';
+
+const USAGE = `spikegpu — spiking neural networks on WebGPU
+
+Usage:
+  spikegpu run <spec.json | builtin> [options]   simulate and report
+  spikegpu networks                              list built-in networks and their options
+  spikegpu export <builtin> [--set key=value]    print a built-in network's spec JSON
+
+Run options:
+  --duration <ms>        simulated time (default 1000)
+  --seed <n>             replace the spec's seed
+  --backend <name>       webgpu (default) or cpu (the reference implementation)
+  --set key=value        built-in network option, repeatable (see 'spikegpu networks')
+  --out <file>           write recorded spikes: .json or .csv
+  --ticks-per-submit <n> ticks per GPU submission / readback window (default 100)
+  --json                 print one JSON summary object on stdout
+  -h, --help             this help
+`;
+
+/** Invalid input: exit 2 with the message alone. */
+class UsageError extends Error {}
+
+function parseSets(sets: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects key=value, got ${JSON.stringify(s)}`);
+    out[s.slice(0, eq)] = s.slice(eq + 1);
+  }
+  return out;
+}
+
+function number(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const x = Number(value);
+  if (!Number.isFinite(x) || x < 0) throw new UsageError(`${name} must be a number ≥ 0, got ${JSON.stringify(value)}`);
+  return x;
+}
+
+/** A spec from a file path or a built-in network name. */
+function loadSpec(target: string, sets: Record<string, string>, seed: number | undefined): unknown {
+  if (target in builtinNetworks) {
+    const withSeed = seed !== undefined && 'seed' in builtinNetworks[target].options ? { ...sets, seed: String(seed) } : sets;
+    return builtinNetwork(target, withSeed);
+  }
+  if (Object.keys(sets).length) throw new UsageError(`--set applies to built-in networks only (${Object.keys(builtinNetworks).join(', ')})`);
+  let text: string;
+  try {
+    text = readFileSync(target, 'utf8');
+  } catch {
+    throw new UsageError(`${target}: no such built-in network or readable file (built-ins: ${Object.keys(builtinNetworks).join(', ')})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${target}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** Progress on stderr for runs longer than a couple of seconds. */
+function progressReporter(enabled: boolean) {
+  const start = performance.now();
+  let last = 0;
+  const tty = process.stderr.isTTY;
+  return {
+    update(doneMs: number, totalMs: number) {
+      const now = performance.now();
+      if (!enabled || now - start < 2000 || now - last < (tty ? 250 : 5000)) return;
+      last = now;
+      const pct = totalMs ? (100 * doneMs) / totalMs : 100;
+      const line = `spikegpu: ${doneMs.toFixed(0)} / ${totalMs.toFixed(0)} ms simulated (${pct.toFixed(0)} %), ${((now - start) / 1000).toFixed(1)} s`;
+      process.stderr.write(tty ? `\r${line}` : `${line}\n`);
+    },
+    done() {
+      if (enabled && tty && last) process.stderr.write('\n');
+    },
+  };
+}
+
+async function run(positionals: string[], values: Record<string, unknown>): Promise<void> {
+  const target = positionals[1];
+  if (!target) throw new UsageError('run needs a spec file or a built-in network name\n\n' + USAGE);
+  const backend = (values.backend as string | undefined) ?? 'webgpu';
+  if (backend !== 'webgpu' && backend !== 'cpu') throw new UsageError(`--backend must be webgpu or cpu, got ${JSON.stringify(backend)}`);
+  const duration = number(values.duration as string | undefined, '--duration', 1000);
+  const seed = values.seed === undefined ? undefined : number(values.seed as string, '--seed', 0);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
+  const out = values.out as string | undefined;
+  if (out && !/\.(json|csv)$/i.test(out)) throw new UsageError(`--out must end in .json or .csv, got ${JSON.stringify(out)}`);
+  const ticksPerSubmit = values['ticks-per-submit'] === undefined ? undefined : number(values['ticks-per-submit'] as string, '--ticks-per-submit', 100);
+  const spec = loadSpec(target, parseSets((values.set as string[] | undefined) ?? []), seed);
+
+  const sim = await Simulator.create(spec, { backend: backend as BackendName, seed, ticksPerSubmit });
+  const json = values.json === true;
+  const progress = progressReporter(!(json && !process.stdout.isTTY));
+  try {
+    await sim.run(duration, (d, t) => progress.update(d, t));
+    progress.done();
+    const summary = sim.summary();
+    if (out) {
+      const spikes = Object.fromEntries(sim.network.populations.map((p) => [p.name, sim.spikes(p.name)]));
+      writeFileSync(out, out.toLowerCase().endsWith('.csv') ? spikesCsv(spikes) : spikesJson(sim.network.dt, spikes));
+    }
+    if (json) {
+      process.stdout.write(JSON.stringify(summary) + '\n');
+      return;
+    }
+    const s = summary;
+    const lines = [
+      `${s.network}: ${s.neurons} neurons, ${s.synapses} synapses, ${s.durationMs} ms at dt ${s.dt} ms (${s.ticks} ticks), seed ${s.seed}`,
+      `backend ${s.backend} on ${s.adapter}`,
+      `build ${s.buildMs.toFixed(0)} ms, simulation ${s.wallMs.toFixed(0)} ms wall (real-time factor ${s.realTimeFactor.toFixed(2)}), ${(s.eventsPerSecond / 1e6).toFixed(2)} M synaptic events/s`,
+      '',
+      'population      size    spikes   rate (Hz)',
+      ...Object.entries(s.populations).map(([name, p]) => `${name.padEnd(12)} ${String(p.size).padStart(7)} ${String(p.spikes).padStart(9)} ${p.rateHz.toFixed(2).padStart(11)}`),
+    ];
+    if (out) lines.push('', `spikes written to ${out}`);
+    process.stdout.write(lines.join('\n') + '\n');
+  } finally {
+    sim.dispose();
+  }
+}
+
+function listNetworks(): void {
+  const lines: string[] = [];
+  for (const n of Object.values(builtinNetworks)) {
+    lines.push(`${n.name}: ${n.doc}`);
+    for (const [k, o] of Object.entries(n.options)) lines.push(`  --set ${k}=<${o.choices ? o.choices.join('|') : 'number'}>  default ${o.default}. ${o.doc}`);
+    lines.push('');
+  }
+  process.stdout.write(lines.join('\n'));
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        duration: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' },
+        set: { type: 'string', multiple: true }, out: { type: 'string' }, json: { type: 'boolean' },
+        'ticks-per-submit': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    }).valueOf() as { values: Record<string, unknown>; positionals: string[] };
+    const command = positionals[0];
+    if (values.help || !command || command === 'help') {
+      process.stdout.write(USAGE);
+      return command || values.help ? 0 : 2;
+    }
+    switch (command) {
+      case 'run':
+        await run(positionals, values);
+        return 0;
+      case 'networks':
+        listNetworks();
+        return 0;
+      case 'export': {
+        const name = positionals[1];
+        if (!name) throw new UsageError('export needs a built-in network name');
+        process.stdout.write(JSON.stringify(builtinNetwork(name, parseSets((values.set as string[] | undefined) ?? [])), null, 2) + '\n');
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+    }
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (e instanceof SpecError || e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`spikegpu: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`spikegpu: ${err.message}\n`);
+    if (process.env.SPIKEGPU_DEBUG) process.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}

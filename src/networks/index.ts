@@ -1,0 +1,43 @@
+/** Built-in networks from ../shared/NETWORKS.md, and `--set key=value` option parsing. */
+import { SpecError } from '../spec/errors.ts';
+import type { NetworkSpec } from '../spec/types.ts';
+import { suggest } from '../spec/validate.ts';
+import { brunel } from './brunel.ts';
+import { coba } from './coba.ts';
+import { cuba } from './cuba.ts';
+import { izhikevich2003 } from './izhikevich2003.ts';
+import type { BuiltinNetwork } from './network.ts';
+
+export const builtinNetworks: Record<string, BuiltinNetwork> = { cuba, coba, brunel, izhikevich2003 };
+
+/** Parse and check option values (strings from `--set`, or already typed). */
+export function resolveOptions(network: BuiltinNetwork, given: Record<string, string | number>): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  for (const key of Object.keys(given)) {
+    if (!(key in network.options)) throw new SpecError(`--set ${key}`, `network ${network.name} has no option ${JSON.stringify(key)}${suggest(key, Object.keys(network.options))}`);
+  }
+  for (const [key, opt] of Object.entries(network.options)) {
+    const raw = given[key] ?? opt.default;
+    if (typeof opt.default === 'number') {
+      const x = typeof raw === 'number' ? raw : Number(raw);
+      if (!Number.isFinite(x)) throw new SpecError(`--set ${key}`, `must be a number, got ${JSON.stringify(raw)}`);
+      if (opt.min !== undefined && x < opt.min) throw new SpecError(`--set ${key}`, `must be ≥ ${opt.min}, got ${x}`);
+      out[key] = x;
+    } else {
+      const s = String(raw);
+      if (opt.choices && !opt.choices.includes(s)) throw new SpecError(`--set ${key}`, `must be one of ${opt.choices.join(', ')}; got ${JSON.stringify(s)}`);
+      out[key] = s;
+    }
+  }
+  return out;
+}
+
+/**
+ * The spec of a built-in network.
+ * @example builtinNetwork('brunel', { regime: 'A', n: 2500 })
+ */
+export function builtinNetwork(name: string, options: Record<string, string | number> = {}): NetworkSpec {
+  const network = builtinNetworks[name];
+  if (!network) throw new SpecError('', `unknown network ${JSON.stringify(name)}${suggest(name, Object.keys(builtinNetworks))}`);
+  return network.build(resolveOptions(network, options));
+}
