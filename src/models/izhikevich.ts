@@ -5,6 +5,9 @@
  * I = iConst + Σ_current g + Σ_conductance g (eRev − v). v is Euler-stepped in `substeps`
  * equal sub-steps of dt (Izhikevich 2003's net.m uses two 0.5 ms half-steps at dt = 1 ms),
  * then u in one step of dt using the new v. Delta inputs jump v before integration.
+ *
+ * 0.04 v² + 5 v is written v · (0.04 v + 5): GPU compilers may factor `x·v + 5·v` into
+ * `(x + 5)·v`, which rounds differently; the factored form leaves them nothing to rewrite.
  */
 import { f32, slotsOf, type NeuronModel } from './model.ts';
 
@@ -50,7 +53,7 @@ export const izhikevich: NeuronModel = {
   var u = s_u;
   for (var k = 0u; k < u_substeps; k++) {
     let iTotal = iConst${terms};
-    v = v + p_subDt * ((((0.04 * v) * v + 5.0 * v) + 140.0 - u) + iTotal);
+    v = v + p_subDt * (((v * (0.04 * v + 5.0) + 140.0) - u) + iTotal);
   }
   u = u + p_dt * (p_a * (p_b * v - u));
   if (v >= p_vPeak) {
@@ -77,7 +80,7 @@ export const izhikevich: NeuronModel = {
           if (kinds[r] === 'current') iTotal = f32(iTotal + d.g[r]);
           else if (hasCond && kinds[r] === 'conductance') iTotal = f32(iTotal + f32(d.g[r] * f32(p[eRevCols[r]][i] - v)));
         }
-        const quad = f32(f32(f32(K_QUAD * v) * v) + f32(5 * v));
+        const quad = f32(v * f32(f32(K_QUAD * v) + 5));
         v = f32(v + f32(p.subDt[i] * f32(f32(f32(quad + 140) - u) + iTotal)));
       }
       u = f32(u + f32(p.dt[i] * f32(p.a[i] * f32(f32(p.b[i] * v) - u))));
