@@ -4,5 +4,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli/main.ts');
-// Exit explicitly: Dawn's instance can keep the event loop alive after the device is gone.
-process.exit(await main(process.argv.slice(2)));
+const code = await main(process.argv.slice(2));
+// Exit explicitly (Dawn's instance can keep the event loop alive), but only once stdout and
+// stderr are flushed: writes to a pipe are asynchronous and exit() would cut them off.
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

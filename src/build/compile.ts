@@ -10,7 +10,7 @@ import { CounterRng, Stream, streamId } from '../rng/counterHash.ts';
 import { at, SpecError } from '../spec/errors.ts';
 import type { NetworkSpec, PopulationSpec, Value } from '../spec/types.ts';
 import { validateSpec } from '../spec/validate.ts';
-import type { CompiledGroup, CompiledNetwork, CompiledPopulation, ReceptorScale, SynapseRows } from './compiled.ts';
+import type { CompiledGroup, CompiledNetwork, CompiledPopulation, ReceptorScale, StateProbe, SynapseRows } from './compiled.ts';
 import { connect } from './connectivity.ts';
 import { fixedPointExponent, quantize } from './fixedPoint.ts';
 import { poissonCdfTable } from './poissonTable.ts';
@@ -71,8 +71,7 @@ function recordIds(spec: NetworkSpec): Map<string, Uint32Array | null> {
 export function compileNetwork(doc: unknown): CompiledNetwork {
   const spec = validateSpec(doc);
   const dt = spec.dt;
-  const seed = spec.seed ?? 1;
-  if (spec.record?.state?.length) throw new SpecError('record.state', 'state recording is not supported yet; record spikes instead');
+  const seed = spec.seed ?? DEFAULT_SEED;
   (spec.projections ?? []).forEach((p, i) => {
     if (p.plasticity) throw new SpecError(at(at('projections', i), 'plasticity'), 'STDP is not supported yet; remove plasticity to run this projection with static weights');
   });
@@ -255,11 +254,24 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
     }
   });
 
+  // State probes: indices into the group's state columns.
+  let stateSlots = 0;
+  const stateProbes: StateProbe[] = (spec.record?.state ?? []).map((r) => {
+    const pop = popByName.get(r.pop)!;
+    const group = groups[pop.group];
+    const ids = r.ids ? Uint32Array.from(r.ids) : Uint32Array.from({ length: pop.size }, (_, i) => i);
+    const column = group.columns.state.indexOf(r.var);
+    const stateIndex = ids.map((id) => column * group.size + (pop.offset - group.offset) + id);
+    const probe = { population: r.pop, variable: r.var, ids, everyTicks: Math.max(1, Math.round((r.every ?? dt) / dt)), group: pop.group, stateIndex, slot: stateSlots };
+    stateSlots += ids.length;
+    return probe;
+  });
+
   const recordedCount = populations.reduce((a, p) => a + (p.recordIds === null ? p.size : p.recordIds.length), 0);
   const tableArray = Uint32Array.from(tables.length ? tables : [0]);
   return {
     spec, name: spec.name ?? 'network', dt, seed, neuronCount: neuronOffset, synapseCount, populations, groups,
-    channelCount, delaySlots, synapses, tables: tableArray, scales, recordedCount,
+    channelCount, delaySlots, synapses, tables: tableArray, scales, recordedCount, stateProbes, stateSlots,
     buffers: [
       { name: 'synapse targets', bytes: target.byteLength },
       { name: 'synapse weights', bytes: weight.byteLength },

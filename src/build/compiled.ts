@@ -60,6 +60,23 @@ export interface SynapseRows {
   channelBits: number;
 }
 
+/**
+ * A state variable sampled for some neurons every `everyTicks` ticks, at the start of the tick
+ * (before integration: the value at time t·dt, as Brian2's StateMonitor).
+ */
+export interface StateProbe {
+  population: string;
+  variable: string;
+  /** Local neuron ids sampled. */
+  ids: Uint32Array;
+  everyTicks: number;
+  group: number;
+  /** Index into the group's state array of each sampled value. */
+  stateIndex: Uint32Array;
+  /** Position of this probe's first value in a tick's row of samples. */
+  slot: number;
+}
+
 export interface BufferPlan {
   name: string;
   bytes: number;
@@ -84,6 +101,9 @@ export interface CompiledNetwork {
   scales: ReceptorScale[];
   /** Neurons whose spikes are recorded, in total. */
   recordedCount: number;
+  stateProbes: StateProbe[];
+  /** Values sampled per tick by all probes (a tick's row of samples). */
+  stateSlots: number;
   /** Buffers the GPU backend will allocate (spike log excluded: it depends on the readback window). */
   buffers: BufferPlan[];
 }

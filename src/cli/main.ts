@@ -25,7 +25,7 @@ Run options:
   --seed <n>             replace the spec's seed
   --backend <name>       webgpu (default) or cpu (the reference implementation)
   --set key=value        built-in network option, repeatable (see 'spikegpu networks')
-  --out <file>           write recorded spikes: .json or .csv
+  --out <file>           write recorded spikes (and record.state traces, in .json): .json or .csv
   --ticks-per-submit <n> ticks per GPU submission / readback window (default 100)
   --json                 print one JSON summary object on stdout
   -h, --help             this help
@@ -113,7 +113,8 @@ async function run(positionals: string[], values: Record<string, unknown>): Prom
     const summary = sim.summary();
     if (out) {
       const spikes = Object.fromEntries(sim.network.populations.map((p) => [p.name, sim.spikes(p.name)]));
-      writeFileSync(out, out.toLowerCase().endsWith('.csv') ? spikesCsv(spikes) : spikesJson(sim.network.dt, spikes));
+      const state = sim.network.stateProbes.map((p) => ({ pop: p.population, var: p.variable, ...sim.state(p.population, p.variable) }));
+      writeFileSync(out, out.toLowerCase().endsWith('.csv') ? spikesCsv(spikes) : spikesJson(sim.network.dt, spikes, state));
     }
     if (json) {
       process.stdout.write(JSON.stringify(summary) + '\n');

@@ -1,11 +1,24 @@
 /** Spike files written by `spikegpu run --out`. */
 import type { PopulationSpikes } from '../sim/spikeRecorder.ts';
+import type { StateTrace } from '../sim/stateRecorder.ts';
 
-/** `{ dt, populations: { NAME: { times: [ms], ids: [] } } }` */
-export function spikesJson(dt: number, spikes: Record<string, PopulationSpikes>): string {
+export interface RecordedState extends StateTrace {
+  pop: string;
+  var: string;
+}
+
+/**
+ * `{ dt, populations: { NAME: { times: [ms], ids: [] } } }`, plus, when the spec records
+ * state, `state: [{ pop, var, ids, times: [ms], values: [[one per id] per time] }]`.
+ */
+export function spikesJson(dt: number, spikes: Record<string, PopulationSpikes>, state: RecordedState[] = []): string {
   const populations: Record<string, { times: number[]; ids: number[] }> = {};
   for (const [name, s] of Object.entries(spikes)) populations[name] = { times: Array.from(s.times, roundTime), ids: Array.from(s.ids) };
-  return JSON.stringify({ dt, populations });
+  const traces = state.map((t) => ({
+    pop: t.pop, var: t.var, ids: Array.from(t.ids), times: Array.from(t.times, roundTime),
+    values: Array.from(t.times, (_, k) => Array.from(t.values.subarray(k * t.ids.length, (k + 1) * t.ids.length))),
+  }));
+  return JSON.stringify(traces.length ? { dt, populations, state: traces } : { dt, populations });
 }
 
 /** `population,time_ms,id` rows in time order per population. */

@@ -7,11 +7,13 @@
 import type { CompiledGroup, CompiledNetwork } from '../build/compiled.ts';
 import { cpuDrive } from '../models/drive.ts';
 import type { CpuColumns, CpuDrive } from '../models/model.ts';
-import type { Backend, RunCounters } from '../sim/backend.ts';
-import type { SpikeRecorder } from '../sim/spikeRecorder.ts';
+import type { Backend, Recorders, RunCounters } from '../sim/backend.ts';
 
 /** Ticks between progress callbacks (and event-loop yields, so a UI stays alive). */
 const TICKS_PER_BATCH = 100;
+
+/** Let timers, I/O and UI run between batches (setImmediate where it exists: no 1 ms clamp). */
+const yieldToEventLoop = () => new Promise<void>((resolve) => ((globalThis as { setImmediate?: (f: () => void) => void }).setImmediate ?? setTimeout)(resolve));
 
 interface CpuGroup {
   group: CompiledGroup;
@@ -69,9 +71,22 @@ export class CpuBackend implements Backend {
     }
   }
 
-  private step(recorder: SpikeRecorder): void {
+  /** Sample state probes at the start of tick t (after propagation, before integration). */
+  private sample(t: number, recorders: Recorders): void {
+    const { stateProbes, stateSlots } = this.net;
+    if (!stateProbes.length || !recorders.state.samples(t)) return;
+    const row = new Float32Array(stateSlots);
+    for (const p of stateProbes) {
+      const state = this.groups[p.group].group.state;
+      p.stateIndex.forEach((idx, j) => (row[p.slot + j] = state[idx]));
+    }
+    recorders.state.addTick(t, row);
+  }
+
+  private step(recorders: Recorders): void {
     const t = this.tick;
     if (t > 0) this.propagate(t - 1);
+    this.sample(t, recorders);
     const spikes: number[] = [];
     const recorded: number[] = [];
     const { delaySlots, channelCount, seed, tables } = this.net;
@@ -103,17 +118,17 @@ export class CpuBackend implements Backend {
     }
     this.counters.spikes += spikes.length;
     this.previousSpikes = Uint32Array.from(spikes);
-    recorder.addTick(t, Uint32Array.from(recorded));
+    recorders.spikes.addTick(t, Uint32Array.from(recorded));
     this.tick = t + 1;
   }
 
-  async run(ticks: number, recorder: SpikeRecorder, onProgress?: (done: number) => void): Promise<void> {
+  async run(ticks: number, recorders: Recorders, onProgress?: (done: number) => void): Promise<void> {
     for (let done = 0; done < ticks; ) {
       const batch = Math.min(TICKS_PER_BATCH, ticks - done);
-      for (let k = 0; k < batch; k++) this.step(recorder);
+      for (let k = 0; k < batch; k++) this.step(recorders);
       done += batch;
       onProgress?.(done);
-      if (done < ticks) await new Promise((r) => setTimeout(r, 0));
+      if (done < ticks) await yieldToEventLoop();
     }
   }
 

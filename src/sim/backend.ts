@@ -1,5 +1,12 @@
 /** What the Simulator needs from a backend: advance ticks and deliver recorded spikes. */
 import type { SpikeRecorder } from './spikeRecorder.ts';
+import type { StateRecorder } from './stateRecorder.ts';
+
+/** Where a backend delivers what it records, tick by tick in order. */
+export interface Recorders {
+  spikes: SpikeRecorder;
+  state: StateRecorder;
+}
 
 /** Counters a backend accumulates over a run. */
 export interface RunCounters {
@@ -18,9 +25,9 @@ export interface Backend {
   readonly tick: number;
   readonly counters: RunCounters;
   /**
-   * Simulate `ticks` ticks; recorded spikes go to `recorder` in tick order.
+   * Simulate `ticks` ticks; recorded spikes and state go to `recorders` in tick order.
    * `onProgress(done)` is called between batches with the ticks done so far in this call.
    */
-  run(ticks: number, recorder: SpikeRecorder, onProgress?: (done: number) => void): Promise<void>;
+  run(ticks: number, recorders: Recorders, onProgress?: (done: number) => void): Promise<void>;
   dispose(): void;
 }

@@ -9,12 +9,12 @@ import { Ctrl, LogMeta, workgroupGrid } from '../../shaders/common.ts';
 import { endTickWgsl } from '../../shaders/endTick.ts';
 import { neuronKernelWgsl } from '../../shaders/neuronKernel.ts';
 import { propagateWgsl } from '../../shaders/propagate.ts';
+import { sampleStateWgsl } from '../../shaders/sampleState.ts';
 import type { CompiledNetwork } from '../build/compiled.ts';
 import { checkBufferPlan, storageBuffer, withValidation } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { StagingPair } from '../gpu/readback.ts';
-import type { Backend, RunCounters } from './backend.ts';
-import type { SpikeRecorder } from './spikeRecorder.ts';
+import type { Backend, Recorders, RunCounters } from './backend.ts';
 
 /** Default ticks per submission (and per readback window). */
 export const DEFAULT_TICKS_PER_SUBMIT = 100;
@@ -25,7 +25,7 @@ export interface GpuBackendOptions {
   ticksPerSubmit?: number;
 }
 
-interface GroupKernel {
+interface Kernel {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
   grid: [number, number];
@@ -41,10 +41,12 @@ export class GpuBackend implements Backend {
   readonly ticksPerSubmit: number;
   private readonly device: GPUDevice;
   private readonly buffers: GPUBuffer[] = [];
-  private groups: GroupKernel[] = [];
-  private propagate!: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup };
-  private endTick!: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup };
+  private groups: Kernel[] = [];
+  private samplers: Kernel[] = [];
+  private propagate!: Kernel;
+  private endTick!: Kernel;
   private logIds!: GPUBuffer;
+  private stateLog!: GPUBuffer;
   private logMeta!: GPUBuffer;
   private dispatchArgs!: GPUBuffer;
   private staging!: StagingPair;
@@ -56,7 +58,7 @@ export class GpuBackend implements Backend {
     this.device = gpu.device;
     this.adapter = gpu.adapter;
     this.isSoftware = gpu.isSoftware;
-    const perTickLog = Math.max(1, net.recordedCount) * 4;
+    const perTickLog = (Math.max(1, net.recordedCount) + net.stateSlots) * 4;
     const requested = Math.max(1, Math.floor(options.ticksPerSubmit ?? DEFAULT_TICKS_PER_SUBMIT));
     this.ticksPerSubmit = Math.max(1, Math.min(requested, Math.floor(MAX_LOG_BYTES / perTickLog)));
     this.device.addEventListener('uncapturederror', (e) => {
@@ -98,7 +100,7 @@ export class GpuBackend implements Backend {
     const net = this.net;
     const K = this.ticksPerSubmit;
     const logCapacity = K * Math.max(1, net.recordedCount);
-    checkBufferPlan(this.device, [...net.buffers, { name: 'spike log', bytes: logCapacity * 4 }]);
+    checkBufferPlan(this.device, [...net.buffers, { name: 'spike log', bytes: logCapacity * 4 }, { name: 'state log', bytes: K * net.stateSlots * 4 }]);
 
     const ring = this.buffer('input ring', net.delaySlots * net.channelCount * 4);
     const ctrl = this.buffer('control', Ctrl.size * 4);
@@ -110,23 +112,33 @@ export class GpuBackend implements Backend {
     this.logIds = this.buffer('spike log', logCapacity * 4);
     this.logMeta = this.buffer('spike log meta', (LogMeta.offsets + K + 1) * 4);
     this.dispatchArgs = this.buffer('propagate dispatch', Uint32Array.of(0, 1, 1), GPUBufferUsage.INDIRECT);
-    this.staging = new StagingPair(this.device, this.logMeta.size + this.logIds.size);
+    this.stateLog = this.buffer('state log', K * net.stateSlots * 4);
+    this.staging = new StagingPair(this.device, this.logMeta.size + this.logIds.size + this.stateLog.size);
 
     const constants = { seed: net.seed, neuronCount: net.neuronCount, delaySlots: net.delaySlots, channelCount: net.channelCount };
-    this.groups = await Promise.all(net.groups.map(async (g) => {
+    const states: GPUBuffer[] = [];
+    this.groups = await Promise.all(net.groups.map(async (g, i) => {
       const pipeline = await this.pipeline(`neurons ${g.model.name} (${g.populations.join(', ')})`, neuronKernelWgsl(g, constants), ['read', 'rw', 'rw', 'rw', 'rw', 'rw', 'rw', 'read']);
       const params = this.buffer(`${g.model.name} params`, g.params);
-      const state = this.buffer(`${g.model.name} state`, g.state);
+      const state = (states[i] = this.buffer(`${g.model.name} state`, g.state));
       return { pipeline, bindGroup: this.bindGroup(pipeline, [params, state, ring, ctrl, tickSpikes, this.logIds, this.logMeta, tables]), grid: workgroupGrid(g.size) };
     }));
+    this.samplers = await Promise.all(net.groups.map(async (_g, i) => {
+      const probes = net.stateProbes.filter((p) => p.group === i);
+      const entries = new Uint32Array(probes.flatMap((p) => Array.from(p.stateIndex, (idx, j) => [idx, p.everyTicks, p.slot + j]).flat()));
+      if (!entries.length) return null;
+      const count = entries.length / 3;
+      const pipeline = await this.pipeline(`sample state of group ${i}`, sampleStateWgsl(count, net.stateSlots), ['read', 'read', 'read', 'read', 'rw']);
+      return { pipeline, bindGroup: this.bindGroup(pipeline, [ctrl, this.logMeta, this.buffer('state probes', entries), states[i], this.stateLog]), grid: workgroupGrid(count) };
+    })).then((ks) => ks.filter((k): k is Kernel => k !== null));
     const prop = await this.pipeline('propagate', propagateWgsl({ ...constants, channelBits: net.synapses.channelBits }), ['read', 'read', 'read', 'read', 'read', 'rw', 'rw']);
-    this.propagate = { pipeline: prop, bindGroup: this.bindGroup(prop, [ctrl, tickSpikes, rowStart, synTarget, synWeight, ring, this.logMeta]) };
+    this.propagate = { pipeline: prop, bindGroup: this.bindGroup(prop, [ctrl, tickSpikes, rowStart, synTarget, synWeight, ring, this.logMeta]), grid: [0, 0] };
     const end = await this.pipeline('end tick', endTickWgsl(), ['rw', 'rw', 'rw']);
-    this.endTick = { pipeline: end, bindGroup: this.bindGroup(end, [ctrl, this.logMeta, this.dispatchArgs]) };
+    this.endTick = { pipeline: end, bindGroup: this.bindGroup(end, [ctrl, this.logMeta, this.dispatchArgs]), grid: [1, 1] };
   }
 
   /** Encode and submit one window of `ticks` ticks starting at `this.tick`. */
-  private async submitWindow(ticks: number, recorder: SpikeRecorder): Promise<void> {
+  private async submitWindow(ticks: number, recorders: Recorders): Promise<void> {
     const w = this.window++;
     const staging = await this.staging.acquire(w);
     const start = this.tick;
@@ -140,38 +152,38 @@ export class GpuBackend implements Backend {
       pass.setPipeline(this.propagate.pipeline);
       pass.setBindGroup(0, this.propagate.bindGroup);
       pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 0);
-      for (const g of this.groups) {
-        pass.setPipeline(g.pipeline);
-        pass.setBindGroup(0, g.bindGroup);
-        pass.dispatchWorkgroups(g.grid[0], g.grid[1]);
+      for (const k of [...(recorders.state.samples(start + t) ? this.samplers : []), ...this.groups, this.endTick]) {
+        pass.setPipeline(k.pipeline);
+        pass.setBindGroup(0, k.bindGroup);
+        pass.dispatchWorkgroups(k.grid[0], k.grid[1]);
       }
-      pass.setPipeline(this.endTick.pipeline);
-      pass.setBindGroup(0, this.endTick.bindGroup);
-      pass.dispatchWorkgroups(1);
     }
     pass.end();
     encoder.copyBufferToBuffer(this.logMeta, 0, staging, 0, this.logMeta.size);
     encoder.copyBufferToBuffer(this.logIds, 0, staging, this.logMeta.size, this.logIds.size);
+    if (this.net.stateSlots) encoder.copyBufferToBuffer(this.stateLog, 0, staging, this.logMeta.size + this.logIds.size, this.stateLog.size);
     this.device.queue.submit([encoder.finish()]);
     this.tick += ticks;
 
     const metaWords = this.logMeta.size / 4;
     this.staging.consume(w, (data) => {
       const m = new Uint32Array(data, 0, metaWords);
-      const ids = new Uint32Array(data, this.logMeta.size);
+      const ids = new Uint32Array(data, this.logMeta.size, this.logIds.size / 4);
+      const states = new Float32Array(data, this.logMeta.size + this.logIds.size, ticks * this.net.stateSlots);
       this.counters.spikes += m[LogMeta.spikes];
       this.counters.synapticEvents += m[LogMeta.events];
       for (let k = 0; k < ticks; k++) {
         const a = m[LogMeta.offsets + k], b = m[LogMeta.offsets + k + 1];
-        recorder.addTick(start + k, ids.slice(a, b));
+        recorders.spikes.addTick(start + k, ids.slice(a, b));
+        if (this.net.stateSlots) recorders.state.addTick(start + k, states.subarray(k * this.net.stateSlots, (k + 1) * this.net.stateSlots));
       }
     });
   }
 
-  async run(ticks: number, recorder: SpikeRecorder, onProgress?: (done: number) => void): Promise<void> {
+  async run(ticks: number, recorders: Recorders, onProgress?: (done: number) => void): Promise<void> {
     for (let done = 0; done < ticks; ) {
       const batch = Math.min(this.ticksPerSubmit, ticks - done);
-      await this.submitWindow(batch, recorder);
+      await this.submitWindow(batch, recorders);
       done += batch;
       onProgress?.(done);
     }

@@ -14,9 +14,10 @@ import { networkBytes } from '../build/compiled.ts';
 import { compileNetwork } from '../build/compile.ts';
 import { acquireDevice, type GpuContext } from '../gpu/device.ts';
 import { CpuBackend } from '../reference/cpuBackend.ts';
-import type { Backend } from './backend.ts';
+import type { Backend, Recorders } from './backend.ts';
 import { GpuBackend } from './gpuBackend.ts';
 import { SpikeRecorder, type PopulationSpikes } from './spikeRecorder.ts';
+import { StateRecorder, type StateTrace } from './stateRecorder.ts';
 
 export type BackendName = 'webgpu' | 'cpu';
 
@@ -64,7 +65,7 @@ export interface RunSummary {
 }
 
 export class Simulator {
-  private readonly recorder: SpikeRecorder;
+  private readonly recorders: Recorders;
   private wallMs = 0;
 
   private constructor(
@@ -73,7 +74,7 @@ export class Simulator {
     private readonly ownedDevice: GpuContext | null,
     readonly buildMs: number,
   ) {
-    this.recorder = new SpikeRecorder(network.populations, network.dt);
+    this.recorders = { spikes: new SpikeRecorder(network.populations, network.dt), state: new StateRecorder(network.stateProbes, network.dt) };
   }
 
   /**
@@ -117,13 +118,22 @@ export class Simulator {
     if (!(durationMs >= 0)) throw new RangeError(`duration must be ≥ 0 ms, got ${durationMs}`);
     const ticks = Math.round(durationMs / this.network.dt);
     const t0 = performance.now();
-    await this.backend.run(ticks, this.recorder, onProgress && ((done) => onProgress(done * this.network.dt, ticks * this.network.dt)));
+    await this.backend.run(ticks, this.recorders, onProgress && ((done) => onProgress(done * this.network.dt, ticks * this.network.dt)));
     this.wallMs += performance.now() - t0;
   }
 
   /** Recorded spikes of a population: times (ms) and local ids, in time order. */
   spikes(population: string): PopulationSpikes {
-    return this.recorder.spikes(population);
+    return this.recorders.spikes.spikes(population);
+  }
+
+  /**
+   * A recorded state variable (`record.state` in the spec): sample times (ms), neuron ids and
+   * values, `values[k · ids.length + j]` for neuron `ids[j]` at `times[k]`.
+   * @example sim.state('E', 'v') // { times, ids, values }
+   */
+  state(population: string, variable: string): StateTrace {
+    return this.recorders.state.trace(population, variable);
   }
 
   /** Counts, rates and timings of everything run so far. */
@@ -133,7 +143,7 @@ export class Simulator {
     const populations: Record<string, PopulationSummary> = {};
     for (const p of net.populations) {
       const recorded = p.recordIds === null ? p.size : p.recordIds.length;
-      const spikes = this.recorder.count(p.name);
+      const spikes = this.recorders.spikes.count(p.name);
       populations[p.name] = { size: p.size, spikes, rateHz: recorded && durationMs ? spikes / recorded / (durationMs / 1000) : 0 };
     }
     const { spikes, synapticEvents } = this.backend.counters;

@@ -1,0 +1,29 @@
+/**
+ * State sampling for `record.state`, one kernel per group with probes, run after propagation
+ * and before the neuron kernels (so a sample is the value at the start of the tick). Each
+ * thread copies one (neuron, variable) into the window's state log when its probe is due.
+ * Entries are u32 triples: index into the group's state, sampling period in ticks, slot.
+ */
+import { Ctrl, flatIndexWgsl, LogMeta, WORKGROUP_SIZE } from './common.ts';
+
+export function sampleStateWgsl(entryCount: number, stateSlots: number): string {
+  return /* wgsl */ `
+@group(0) @binding(0) var<storage, read> ctrl: array<u32, ${Ctrl.size}>;
+@group(0) @binding(1) var<storage, read> logMeta: array<u32>;
+@group(0) @binding(2) var<storage, read> entries: array<u32>;
+@group(0) @binding(3) var<storage, read> state: array<f32>;
+@group(0) @binding(4) var<storage, read_write> stateLog: array<f32>;
+
+${flatIndexWgsl}
+
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let e = flatIndex(wid, nwg, lid);
+  if (e >= ${entryCount}u) { return; }
+  let tick = ctrl[${Ctrl.tick}];
+  if (tick % entries[3u * e + 1u] != 0u) { return; }
+  let row = tick - logMeta[${LogMeta.windowStart}];
+  stateLog[row * ${stateSlots}u + entries[3u * e + 2u]] = state[entries[3u * e]];
+}
+`;
+}

@@ -1,0 +1,22 @@
+/**
+ * spikegpu: spiking neural networks on WebGPU.
+ *
+ * @example
+ *   import { Simulator, builtinNetwork } from 'spikegpu';
+ *   const sim = await Simulator.create(builtinNetwork('cuba'));
+ *   await sim.run(1000);
+ *   console.log(sim.summary().populations);
+ *   sim.dispose();
+ */
+export { Simulator, type SimulatorOptions, type RunSummary, type PopulationSummary, type BackendName } from './sim/simulator.ts';
+export type { PopulationSpikes } from './sim/spikeRecorder.ts';
+export type { StateTrace } from './sim/stateRecorder.ts';
+export { builtinNetwork, builtinNetworks } from './networks/index.ts';
+export { validateSpec } from './spec/validate.ts';
+export { SpecError } from './spec/errors.ts';
+export type * from './spec/types.ts';
+export { compileNetwork } from './build/compile.ts';
+export type { CompiledNetwork } from './build/compiled.ts';
+export { acquireDevice, NoAdapterError, type GpuContext } from './gpu/device.ts';
+export { DeviceLimitError } from './gpu/buffers.ts';
+export { models } from './models/index.ts';
