@@ -1,0 +1,14 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+
+/** The demos: a multi-page Vite app in demos/ (`npm run demo`, `npm run build:demos`). */
+export default defineConfig({
+  root: resolve(import.meta.dirname, 'demos'),
+  server: { host: 'localhost', port: 5173, fs: { allow: [import.meta.dirname] } },
+  build: {
+    outDir: resolve(import.meta.dirname, 'dist/demos'),
+    emptyOutDir: true,
+    target: 'es2022',
+    rollupOptions: { input: { index: resolve(import.meta.dirname, 'demos/index.html') } },
+  },
+});
