@@ -14,7 +14,7 @@ import type { CompiledGroup, CompiledNetwork, CompiledPopulation, ReceptorScale,
 import { connect } from './connectivity.ts';
 import { fixedPointExponent, quantize } from './fixedPoint.ts';
 import { poissonCdfTable } from './poissonTable.ts';
-import { expandValue } from './values.ts';
+import { checkRange, expandValue } from './values.ts';
 
 /** Default seed when the spec gives none. */
 export const DEFAULT_SEED = 1;
@@ -209,7 +209,9 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
       const pop = popByName.get(plan.name)!;
       const user: Record<string, Float64Array> = {};
       Object.entries(plan.model.params).forEach(([k, info], pi) => {
-        user[k] = expand(plan.spec.params?.[k] as Value | undefined, info.default ?? NaN, n, new CounterRng(seed, streamId(Stream.param, plan.index), pi), at(at(popPath, 'params'), k));
+        const path = at(at(popPath, 'params'), k);
+        user[k] = expand(plan.spec.params?.[k] as Value | undefined, info.default ?? NaN, n, new CounterRng(seed, streamId(Stream.param, plan.index), pi), path);
+        checkRange(user[k], info.range, path);
       });
       const derived: Record<string, Float64Array | Uint32Array> = {
         ...plan.model.deriveParams(user, { dt, n, receptors: plan.receptors, addTable, events: plan.spec.times ? { times: plan.spec.times, ids: plan.spec.ids ?? [] } : undefined }),

@@ -78,6 +78,9 @@ export function connect(rule: ConnectSpec, nPre: number, nPost: number, samePopu
       for (let i = 0; i < nPre; i++) draw(rule.k, nPost, allowSelf ? -1 : i, multiple, rng, (j) => out.push(i, j));
       break;
     case 'fixedTotal': {
+      const pairs = nPre * nPost - (allowSelf ? 0 : Math.min(nPre, nPost));
+      if (rule.n > 0 && pairs === 0) throw new Error('no possible pair');
+      if (!multiple && rule.n > pairs) throw new Error(`cannot draw ${rule.n} distinct pairs from ${pairs}`);
       const seen = multiple ? null : new Set<number>();
       for (let c = 0; c < rule.n; ) {
         const i = rng.below(nPre), j = rng.below(nPost);

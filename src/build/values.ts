@@ -2,6 +2,7 @@
 import type { CounterRng } from '../rng/counterHash.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { Value } from '../spec/types.ts';
+import { describeRange, type ValueRange } from '../spec/validate.ts';
 
 /** Attempts to redraw a clipped normal before clamping (only reached for absurd clips). */
 const MAX_REDRAWS = 1000;
@@ -31,4 +32,14 @@ export function expandValue(value: Value, count: number, rng: CounterRng, path: 
     out[i] = Math.min(hi, Math.max(lo, x));
   }
   return out;
+}
+
+/** Check drawn values against a parameter's range (validation already checked the rest). */
+export function checkRange(values: Float64Array, range: ValueRange | undefined, path: string): void {
+  if (!range) return;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    const bad = (range.min !== undefined && (range.exclusiveMin ? x <= range.min : x < range.min)) || (range.int && !Number.isInteger(x));
+    if (bad) throw new SpecError(path, `must be ${describeRange(range)}, but neuron ${i} drew ${x} (clip the distribution)`);
+  }
 }

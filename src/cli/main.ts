@@ -53,7 +53,7 @@ function number(value: string | undefined, name: string, fallback: number): numb
 
 /** A spec from a file path or a built-in network name. */
 function loadSpec(target: string, sets: Record<string, string>, seed: number | undefined): unknown {
-  if (target in builtinNetworks) {
+  if (Object.hasOwn(builtinNetworks, target)) {
     const withSeed = seed !== undefined && 'seed' in builtinNetworks[target].options ? { ...sets, seed: String(seed) } : sets;
     return builtinNetwork(target, withSeed);
   }

@@ -54,10 +54,13 @@ export function fixedToF32(x: number, invScale: number): number {
   return f32(f32(f32(hi * 4096) + lo) * invScale);
 }
 
-/** Number of events from a Poisson CDF table (entry k = ⌊P(X ≤ k)·2^32⌋): binary search. */
+/**
+ * Number of events from a Poisson CDF table (entry k = ⌊P(X ≤ k)·2^32⌋): the first k with
+ * u < entry k, by binary search; at most length − 1 (the last entry closes the table).
+ */
 export function poissonCount(tables: Uint32Array, offset: number, length: number, u: number): number {
   let lo = 0;
-  let hi = length;
+  let hi = length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (u < tables[offset + mid]) hi = mid;
@@ -75,7 +78,7 @@ fn fixedToF32(x: i32, invScale: f32) -> f32 {
 }
 fn poissonCount(offset: u32, length: u32, u: u32) -> u32 {
   var lo = 0u;
-  var hi = length;
+  var hi = length - 1u;
   while (lo < hi) {
     let mid = (lo + hi) >> 1u;
     if (u < tables[offset + mid]) { hi = mid; } else { lo = mid + 1u; }

@@ -23,7 +23,7 @@ export const izhikevich: NeuronModel = {
     c: { default: -65, unit: 'mV', doc: 'reset potential' },
     d: { default: 8, unit: 'mV', doc: 'recovery jump after a spike' },
     vPeak: { default: 30, unit: 'mV', doc: 'spike cut-off (spike when v ≥ vPeak)' },
-    substeps: { default: 1, unit: '1', doc: 'Euler sub-steps of v per tick (integer ≥ 1)' },
+    substeps: { default: 1, unit: '1', doc: 'Euler sub-steps of v per tick', range: { min: 1, int: true } },
   },
   state: {
     v: { init: -65, unit: 'mV', doc: 'membrane potential' },
@@ -39,7 +39,7 @@ export const izhikevich: NeuronModel = {
     const substeps = new Uint32Array(n);
     const subDt = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      substeps[i] = Math.max(1, Math.round(p.substeps[i]));
+      substeps[i] = p.substeps[i];
       subDt[i] = dt / substeps[i];
     }
     return { a: p.a, b: p.b, c: p.c, d: p.d, vPeak: p.vPeak, dt: new Float64Array(n).fill(dt), subDt, substeps };

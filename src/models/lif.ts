@@ -17,11 +17,11 @@ export const lif: NeuronModel = {
   doc: 'Leaky integrate-and-fire with refractory period; exact integration for current receptors, Euler with conductances.',
   isSource: false,
   params: {
-    tauM: { default: 20, unit: 'ms', doc: 'membrane time constant' },
+    tauM: { default: 20, unit: 'ms', doc: 'membrane time constant', range: { min: 0, exclusiveMin: true } },
     vRest: { default: -65, unit: 'mV', doc: 'resting (leak reversal) potential' },
     vThresh: { default: -50, unit: 'mV', doc: 'spike threshold (spike when v > vThresh)' },
     vReset: { default: -65, unit: 'mV', doc: 'reset potential after a spike' },
-    tRef: { default: 2, unit: 'ms', doc: 'refractory period (v held, delta inputs discarded)' },
+    tRef: { default: 2, unit: 'ms', doc: 'refractory period (v held, delta inputs discarded)', range: { min: 0 } },
   },
   state: {
     v: { init: 'vRest', unit: 'mV', doc: 'membrane potential' },

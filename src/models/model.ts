@@ -14,6 +14,7 @@
  * A snippet sets `spiked`.
  */
 import type { ReceptorSpec } from '../spec/types.ts';
+import type { ValueRange } from '../spec/validate.ts';
 
 export type ReceptorKind = ReceptorSpec['kind'];
 
@@ -29,6 +30,8 @@ export interface ParamInfo {
   default?: number;
   unit: string;
   doc: string;
+  /** Allowed values, checked at validation (and after drawing distributions). */
+  range?: ValueRange;
 }
 
 export interface StateInfo {

@@ -18,7 +18,7 @@ export const poisson: NeuronModel = {
   doc: 'Poisson spike source: independent spikes at `rate` Hz (probability rate·dt per tick).',
   isSource: true,
   params: {
-    rate: { default: undefined, unit: 'Hz', doc: 'firing rate' },
+    rate: { default: undefined, unit: 'Hz', doc: 'firing rate', range: { min: 0 } },
   },
   state: {},
   columns: () => ({ params: [], u32Params: ['threshold'], state: [] }),

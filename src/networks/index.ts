@@ -37,7 +37,7 @@ export function resolveOptions(network: BuiltinNetwork, given: Record<string, st
  * @example builtinNetwork('brunel', { regime: 'A', n: 2500 })
  */
 export function builtinNetwork(name: string, options: Record<string, string | number> = {}): NetworkSpec {
-  const network = builtinNetworks[name];
+  const network = Object.hasOwn(builtinNetworks, name) ? builtinNetworks[name] : undefined;
   if (!network) throw new SpecError('', `unknown network ${JSON.stringify(name)}${suggest(name, Object.keys(builtinNetworks))}`);
   return network.build(resolveOptions(network, options));
 }

@@ -11,6 +11,8 @@ import type { NetworkSpec, Value } from './types.ts';
 type Obj = Record<string, unknown>;
 
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+/** Own keys only: a population called "constructor" must not find Object.prototype's. */
+const has = (o: object, key: unknown): key is string => typeof key === 'string' && Object.hasOwn(o, key);
 const fail = (path: string, problem: string): never => {
   throw new SpecError(path, problem);
 };
@@ -66,27 +68,43 @@ function pair(x: unknown, path: string): [number, number] {
   return a as [number, number];
 }
 
+/** Allowed values of a parameter (e.g. τ > 0, substeps a positive integer). */
+export interface ValueRange {
+  min?: number;
+  exclusiveMin?: boolean;
+  int?: boolean;
+}
+
+/** The range as words, for messages: "> 0", "≥ 1 and an integer". */
+export function describeRange(r: ValueRange): string {
+  return [r.min !== undefined ? `${r.exclusiveMin ? '>' : '≥'} ${r.min}` : '', r.int ? 'an integer' : ''].filter(Boolean).join(' and ');
+}
+
 /**
  * A Value: number, array (length `count` when known) or distribution.
- * `min` bounds plain numbers and arrays; distributions are checked where they are drawn.
+ * `range` bounds numbers, arrays and uniform bounds here; drawn normals are checked after
+ * they are drawn (`src/build/values.ts`).
  */
-export function validateValue(x: unknown, path: string, count?: number, min?: number): Value {
-  if (typeof x === 'number') return num(x, path, { min });
+export function validateValue(x: unknown, path: string, count?: number, range: ValueRange = {}): Value {
+  if (typeof x === 'number') return num(x, path, range);
   if (Array.isArray(x)) {
-    numArray(x, path, { min });
+    numArray(x, path, range);
     if (count !== undefined && x.length !== count) fail(path, `has ${x.length} values, expected ${count} (one per element)`);
     return x as number[];
   }
   if (isObj(x)) {
     if ('uniform' in x) {
       onlyKeys(x, ['uniform'], path);
-      pair(x.uniform, at(path, 'uniform'));
+      const [lo] = pair(x.uniform, at(path, 'uniform'));
+      if (range.int) fail(path, 'must be an integer or an array of integers, not a distribution');
+      num(lo, at(path, 'uniform'), { min: range.min, exclusiveMin: range.exclusiveMin });
       return x as Value;
     }
     if ('normal' in x) {
       onlyKeys(x, ['normal', 'clip'], path);
       const [, sd] = numArray(x.normal, at(path, 'normal'));
       if ((x.normal as number[]).length !== 2) fail(at(path, 'normal'), 'must be [mean, sd]');
+      if (range.int) fail(path, 'must be an integer or an array of integers, not a distribution');
       if (sd < 0) fail(at(path, 'normal'), `sd must be ≥ 0, got ${sd}`);
       if (x.clip !== undefined) {
         const [lo, hi] = pair(x.clip, at(path, 'clip'));
@@ -108,7 +126,7 @@ const receptorKeys: Record<string, string[]> = {
 function validatePopulation(name: string, p: Obj, path: string): void {
   const size = num(p.size, at(path, 'size'), { min: 1, int: true });
   if (typeof p.model !== 'string') fail(at(path, 'model'), `must be a model name${suggest('', Object.keys(models))}`);
-  const model = models[p.model as string] ?? fail(at(path, 'model'), `unknown model ${JSON.stringify(p.model)}${suggest(p.model as string, Object.keys(models))}`);
+  const model = has(models, p.model) ? models[p.model] : fail(at(path, 'model'), `unknown model ${JSON.stringify(p.model)}${suggest(p.model as string, Object.keys(models))}`);
   const driveKeys = model.isSource ? [] : ['iExt', 'noise', 'poissonInput'];
   const sourceKeys = model.name === 'spikeSource' ? ['times', 'ids'] : [];
   onlyKeys(p, ['size', 'model', 'params', 'init', ...driveKeys, ...sourceKeys], path);
@@ -121,7 +139,7 @@ function validatePopulation(name: string, p: Obj, path: string): void {
       if (info.default === undefined) fail(at(at(path, 'params'), k), `is required for model ${model.name} (${info.doc}, ${info.unit})`);
       continue;
     }
-    validateValue(params[k], at(at(path, 'params'), k), size);
+    validateValue(params[k], at(at(path, 'params'), k), size, info.range);
   }
   const receptorNames: string[] = [];
   if (params.receptors !== undefined) {
@@ -157,7 +175,7 @@ function validatePopulation(name: string, p: Obj, path: string): void {
       num(pi.count, at(jp, 'count'), { min: 0, int: true });
       num(pi.rate, at(jp, 'rate'), { min: 0 });
       num(pi.weight, at(jp, 'weight'));
-      if (!receptorNames.includes(pi.receptor as string)) fail(at(jp, 'receptor'), `population ${name} has no receptor ${describe(pi.receptor)}${suggest(String(pi.receptor), receptorNames)}`);
+      if (!receptorNames.includes(pi.receptor as string)) fail(at(jp, 'receptor'), `population ${name} has no receptor ${describe(pi.receptor)}${receptorNames.length ? suggest(String(pi.receptor), receptorNames) : ' (it declares none: add params.receptors)'}`);
     });
   }
   if (model.name === 'spikeSource') {
@@ -183,11 +201,11 @@ function validateProjection(spec: Obj, pr: Obj, path: string): void {
   const pops = spec.populations as Record<string, Obj>;
   const popNames = Object.keys(pops);
   for (const side of ['pre', 'post'] as const)
-    if (!(typeof pr[side] === 'string' && pr[side] as string in pops)) fail(at(path, side), `unknown population ${describe(pr[side])}${suggest(String(pr[side]), popNames)}`);
+    if (!has(pops, pr[side])) fail(at(path, side), `unknown population ${describe(pr[side])}${suggest(String(pr[side]), popNames)}`);
   const pre = pops[pr.pre as string], post = pops[pr.post as string];
   if (models[post.model as string].isSource) fail(at(path, 'post'), `population ${pr.post} is a ${post.model} source and takes no input`);
   const receptors = Object.keys((post.params as Obj | undefined)?.receptors as Obj ?? {});
-  if (!receptors.includes(pr.receptor as string)) fail(at(path, 'receptor'), `population ${pr.post} has no receptor ${describe(pr.receptor)}${receptors.length ? suggest(String(pr.receptor), receptors) : ' (it declares none: add params.receptors)'}`);
+  if (!has((post.params as Obj | undefined)?.receptors as Obj ?? {}, pr.receptor)) fail(at(path, 'receptor'), `population ${pr.post} has no receptor ${describe(pr.receptor)}${receptors.length ? suggest(String(pr.receptor), receptors) : ' (it declares none: add params.receptors)'}`);
 
   const cp = at(path, 'connect');
   const c = obj(pr.connect, cp);
@@ -210,7 +228,9 @@ function validateProjection(spec: Obj, pr: Obj, path: string): void {
     }
     case 'fixedTotal': {
       const n = num(c.n, at(cp, 'n'), { min: 0, int: true });
-      if (c.allowMultiple === false && n > nPre * nPost) fail(at(cp, 'n'), `is ${n} but there are only ${nPre * nPost} pairs and allowMultiple is false`);
+      const pairs = nPre * nPost - (pr.pre === pr.post && c.allowSelf === false ? nPre : 0);
+      if (c.allowMultiple === false && n > pairs) fail(at(cp, 'n'), `is ${n} but there are only ${pairs} possible pairs and allowMultiple is false`);
+      if (n > 0 && pairs === 0) fail(at(cp, 'n'), `is ${n} but there is no possible pair (allowSelf is false and the population has one neuron)`);
       break;
     }
     case 'oneToOne':
@@ -224,8 +244,8 @@ function validateProjection(spec: Obj, pr: Obj, path: string): void {
     }
   }
   const postModelReceptor = ((post.params as Obj | undefined)?.receptors as Record<string, Obj>)[pr.receptor as string];
-  validateValue(pr.weight, at(path, 'weight'), undefined, postModelReceptor.kind === 'conductance' ? 0 : undefined);
-  if (pr.delay !== undefined) validateValue(pr.delay, at(path, 'delay'), undefined, 0);
+  validateValue(pr.weight, at(path, 'weight'), undefined, postModelReceptor.kind === 'conductance' ? { min: 0 } : {});
+  if (pr.delay !== undefined) validateValue(pr.delay, at(path, 'delay'), undefined, { min: 0 });
   if (pr.plasticity !== undefined) {
     const pp = at(path, 'plasticity');
     const pl = obj(pr.plasticity, pp);
@@ -243,7 +263,7 @@ function validateRecord(spec: Obj, r: Obj, path: string): void {
   onlyKeys(r, ['spikes', 'state'], path);
   const pops = spec.populations as Record<string, Obj>;
   const popNames = Object.keys(pops);
-  const popRef = (x: unknown, p: string): Obj => (typeof x === 'string' && x in pops ? pops[x] : fail(p, `unknown population ${describe(x)}${suggest(String(x), popNames)}`));
+  const popRef = (x: unknown, p: string): Obj => (has(pops, x) ? pops[x] : fail(p, `unknown population ${describe(x)}${suggest(String(x), popNames)}`));
   if (r.spikes !== undefined) {
     if (!Array.isArray(r.spikes)) fail(at(path, 'spikes'), 'must be an array of population names or {pop, ids}');
     (r.spikes as unknown[]).forEach((s, i) => {
