@@ -3,10 +3,9 @@ import { SpecError } from '../spec/errors.ts';
 import type { NetworkSpec } from '../spec/types.ts';
 import { suggest } from '../spec/validate.ts';
 import { brunel } from './brunel.ts';
-import { coba } from './coba.ts';
-import { cuba } from './cuba.ts';
 import { izhikevich2003 } from './izhikevich2003.ts';
 import type { BuiltinNetwork } from './network.ts';
+import { coba, cuba } from './vogelsAbbott.ts';
 
 export const builtinNetworks: Record<string, BuiltinNetwork> = { cuba, coba, brunel, izhikevich2003 };
 
