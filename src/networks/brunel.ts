@@ -25,6 +25,7 @@ export const brunel: BuiltinNetwork = {
   options: {
     n: { default: 12500, min: 1250, doc: 'total neurons (E = 80 %); in-degrees stay CE = 1000, CI = 250' },
     regime: { default: 'C', choices: Object.keys(BRUNEL_REGIMES), doc: Object.entries(BRUNEL_REGIMES).map(([k, r]) => `${k}: g ${r.g}, ratio ${r.ratio} (${r.doc})`).join('; ') },
+    delay: { default: 1.5, min: 0.1, doc: 'synaptic delay, ms: a spike of tick t acts in tick t + delay/dt (NEST\'s convention; Brian2\'s delay D acts one tick later, so D + dt here)' },
     connect: { default: 'fixedInDegree', choices: ['fixedInDegree', 'fixedProbability'], doc: 'exactly CE/CI inputs per neuron (the paper) or each pair with probability ε (Brian2\'s example)' },
   },
   build(o) {
@@ -42,10 +43,11 @@ export const brunel: BuiltinNetwork = {
       size, model: 'lif', params: lif, init: { v: 0 },
       poissonInput: [{ count: cE, rate: ratio * nuThrHz, weight: J, receptor: 'exc' }],
     });
-    const connect = (k: number) => (o.connect === 'fixedInDegree' ? { rule: 'fixedInDegree' as const, k } : { rule: 'fixedProbability' as const, p: epsilon });
+    // fixedInDegree: distinct sources (no multapses), self-connections allowed, as the paper.
+    const connect = (k: number) => (o.connect === 'fixedInDegree' ? { rule: 'fixedInDegree' as const, k, allowMultiple: false } : { rule: 'fixedProbability' as const, p: epsilon });
     const proj = (pre: string, post: string) => ({
       pre, post, connect: connect(pre === 'E' ? cE : cI),
-      weight: pre === 'E' ? J : -g * J, delay: 1.5, receptor: pre === 'E' ? 'exc' : 'inh',
+      weight: pre === 'E' ? J : -g * J, delay: o.delay as number, receptor: pre === 'E' ? 'exc' : 'inh',
     });
     return {
       version: 1, name: `brunel-${o.regime}`, dt: 0.1, seed: 1,

@@ -70,6 +70,16 @@ def poisson_input():
     pi = PoissonInput(g, "v", N=1000, rate=20 * Hz, weight=0.1 * mV)
     print(f"  runs when={pi.when!r}, order={pi.order}: after thresholds, before resets, like "
           f"synaptic delivery; code: {pi.abstract_code.strip()!r}")
+    g = NeuronGroup(1, "dv/dt = -v/(20*ms) : volt (unless refractory)", threshold="v>1*mV",
+                    reset="v=0*mV", refractory=5 * ms, method="exact")
+    g.v = 2 * mV  # spikes in step 0
+    pi = PoissonInput(g, "v", N=1000, rate=1000 * Hz, weight=0.001 * mV)  # no not_refractory
+    M = StateMonitor(g, "v", record=[0])
+    Network(g, pi, M).run(6 * ms)
+    v = M.v[0] / mV
+    held = int(np.argmax(v[1:] != 0))  # start of step k+1 = after step k
+    print(f"  plain PoissonInput into a '(unless refractory)' v (refractory 50 steps, spike in "
+          f"step 0): v stays 0 through step {held - 1}, first input kept in step {held}")
     print("  the count is Binomial(N, rate*dt) per neuron per step, sampled exactly by inversion "
           "unless N*p > 5 and N*(1-p) > 5, where Brian2 uses the (unrounded, real-valued) normal approximation "
           "N*p + sqrt(N*p*(1-p))*randn (brian2/input/binomial.py)")
