@@ -4,9 +4,11 @@
  * With only current-like receptors the update is exact (the propagator of the linear system,
  * as Brian2's `exact` and NEST's iaf_psc_exp); with conductance receptors v is Euler-stepped
  * (as Brian2's COBA example). Receptor values decay exactly in the shared drive code.
- * Refractory: for `tRef` after a spike v is held at its reset value and delta inputs are
- * discarded; a neuron that spiked at tick s integrates again at tick s + round(tRef/dt)
- * (Brian2's `unless refractory`). Spike when v > vThresh, then v = vReset.
+ * Refractory, with R = round(tRef/dt) and a spike in tick s, exactly as Brian2's
+ * `(unless refractory)` seen through our tick order: v is held at vReset in ticks
+ * s+1 … s+R−1 and integrates again from tick s+R; delta inputs arriving in ticks s+1 … s+R
+ * are discarded (Brian2 drops what is delivered in steps s … s+R−1, which we read one tick
+ * later). Receptor currents keep receiving and decaying. Spike when v > vThresh; v = vReset.
  */
 import { f32, slotsOf, type NeuronModel, type ReceptorSlot } from './model.ts';
 
@@ -25,7 +27,7 @@ export const lif: NeuronModel = {
   },
   state: {
     v: { init: 'vRest', unit: 'mV', doc: 'membrane potential' },
-    refractory: { init: 0, unit: 'ticks', doc: 'refractory ticks left', internal: true },
+    refractory: { init: 0, unit: 'ticks', doc: 'ticks until delta inputs count again (v is held while > 1)', internal: true },
   },
 
   columns(receptors) {
@@ -43,7 +45,7 @@ export const lif: NeuronModel = {
   deriveParams(p, { dt, n, receptors }) {
     const out: Record<string, Float64Array> = {
       vRest: p.vRest, vThresh: p.vThresh, vReset: p.vReset,
-      refractoryTicks: p.tRef.map((t) => Math.max(0, Math.round(t / dt) - 1)),
+      refractoryTicks: p.tRef.map((t) => Math.round(t / dt)),
       decayM: p.tauM.map((tau) => Math.exp(-dt / tau)),
       dtOverTauM: p.tauM.map((tau) => dt / tau),
     };
@@ -73,10 +75,14 @@ export const lif: NeuronModel = {
     ${slotsOf(receptors, 'current').map((r) => `v = v + g_${r.index} * p_prop_${r.index};`).join('\n    ')}`;
     return `
   var v = s_v;
+  var held = false;
   if (s_refractory > 0.0) {
     s_refractory = s_refractory - 1.0;
+    held = s_refractory > 0.0;
   } else {
     v = v + delta;
+  }
+  if (!held) {
     ${integrate}
     if (v > p_vThresh) {
       spiked = true;
@@ -93,11 +99,13 @@ export const lif: NeuronModel = {
     const kinds = receptors.map((r) => r.spec.kind);
     return (c, i, d) => {
       const s = c.s, p = c.p;
+      let v = s.v[i];
       if (s.refractory[i] > 0) {
         s.refractory[i] = f32(s.refractory[i] - 1);
-        return false;
+        if (s.refractory[i] > 0) return false;
+      } else {
+        v = f32(v + d.delta);
       }
-      let v = f32(s.v[i] + d.delta);
       if (conductance) {
         let dv = f32(f32(p.vRest[i] - v) + d.iConst);
         for (let r = 0; r < kinds.length; r++) {

@@ -107,11 +107,13 @@ describe('spike transmission', () => {
 
 describe('refractoriness', () => {
   // Spike in tick 11 (input from a source spike at 1.0 ms, delay 1 tick); tRef 2 ms = 20 ticks:
-  // ticks 12 … 30 are refractory, tick 31 integrates again.
+  // v is held in ticks 12 … 30 and integrates again from tick 31; delta inputs arriving in
+  // ticks 12 … 31 are discarded (Brian2 drops what its steps 11 … 30 deliver).
   it.each([
     ['during refractoriness', [1.0, 1.5], [11]],
-    ['in its last refractory tick', [1.0, 2.95], [11]],
-    ['in the first tick after it', [1.0, 3.05], [11, 31]],
+    ['in its last held tick', [1.0, 2.95], [11]],
+    ['in the tick it integrates again (Brian2 drops it too)', [1.0, 3.05], [11]],
+    ['one tick later', [1.0, 3.15], [11, 32]],
     ['long after', [1.0, 4.0], [11, 41]],
   ])('a delta input arriving %s', async (_label, times, expected) => {
     const sim = await simulate(sourceToTarget(times, { kind: 'delta' }, 20, 0.1), 10);
