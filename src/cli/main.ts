@@ -123,7 +123,7 @@ async function run(positionals: string[], values: Record<string, unknown>): Prom
     const s = summary;
     const lines = [
       `${s.network}: ${s.neurons} neurons, ${s.synapses} synapses, ${s.durationMs} ms at dt ${s.dt} ms (${s.ticks} ticks), seed ${s.seed}`,
-      `backend ${s.backend} on ${s.adapter}`,
+      `backend ${s.backend} on ${s.adapter}${s.gpuBytes ? `, ${(s.gpuBytes / 2 ** 20).toFixed(1)} MiB of GPU buffers` : ''}`,
       `build ${s.buildMs.toFixed(0)} ms, simulation ${s.wallMs.toFixed(0)} ms wall (real-time factor ${s.realTimeFactor.toFixed(2)}), ${(s.eventsPerSecond / 1e6).toFixed(2)} M synaptic events/s`,
       '',
       'population      size    spikes   rate (Hz)',

@@ -61,10 +61,12 @@ export class GpuBackend implements Backend {
     const perTickLog = (Math.max(1, net.recordedCount) + net.stateSlots) * 4;
     const requested = Math.max(1, Math.floor(options.ticksPerSubmit ?? DEFAULT_TICKS_PER_SUBMIT));
     this.ticksPerSubmit = Math.max(1, Math.min(requested, Math.floor(MAX_LOG_BYTES / perTickLog)));
-    this.device.addEventListener('uncapturederror', (e) => {
-      this.deviceError ??= (e as GPUUncapturedErrorEvent).error.message;
-    });
+    this.device.addEventListener('uncapturederror', this.onDeviceError);
   }
+
+  private readonly onDeviceError = (e: Event) => {
+    this.deviceError ??= (e as GPUUncapturedErrorEvent).error.message;
+  };
 
   /** Allocate buffers and compile kernels for `net` on `gpu`. */
   static async create(gpu: GpuContext, net: CompiledNetwork, options: GpuBackendOptions = {}): Promise<GpuBackend> {
@@ -192,6 +194,8 @@ export class GpuBackend implements Backend {
   }
 
   dispose(): void {
+    // The device may be shared with other simulators: leave it as it was.
+    this.device.removeEventListener('uncapturederror', this.onDeviceError);
     for (const b of this.buffers) b.destroy();
     this.staging?.destroy();
   }
