@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { builtinNetwork, builtinNetworks } from '../networks/index.ts';
 import { SpecError } from '../spec/errors.ts';
 import { Simulator, type BackendName } from '../sim/simulator.ts';
+import { brian2Available, validate, VALIDATION_CASES } from '../validate/run.ts';
 import { spikesCsv, spikesJson } from './output.ts';
 
 const USAGE = `spikegpu — spiking neural networks on WebGPU
@@ -19,6 +20,7 @@ Usage:
   spikegpu run <spec.json | builtin> [options]   simulate and report
   spikegpu networks                              list built-in networks and their options
   spikegpu export <builtin> [--set key=value]    print a built-in network's spec JSON
+  spikegpu validate [options]                    compare with Brian2 (rates, CV, silence, synchrony)
 
 Run options:
   --duration <ms>        simulated time (default 1000)
@@ -29,6 +31,16 @@ Run options:
   --ticks-per-submit <n> ticks per GPU submission / readback window (default 100)
   --json                 print one JSON summary object on stdout
   -h, --help             this help
+
+Validate options:
+  --networks a,b,...     cases (default all: ${VALIDATION_CASES.map((c) => c.name).join(', ')})
+  --seeds <n>            seeds per simulator (default 3)
+  --duration <ms>        simulated time per run (default 1000)
+  --size small|full      small (default; CI) or the published sizes
+  --backend <name>       webgpu (default) or cpu
+  --json                 print the comparisons as JSON
+  Passes when, for every population and statistic, |mean difference| ≤ 3·√(sd₁² + sd₂²) + a
+  small floor (seed-to-seed spread); exits 1 when any comparison fails.
 `;
 
 /** Invalid input: exit 2 with the message alone. */
@@ -136,6 +148,26 @@ async function run(positionals: string[], values: Record<string, unknown>): Prom
   }
 }
 
+async function runValidate(values: Record<string, unknown>): Promise<number> {
+  const cases = values.networks === undefined ? undefined : String(values.networks).split(',').map((x) => x.trim()).filter(Boolean);
+  for (const c of cases ?? []) if (!VALIDATION_CASES.some((x) => x.name === c)) throw new UsageError(`--networks: unknown case ${JSON.stringify(c)}; known: ${VALIDATION_CASES.map((x) => x.name).join(', ')}`);
+  const size = (values.size as string | undefined) ?? 'small';
+  if (size !== 'small' && size !== 'full') throw new UsageError(`--size must be small or full, got ${JSON.stringify(size)}`);
+  const backend = (values.backend as string | undefined) ?? 'webgpu';
+  if (backend !== 'webgpu' && backend !== 'cpu') throw new UsageError(`--backend must be webgpu or cpu, got ${JSON.stringify(backend)}`);
+  const seeds = number(values.seeds as string | undefined, '--seeds', 3);
+  if (!Number.isInteger(seeds) || seeds < 2) throw new UsageError('--seeds must be an integer ≥ 2 (the rule needs a spread)');
+  if (!(await brian2Available())) throw new Error('Brian2 is not available to /usr/bin/python3 (Debian: apt-get install python3-brian; or set SPIKEGPU_PYTHON)');
+  const json = values.json === true;
+  const result = await validate({
+    cases, seeds, size, backend: backend as BackendName,
+    durationMs: number(values.duration as string | undefined, '--duration', 1000),
+    onProgress: (line) => process.stderr.write(`spikegpu: ${line}\n`),
+  });
+  process.stdout.write(json ? JSON.stringify({ pass: result.pass, comparisons: result.rows }) + '\n' : `${result.table}\n\n${result.pass ? 'PASS' : 'FAIL'}: ${result.rows.filter((r) => r.pass).length} of ${result.rows.length} comparisons within the seed-to-seed spread\n`);
+  return result.pass ? 0 : 1;
+}
+
 function listNetworks(): void {
   const lines: string[] = [];
   for (const n of Object.values(builtinNetworks)) {
@@ -156,6 +188,7 @@ export async function main(argv: string[]): Promise<number> {
         duration: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' },
         set: { type: 'string', multiple: true }, out: { type: 'string' }, json: { type: 'boolean' },
         'ticks-per-submit': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        networks: { type: 'string' }, seeds: { type: 'string' }, size: { type: 'string' },
       },
     }).valueOf() as { values: Record<string, unknown>; positionals: string[] };
     const command = positionals[0];
@@ -170,6 +203,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'networks':
         listNetworks();
         return 0;
+      case 'validate':
+        return await runValidate(values);
       case 'export': {
         const name = positionals[1];
         if (!name) throw new UsageError('export needs a built-in network name');

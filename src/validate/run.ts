@@ -1,0 +1,141 @@
+/**
+ * `spikegpu validate`: each built-in network in spikegpu and in Brian2 (Debian's
+ * `python3-brian`, run through `validation/brian2/run.py`) with several seeds, compared per
+ * population on rate, CV of ISIs, silent fraction and 1 ms Fano factor (`compare.ts` states
+ * the rule). Node only: it starts Python processes. Brian2 runs in a child process while
+ * spikegpu runs here, so the two use both cores.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { spikeStats, type SpikeStats } from '../analysis/spikeStats.ts';
+import type { GpuContext } from '../gpu/device.ts';
+import { builtinNetwork } from '../networks/index.ts';
+import type { BackendName } from '../sim/simulator.ts';
+import { Simulator } from '../sim/simulator.ts';
+import { compareStats, comparisonTable, type Comparison } from './compare.ts';
+
+const run = promisify(execFile);
+
+/** The reference simulator's Python (Debian's Brian2 lives in /usr/bin/python3's path). */
+export const PYTHON = process.env.SPIKEGPU_PYTHON ?? '/usr/bin/python3';
+const BRIAN2_SCRIPT = fileURLToPath(new URL('../../validation/brian2/run.py', import.meta.url));
+
+export interface ValidationCase {
+  /** Name in tables and on the command line. */
+  name: string;
+  network: string;
+  /** Built-in network options at the small (CI) and full (paper) sizes. */
+  small: Record<string, string | number>;
+  full: Record<string, string | number>;
+  /** Arguments for run.py beyond --network/--n/--seed/--duration. */
+  brian2Args: (options: Record<string, string | number>) => string[];
+}
+
+/**
+ * Brian2's delay D first acts one tick later than ours (see validation/brian2/README.md), so
+ * our brunel's default 1.5 ms is Brian2's 1.4 ms.
+ */
+const brunelArgs = (regime: string) => (o: Record<string, string | number>) => [
+  '--regime', regime, '--connect', String(o.connect ?? 'fixedInDegree'), '--delay', String(Number(o.delay ?? 1.5) - 0.1),
+];
+
+export const VALIDATION_CASES: ValidationCase[] = [
+  { name: 'cuba', network: 'cuba', small: { n: 1000 }, full: { n: 4000 }, brian2Args: () => [] },
+  { name: 'coba', network: 'coba', small: { n: 1000 }, full: { n: 4000 }, brian2Args: () => [] },
+  { name: 'brunelA', network: 'brunel', small: { n: 2500, regime: 'A' }, full: { regime: 'A' }, brian2Args: brunelArgs('A') },
+  { name: 'brunelC', network: 'brunel', small: { n: 2500, regime: 'C' }, full: { regime: 'C' }, brian2Args: brunelArgs('C') },
+  { name: 'izhikevich2003', network: 'izhikevich2003', small: { n: 1000 }, full: { n: 1000 }, brian2Args: () => [] },
+];
+
+export interface ValidateOptions {
+  cases?: string[];
+  seeds?: number;
+  durationMs?: number;
+  size?: 'small' | 'full';
+  backend?: BackendName;
+  device?: GpuContext;
+  onProgress?: (line: string) => void;
+}
+
+export interface ValidationResult {
+  rows: Comparison[];
+  pass: boolean;
+  table: string;
+}
+
+/** Whether Brian2 can be imported by the reference Python. */
+export async function brian2Available(): Promise<boolean> {
+  try {
+    await run(PYTHON, ['-c', 'import brian2']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Spikes = Record<string, { times: Float64Array; ids: Uint32Array }>;
+
+async function brian2Spikes(c: ValidationCase, options: Record<string, string | number>, n: number, seed: number, durationMs: number): Promise<Spikes> {
+  const dir = mkdtempSync(join(tmpdir(), 'spikegpu-validate-'));
+  try {
+    const out = join(dir, 'spikes.json');
+    const args = [BRIAN2_SCRIPT, '--network', c.network, '--n', String(n), '--seed', String(seed), '--duration', String(durationMs), '--spikes-out', out, ...c.brian2Args(options)];
+    await run(PYTHON, args, { maxBuffer: 1 << 26, env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as { populations: Record<string, { times: number[]; ids: number[] }> };
+    return Object.fromEntries(Object.entries(doc.populations).map(([p, s]) => [p, { times: Float64Array.from(s.times), ids: Uint32Array.from(s.ids) }]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Run the comparison.
+ * @example const { pass, table } = await validate({ cases: ['cuba'], seeds: 3 });
+ */
+export async function validate(options: ValidateOptions = {}): Promise<ValidationResult> {
+  const names = options.cases ?? VALIDATION_CASES.map((c) => c.name);
+  const cases = names.map((name) => {
+    const c = VALIDATION_CASES.find((x) => x.name === name);
+    if (!c) throw new Error(`unknown validation case "${name}"; known: ${VALIDATION_CASES.map((x) => x.name).join(', ')}`);
+    return c;
+  });
+  const seeds = Array.from({ length: options.seeds ?? 3 }, (_, i) => i + 1);
+  const durationMs = options.durationMs ?? 1000;
+  const log = options.onProgress ?? (() => {});
+  const rows: Comparison[] = [];
+  for (const c of cases) {
+    const networkOptions = options.size === 'full' ? c.full : c.small;
+    const spec = builtinNetwork(c.network, networkOptions);
+    const sizes = Object.fromEntries(Object.entries(spec.populations).map(([p, x]) => [p, x.size]));
+    const n = Object.values(sizes).reduce((a, b) => a + b, 0);
+    // Brian2 in the background, one seed after another, while spikegpu runs here.
+    const reference = seeds.reduce<Promise<Spikes[]>>(
+      (prev, seed) => prev.then(async (acc) => [...acc, await brian2Spikes(c, networkOptions, n, seed, durationMs)]),
+      Promise.resolve([]),
+    );
+    reference.catch(() => {}); // handled below, after our runs
+    const ours: Spikes[] = [];
+    for (const seed of seeds) {
+      const withSeed = c.network === 'izhikevich2003' ? builtinNetwork(c.network, { ...networkOptions, seed }) : spec;
+      const sim = await Simulator.create(withSeed, { backend: options.backend ?? 'webgpu', device: options.device, seed });
+      try {
+        await sim.run(durationMs);
+        ours.push(Object.fromEntries(Object.keys(sizes).map((p) => [p, sim.spikes(p)])));
+      } finally {
+        sim.dispose();
+      }
+      log(`${c.name}: spikegpu seed ${seed} done`);
+    }
+    const refs = await reference;
+    log(`${c.name}: Brian2 ${seeds.length} seeds done`);
+    for (const [pop, size] of Object.entries(sizes)) {
+      const stats = (runs: Spikes[]): SpikeStats[] => runs.map((r) => spikeStats(r[pop], size, durationMs));
+      rows.push(...compareStats(c.name, pop, stats(ours), stats(refs)));
+    }
+  }
+  return { rows, pass: rows.every((r) => r.pass), table: comparisonTable(rows) };
+}
