@@ -18,8 +18,12 @@ export interface NeuronKernelConstants {
   channelCount: number;
 }
 
-/** WGSL source for a group's neuron kernel. */
-export function neuronKernelWgsl(group: CompiledGroup, k: NeuronKernelConstants): string {
+/**
+ * `fn neuronStep(i)` for group-local neuron i, plus the group's constants and the helpers it
+ * needs. Uses the globals `params`, `state`, `ring`, `ctrl`, `tickSpikes`, `logIds`,
+ * `logMeta`, `tables` (shared by the standalone kernel below and the fused kernel).
+ */
+export function neuronStepWgsl(group: CompiledGroup, k: NeuronKernelConstants): string {
   const { params, u32Params, state } = group.columns;
   const n = group.size;
   const source = group.model.isSource;
@@ -30,15 +34,6 @@ export function neuronKernelWgsl(group: CompiledGroup, k: NeuronKernelConstants)
   ].join('\n');
   const stores = state.map((c, i) => `  state[${i * n}u + i] = s_${c};`).join('\n');
   return wgsl`
-@group(0) @binding(0) var<storage, read> params: array<f32>;
-@group(0) @binding(1) var<storage, read_write> state: array<f32>;
-@group(0) @binding(2) var<storage, read_write> ring: array<i32>;
-@group(0) @binding(3) var<storage, read_write> ctrl: array<atomic<u32>, ${Ctrl.size}>;
-@group(0) @binding(4) var<storage, read_write> tickSpikes: array<u32>;
-@group(0) @binding(5) var<storage, read_write> logIds: array<u32>;
-@group(0) @binding(6) var<storage, read_write> logMeta: array<atomic<u32>>;
-@group(0) @binding(7) var<storage, read> tables: array<u32>;
-
 const seed = ${k.seed >>> 0}u;
 const groupSize = ${n}u;
 const groupOffset = ${group.offset}u;
@@ -48,15 +43,11 @@ const delaySlots = ${k.delaySlots}u;
 const neuronCount = ${k.neuronCount}u;
 
 ${rngWgsl}
-${flatIndexWgsl}
 #if ${!source}
 ${driveHelpersWgsl}
 #endif
 
-@compute @workgroup_size(${WORKGROUP_SIZE})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let i = flatIndex(wid, nwg, lid);
-  if (i >= groupSize) { return; }
+fn neuronStep(i: u32) {
   let tick = atomicLoad(&ctrl[${Ctrl.tick}]);
   let globalId = groupOffset + i;
 ${loads}
@@ -79,6 +70,31 @@ ${stores}
       logIds[j] = globalId;
     }
   }
+}
+`;
+}
+
+/** Bindings of the neuron kernel, in order; the fused kernel starts with the same. */
+export const NEURON_BINDINGS = /* wgsl */ `
+@group(0) @binding(0) var<storage, read> params: array<f32>;
+@group(0) @binding(1) var<storage, read_write> state: array<f32>;
+@group(0) @binding(2) var<storage, read_write> ring: array<atomic<i32>>;
+@group(0) @binding(3) var<storage, read_write> ctrl: array<atomic<u32>, ${Ctrl.size}>;
+@group(0) @binding(4) var<storage, read_write> tickSpikes: array<u32>;
+@group(0) @binding(5) var<storage, read_write> logIds: array<u32>;
+@group(0) @binding(6) var<storage, read_write> logMeta: array<atomic<u32>>;
+@group(0) @binding(7) var<storage, read> tables: array<u32>;
+`;
+
+/** WGSL source for a group's neuron kernel: one thread per neuron. */
+export function neuronKernelWgsl(group: CompiledGroup, k: NeuronKernelConstants): string {
+  return `${NEURON_BINDINGS}
+${neuronStepWgsl(group, k)}
+${flatIndexWgsl}
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = flatIndex(wid, nwg, lid);
+  if (i < groupSize) { neuronStep(i); }
 }
 `;
 }

@@ -15,40 +15,48 @@ export interface PropagateConstants {
   channelBits: number;
 }
 
-export function propagateWgsl(k: PropagateConstants): string {
+/**
+ * `fn propagateSpikes(first, stride, lane, lanes)`: spikes first, first + stride, … of the
+ * previous tick, each row walked by `lanes` threads. Uses the globals `ctrl`, `tickSpikes`,
+ * `rowStart`, `synTarget`, `synWeight`, `ring`, `logMeta` (shared by the standalone kernel
+ * below and the fused kernel).
+ */
+export function propagateFnWgsl(k: PropagateConstants): string {
   const channelMask = k.channelBits >= 32 ? 0xffffffff : 2 ** k.channelBits - 1;
   return /* wgsl */ `
-@group(0) @binding(0) var<storage, read> ctrl: array<u32, ${Ctrl.size}>;
+fn propagateSpikes(first: u32, stride: u32, lane: u32, lanes: u32) {
+  let tick = atomicLoad(&ctrl[${Ctrl.tick}]);
+  if (tick == 0u) { return; }
+  let spikeTick = tick - 1u;
+  let parity = spikeTick & 1u;
+  let count = atomicLoad(&ctrl[${Ctrl.spikeCount0}u + parity]);
+  for (var s = first; s < count; s += stride) {
+    let source = tickSpikes[parity * ${k.neuronCount}u + s];
+    let end = rowStart[source + 1u];
+    if (lane == 0u) { atomicAdd(&logMeta[${LogMeta.events}], end - rowStart[source]); }
+    for (var j = rowStart[source] + lane; j < end; j += lanes) {
+      let packed = synTarget[j];
+      let slot = (spikeTick + (packed >> ${k.channelBits}u)) % ${k.delaySlots}u;
+      atomicAdd(&ring[slot * ${k.channelCount}u + (packed & ${channelMask}u)], synWeight[j]);
+    }
+  }
+}
+`;
+}
+
+export function propagateWgsl(k: PropagateConstants): string {
+  return /* wgsl */ `
+@group(0) @binding(0) var<storage, read_write> ctrl: array<atomic<u32>, ${Ctrl.size}>;
 @group(0) @binding(1) var<storage, read> tickSpikes: array<u32>;
 @group(0) @binding(2) var<storage, read> rowStart: array<u32>;
 @group(0) @binding(3) var<storage, read> synTarget: array<u32>;
 @group(0) @binding(4) var<storage, read> synWeight: array<i32>;
 @group(0) @binding(5) var<storage, read_write> ring: array<atomic<i32>>;
 @group(0) @binding(6) var<storage, read_write> logMeta: array<atomic<u32>>;
-
-const neuronCount = ${k.neuronCount}u;
-const delaySlots = ${k.delaySlots}u;
-const channelCount = ${k.channelCount}u;
-const channelMask = ${channelMask}u;
-const channelBits = ${k.channelBits}u;
-
+${propagateFnWgsl(k)}
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let tick = ctrl[${Ctrl.tick}];
-  if (tick == 0u) { return; }
-  let spikeTick = tick - 1u;
-  let parity = spikeTick & 1u;
-  let count = ctrl[${Ctrl.spikeCount0}u + parity];
-  for (var s = wid.x; s < count; s += nwg.x) {
-    let source = tickSpikes[parity * neuronCount + s];
-    let end = rowStart[source + 1u];
-    if (lid == 0u) { atomicAdd(&logMeta[${LogMeta.events}], end - rowStart[source]); }
-    for (var j = rowStart[source] + lid; j < end; j += ${WORKGROUP_SIZE}u) {
-      let packed = synTarget[j];
-      let slot = (spikeTick + (packed >> channelBits)) % delaySlots;
-      atomicAdd(&ring[slot * channelCount + (packed & channelMask)], synWeight[j]);
-    }
-  }
+  propagateSpikes(wid.x, nwg.x, lid, ${WORKGROUP_SIZE}u);
 }
 `;
 }

@@ -96,7 +96,7 @@ export function driveInputWgsl(layout: DriveLayout): string {
   if (layout.noise) lines.push(`iConst = iConst + p_noiseSd * normalFromHashes(seed, ${NOISE_STREAM}u, globalId, tick);`);
   for (const r of layout.receptors) {
     const x = `in_${r.index}`;
-    lines.push(`var ${x} = fixedToF32(ring[ringSlot(${r.index}u)], p_invScale_${r.index});`, `ring[ringSlot(${r.index}u)] = 0;`);
+    lines.push(`var ${x} = fixedToF32(atomicExchange(&ring[ringSlot(${r.index}u)], 0), p_invScale_${r.index});`);
     for (const j of layout.poissonInputs.filter((p) => p.receptor === r.index)) {
       lines.push(`${x} = ${x} + f32(poissonCount(u_pinTable_${j.index}, u_pinLength_${j.index}, hash4(seed, ${poissonInputStream(j.index)}u, globalId, tick))) * p_pinWeight_${j.index};`);
     }

@@ -7,6 +7,7 @@
  */
 import { Ctrl, LogMeta, workgroupGrid } from '../../shaders/common.ts';
 import { endTickWgsl } from '../../shaders/endTick.ts';
+import { FUSED_STORAGE_BINDINGS, fusedTicksWgsl } from '../../shaders/fusedTicks.ts';
 import { neuronKernelWgsl } from '../../shaders/neuronKernel.ts';
 import { propagateWgsl } from '../../shaders/propagate.ts';
 import { sampleStateWgsl } from '../../shaders/sampleState.ts';
@@ -21,8 +22,17 @@ export const DEFAULT_TICKS_PER_SUBMIT = 100;
 /** The spike log holds every recorded neuron spiking every tick of a window: never overflows. */
 const MAX_LOG_BYTES = 64 * 2 ** 20;
 
+/** Below this many neurons `fused: 'auto'` runs whole windows in one workgroup (measured on SwiftShader). */
+export const FUSED_AUTO_MAX_NEURONS = 2048;
+
 export interface GpuBackendOptions {
   ticksPerSubmit?: number;
+  /**
+   * Run each window of ticks in a single one-workgroup dispatch (identical results, no
+   * per-tick dispatch cost): `true`, `false`, or `'auto'` (default: small networks).
+   * Only for networks with one neuron group and no `record.state`.
+   */
+  fused?: boolean | 'auto';
 }
 
 interface Kernel {
@@ -39,6 +49,10 @@ export class GpuBackend implements Backend {
   readonly counters: RunCounters = { spikes: 0, synapticEvents: 0 };
   /** Ticks per submission and readback window. */
   readonly ticksPerSubmit: number;
+  /** Whether windows run as one fused dispatch. */
+  readonly fused: boolean;
+  private fusedKernel: Kernel | null = null;
+  private fusedWindow!: GPUBuffer;
   private readonly device: GPUDevice;
   private readonly buffers: GPUBuffer[] = [];
   private groups: Kernel[] = [];
@@ -61,6 +75,10 @@ export class GpuBackend implements Backend {
     const perTickLog = (Math.max(1, net.recordedCount) + net.stateSlots) * 4;
     const requested = Math.max(1, Math.floor(options.ticksPerSubmit ?? DEFAULT_TICKS_PER_SUBMIT));
     this.ticksPerSubmit = Math.max(1, Math.min(requested, Math.floor(MAX_LOG_BYTES / perTickLog)));
+    const fusible = net.groups.length === 1 && net.stateProbes.length === 0 && this.device.limits.maxStorageBuffersPerShaderStage >= FUSED_STORAGE_BINDINGS;
+    const fused = options.fused ?? 'auto';
+    if (fused === true && !fusible) throw new Error('fused: true needs a network with one neuron group (one model and receptor layout), no record.state, and an adapter with 11 storage buffers per stage');
+    this.fused = fused === 'auto' ? fusible && net.neuronCount <= FUSED_AUTO_MAX_NEURONS : fused && fusible;
     this.device.addEventListener('uncapturederror', this.onDeviceError);
   }
 
@@ -81,14 +99,15 @@ export class GpuBackend implements Backend {
     return buf;
   }
 
-  /** A pipeline with an explicit layout: `bindings[i]` is binding i's access ('read' or 'rw'). */
-  private async pipeline(label: string, code: string, bindings: ('read' | 'rw')[]): Promise<GPUComputePipeline> {
+  /** A pipeline with an explicit layout: `bindings[i]` is binding i's kind. */
+  private async pipeline(label: string, code: string, bindings: ('read' | 'rw' | 'uniform')[]): Promise<GPUComputePipeline> {
     const module = this.device.createShaderModule({ label, code });
     const info = await module.getCompilationInfo();
     const errors = info.messages.filter((m) => m.type === 'error');
     if (errors.length) throw new Error(`${label}: WGSL compilation failed:\n${errors.map((m) => `  line ${m.lineNum}: ${m.message}`).join('\n')}`);
     return withValidation(this.device, label, () => {
-      const entries = bindings.map((access, binding) => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: access === 'read' ? 'read-only-storage' as const : 'storage' as const } }));
+      const type = { read: 'read-only-storage', rw: 'storage', uniform: 'uniform' } as const;
+      const entries = bindings.map((kind, binding) => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: type[kind] } }));
       const layout = this.device.createPipelineLayout({ bindGroupLayouts: [this.device.createBindGroupLayout({ label, entries })] });
       return this.device.createComputePipeline({ label, layout, compute: { module, entryPoint: 'main' } });
     });
@@ -119,9 +138,10 @@ export class GpuBackend implements Backend {
 
     const constants = { seed: net.seed, neuronCount: net.neuronCount, delaySlots: net.delaySlots, channelCount: net.channelCount };
     const states: GPUBuffer[] = [];
+    const groupParams: GPUBuffer[] = [];
     this.groups = await Promise.all(net.groups.map(async (g, i) => {
       const pipeline = await this.pipeline(`neurons ${g.model.name} (${g.populations.join(', ')})`, neuronKernelWgsl(g, constants), ['read', 'rw', 'rw', 'rw', 'rw', 'rw', 'rw', 'read']);
-      const params = this.buffer(`${g.model.name} params`, g.params);
+      const params = (groupParams[i] = this.buffer(`${g.model.name} params`, g.params));
       const state = (states[i] = this.buffer(`${g.model.name} state`, g.state));
       return { pipeline, bindGroup: this.bindGroup(pipeline, [params, state, ring, ctrl, tickSpikes, this.logIds, this.logMeta, tables]), grid: workgroupGrid(g.size) };
     }));
@@ -133,10 +153,17 @@ export class GpuBackend implements Backend {
       const pipeline = await this.pipeline(`sample state of group ${i}`, sampleStateWgsl(count, net.stateSlots), ['read', 'read', 'read', 'read', 'rw']);
       return { pipeline, bindGroup: this.bindGroup(pipeline, [ctrl, this.logMeta, this.buffer('state probes', entries), states[i], this.stateLog]), grid: workgroupGrid(count) };
     })).then((ks) => ks.filter((k): k is Kernel => k !== null));
-    const prop = await this.pipeline('propagate', propagateWgsl({ ...constants, channelBits: net.synapses.channelBits }), ['read', 'read', 'read', 'read', 'read', 'rw', 'rw']);
+    const prop = await this.pipeline('propagate', propagateWgsl({ ...constants, channelBits: net.synapses.channelBits }), ['rw', 'read', 'read', 'read', 'read', 'rw', 'rw']);
     this.propagate = { pipeline: prop, bindGroup: this.bindGroup(prop, [ctrl, tickSpikes, rowStart, synTarget, synWeight, ring, this.logMeta]), grid: [0, 0] };
     const end = await this.pipeline('end tick', endTickWgsl(), ['rw', 'rw', 'rw']);
     this.endTick = { pipeline: end, bindGroup: this.bindGroup(end, [ctrl, this.logMeta, this.dispatchArgs]), grid: [1, 1] };
+    if (this.fused) {
+      const g = net.groups[0];
+      this.fusedWindow = this.device.createBuffer({ label: 'fused window', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+      this.buffers.push(this.fusedWindow);
+      const pipeline = await this.pipeline('fused ticks', fusedTicksWgsl(g, { ...constants, channelBits: net.synapses.channelBits }), ['read', 'rw', 'rw', 'rw', 'rw', 'rw', 'rw', 'read', 'read', 'read', 'read', 'uniform']);
+      this.fusedKernel = { pipeline, bindGroup: this.bindGroup(pipeline, [groupParams[0], states[0], ring, ctrl, tickSpikes, this.logIds, this.logMeta, tables, rowStart, synTarget, synWeight, this.fusedWindow]), grid: [1, 1] };
+    }
   }
 
   /** Encode and submit one window of `ticks` ticks starting at `this.tick`. */
@@ -148,9 +175,16 @@ export class GpuBackend implements Backend {
     meta[LogMeta.windowStart] = start;
     this.device.queue.writeBuffer(this.logMeta, 0, meta);
 
+    if (this.fusedKernel) this.device.queue.writeBuffer(this.fusedWindow, 0, Uint32Array.of(ticks, 0, 0, 0));
+
     const encoder = this.device.createCommandEncoder({ label: `window ${w}` });
     const pass = encoder.beginComputePass();
-    for (let t = 0; t < ticks; t++) {
+    if (this.fusedKernel) {
+      pass.setPipeline(this.fusedKernel.pipeline);
+      pass.setBindGroup(0, this.fusedKernel.bindGroup);
+      pass.dispatchWorkgroups(1);
+    }
+    for (let t = 0; t < (this.fusedKernel ? 0 : ticks); t++) {
       pass.setPipeline(this.propagate.pipeline);
       pass.setBindGroup(0, this.propagate.bindGroup);
       pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 0);

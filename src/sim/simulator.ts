@@ -28,6 +28,8 @@ export interface SimulatorOptions {
   device?: GpuContext;
   /** WebGPU: ticks encoded per submission, which is also the spike readback window. Default 100. */
   ticksPerSubmit?: number;
+  /** WebGPU: run each window as one fused single-workgroup dispatch: true, false or 'auto' (default; small networks). */
+  fused?: boolean | 'auto';
   /** Replace the spec's seed. */
   seed?: number;
 }
@@ -61,6 +63,8 @@ export interface RunSummary {
   /** Wall time / simulated time (the field's convention: < 1 is faster than real time). */
   realTimeFactor: number;
   gpuBytes: number;
+  /** WebGPU: whether windows ran as one fused dispatch (see SimulatorOptions.fused). */
+  fused: boolean;
   populations: Record<string, PopulationSummary>;
 }
 
@@ -89,7 +93,7 @@ export class Simulator {
     if ((options.backend ?? 'webgpu') === 'cpu') return new Simulator(net, new CpuBackend(net), null, performance.now() - t0);
     const owned = options.device ? null : await acquireDevice();
     try {
-      const backend = await GpuBackend.create(options.device ?? owned!, net, { ticksPerSubmit: options.ticksPerSubmit });
+      const backend = await GpuBackend.create(options.device ?? owned!, net, { ticksPerSubmit: options.ticksPerSubmit, fused: options.fused });
       return new Simulator(net, backend, owned, performance.now() - t0);
     } catch (e) {
       owned?.release();
@@ -154,6 +158,7 @@ export class Simulator {
       eventsPerSecond: this.wallMs > 0 ? synapticEvents / (this.wallMs / 1000) : 0,
       realTimeFactor: durationMs > 0 ? this.wallMs / durationMs : 0,
       gpuBytes: this.backend.kind === 'webgpu' ? networkBytes(net) : 0,
+      fused: this.backend instanceof GpuBackend && this.backend.fused,
       populations,
     };
   }

@@ -20,7 +20,7 @@ export function releaseTestDevice(): void {
 export type Spikes = Record<string, PopulationSpikes>;
 
 /** Run a spec for `durationMs` and return every population's recorded spikes. */
-export async function runSpikes(spec: unknown, durationMs: number, options: { backend: 'webgpu' | 'cpu'; ticksPerSubmit?: number; seed?: number }): Promise<Spikes> {
+export async function runSpikes(spec: unknown, durationMs: number, options: { backend: 'webgpu' | 'cpu'; ticksPerSubmit?: number; seed?: number; fused?: boolean | 'auto' }): Promise<Spikes> {
   const sim = await Simulator.create(spec, { ...options, device: options.backend === 'webgpu' ? await testDevice() : undefined });
   try {
     await sim.run(durationMs);
