@@ -10,8 +10,8 @@ import { endTickFnWgsl } from './endTick.ts';
 import { NEURON_BINDINGS, neuronStepWgsl, type NeuronKernelConstants } from './neuronKernel.ts';
 import { propagateFnWgsl } from './propagate.ts';
 
-/** Threads of the one workgroup (WebGPU guarantees 256 invocations per workgroup). */
-export const FUSED_WORKGROUP_SIZE = 256;
+/** Threads of the one workgroup: 64 measured faster than 256 on SwiftShader (cheaper barriers). */
+export const FUSED_WORKGROUP_SIZE = 64;
 /** Storage bindings the fused kernel needs: the neuron kernel's 8 plus the synapses' 3. */
 export const FUSED_STORAGE_BINDINGS = 11;
 

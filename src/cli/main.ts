@@ -29,6 +29,8 @@ Run options:
   --set key=value        built-in network option, repeatable (see 'spikegpu networks')
   --out <file>           write recorded spikes (and record.state traces, in .json): .json or .csv
   --ticks-per-submit <n> ticks per GPU submission / readback window (default 100)
+  --fused <auto|on|off>  run each window in one single-workgroup dispatch (default auto: small
+                         single-group networks)
   --json                 print one JSON summary object on stdout
   -h, --help             this help
 
@@ -114,9 +116,12 @@ async function run(positionals: string[], values: Record<string, unknown>): Prom
   const out = values.out as string | undefined;
   if (out && !/\.(json|csv)$/i.test(out)) throw new UsageError(`--out must end in .json or .csv, got ${JSON.stringify(out)}`);
   const ticksPerSubmit = values['ticks-per-submit'] === undefined ? undefined : number(values['ticks-per-submit'] as string, '--ticks-per-submit', 100);
+  const fusedFlag = (values.fused as string | undefined) ?? 'auto';
+  const fused = ({ auto: 'auto', on: true, off: false } as const)[fusedFlag as 'auto' | 'on' | 'off'];
+  if (fused === undefined) throw new UsageError(`--fused must be auto, on or off, got ${JSON.stringify(fusedFlag)}`);
   const spec = loadSpec(target, parseSets((values.set as string[] | undefined) ?? []), seed);
 
-  const sim = await Simulator.create(spec, { backend: backend as BackendName, seed, ticksPerSubmit });
+  const sim = await Simulator.create(spec, { backend: backend as BackendName, seed, ticksPerSubmit, fused });
   const json = values.json === true;
   const progress = progressReporter(!(json && !process.stdout.isTTY));
   try {
@@ -135,7 +140,7 @@ async function run(positionals: string[], values: Record<string, unknown>): Prom
     const s = summary;
     const lines = [
       `${s.network}: ${s.neurons} neurons, ${s.synapses} synapses, ${s.durationMs} ms at dt ${s.dt} ms (${s.ticks} ticks), seed ${s.seed}`,
-      `backend ${s.backend} on ${s.adapter}${s.gpuBytes ? `, ${(s.gpuBytes / 2 ** 20).toFixed(1)} MiB of GPU buffers` : ''}`,
+      `backend ${s.backend} on ${s.adapter}${s.gpuBytes ? `, ${(s.gpuBytes / 2 ** 20).toFixed(1)} MiB of GPU buffers` : ''}${s.fused ? ', fused ticks' : ''}`,
       `build ${s.buildMs.toFixed(0)} ms, simulation ${s.wallMs.toFixed(0)} ms wall (real-time factor ${s.realTimeFactor.toFixed(2)}), ${(s.eventsPerSecond / 1e6).toFixed(2)} M synaptic events/s`,
       '',
       'population      size    spikes   rate (Hz)',
@@ -187,7 +192,7 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         duration: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' },
         set: { type: 'string', multiple: true }, out: { type: 'string' }, json: { type: 'boolean' },
-        'ticks-per-submit': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'ticks-per-submit': { type: 'string' }, fused: { type: 'string' }, help: { type: 'boolean', short: 'h' },
         networks: { type: 'string' }, seeds: { type: 'string' }, size: { type: 'string' },
       },
     }).valueOf() as { values: Record<string, unknown>; positionals: string[] };

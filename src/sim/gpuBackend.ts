@@ -22,8 +22,25 @@ export const DEFAULT_TICKS_PER_SUBMIT = 100;
 /** The spike log holds every recorded neuron spiking every tick of a window: never overflows. */
 const MAX_LOG_BYTES = 64 * 2 ** 20;
 
-/** Below this many neurons `fused: 'auto'` runs whole windows in one workgroup (measured on SwiftShader). */
-export const FUSED_AUTO_MAX_NEURONS = 2048;
+/**
+ * Up to how many neurons `fused: 'auto'` runs whole windows in one workgroup. SwiftShader
+ * (measured here: 1.1–1.4× faster from 250 to 8000 neurons, one core doing what two did) and
+ * a hardware GPU, where one workgroup is a small part of the chip (a conservative guess until
+ * `spikegpu bench` measures it on one).
+ */
+export const FUSED_AUTO_MAX_NEURONS = { software: 16384, hardware: 2048 };
+
+/**
+ * Whether a network runs fused: it must have one neuron group, no state probes, and an
+ * adapter with 11 storage buffers per stage; `'auto'` also bounds the size.
+ * @throws when `fused: true` is asked of a network that cannot run fused.
+ */
+export function chooseFused(net: CompiledNetwork, adapter: { isSoftware: boolean; maxStorageBuffersPerShaderStage: number }, option: boolean | 'auto' = 'auto'): boolean {
+  const fusible = net.groups.length === 1 && net.stateProbes.length === 0 && adapter.maxStorageBuffersPerShaderStage >= FUSED_STORAGE_BINDINGS;
+  if (option === true && !fusible) throw new Error('fused: true needs a network with one neuron group (one model and receptor layout), no record.state, and an adapter with 11 storage buffers per stage');
+  if (option !== 'auto') return option && fusible;
+  return fusible && net.neuronCount <= FUSED_AUTO_MAX_NEURONS[adapter.isSoftware ? 'software' : 'hardware'];
+}
 
 export interface GpuBackendOptions {
   ticksPerSubmit?: number;
@@ -75,10 +92,7 @@ export class GpuBackend implements Backend {
     const perTickLog = (Math.max(1, net.recordedCount) + net.stateSlots) * 4;
     const requested = Math.max(1, Math.floor(options.ticksPerSubmit ?? DEFAULT_TICKS_PER_SUBMIT));
     this.ticksPerSubmit = Math.max(1, Math.min(requested, Math.floor(MAX_LOG_BYTES / perTickLog)));
-    const fusible = net.groups.length === 1 && net.stateProbes.length === 0 && this.device.limits.maxStorageBuffersPerShaderStage >= FUSED_STORAGE_BINDINGS;
-    const fused = options.fused ?? 'auto';
-    if (fused === true && !fusible) throw new Error('fused: true needs a network with one neuron group (one model and receptor layout), no record.state, and an adapter with 11 storage buffers per stage');
-    this.fused = fused === 'auto' ? fusible && net.neuronCount <= FUSED_AUTO_MAX_NEURONS : fused && fusible;
+    this.fused = chooseFused(net, { isSoftware: gpu.isSoftware, maxStorageBuffersPerShaderStage: this.device.limits.maxStorageBuffersPerShaderStage }, options.fused);
     this.device.addEventListener('uncapturederror', this.onDeviceError);
   }
 

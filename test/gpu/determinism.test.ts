@@ -17,12 +17,14 @@ describe('determinism on the GPU', () => {
     expect(c.E.ids).not.toEqual(a.E.ids);
   });
 
-  it('ticksPerSubmit 1 and 100 give identical spikes', async () => {
-    const one = await runSpikes(spec, 30, { backend: 'webgpu', ticksPerSubmit: 1 });
-    const hundred = await runSpikes(spec, 30, { backend: 'webgpu', ticksPerSubmit: 100 });
-    const odd = await runSpikes(spec, 30, { backend: 'webgpu', ticksPerSubmit: 37 });
-    expect(totalSpikes(one)).toBeGreaterThan(50);
-    expectIdentical(one, hundred);
-    expectIdentical(one, odd);
-  });
+  for (const fused of [false, true]) {
+    it(`ticksPerSubmit 1 and 100 give identical spikes (${fused ? 'fused' : 'per-tick kernels'})`, async () => {
+      const one = await runSpikes(spec, 30, { backend: 'webgpu', ticksPerSubmit: 1, fused });
+      const hundred = await runSpikes(spec, 30, { backend: 'webgpu', ticksPerSubmit: 100, fused });
+      const odd = await runSpikes(spec, 30, { backend: 'webgpu', ticksPerSubmit: 37, fused });
+      expect(totalSpikes(one)).toBeGreaterThan(50);
+      expectIdentical(one, hundred);
+      expectIdentical(one, odd);
+    });
+  }
 });

@@ -26,3 +26,27 @@ describe('device limits', () => {
     expect(() => checkBufferPlan(tooSmall, net.buffers)).toThrow(/^the network needs [\d.]+ MiB for its synapse (targets|weights), but this adapter binds at most [\d.]+ MiB per buffer/);
   });
 });
+
+describe('choice of the fused path', async () => {
+  const { chooseFused, FUSED_AUTO_MAX_NEURONS } = await import('../../src/sim/gpuBackend.ts');
+  const swiftshader = { isSoftware: true, maxStorageBuffersPerShaderStage: 12 };
+  const gpu = { isSoftware: false, maxStorageBuffersPerShaderStage: 16 };
+  const small = compileNetwork(builtinNetwork('cuba', { n: 1000 }));
+  const mid = compileNetwork(builtinNetwork('cuba', { n: 4000 }));
+
+  it('auto: small single-group networks, larger ones on a software adapter', () => {
+    expect(FUSED_AUTO_MAX_NEURONS.hardware).toBeLessThan(4000);
+    expect(chooseFused(small, gpu)).toBe(true);
+    expect(chooseFused(mid, gpu)).toBe(false);
+    expect(chooseFused(mid, swiftshader)).toBe(true);
+    expect(chooseFused(small, { ...gpu, maxStorageBuffersPerShaderStage: 8 })).toBe(false);
+  });
+
+  it('explicit choices are obeyed, and an impossible one is an error', () => {
+    expect(chooseFused(mid, gpu, true)).toBe(true);
+    expect(chooseFused(small, gpu, false)).toBe(false);
+    const probes = compileNetwork({ ...builtinNetwork('cuba', { n: 400 }), record: { state: [{ pop: 'E', var: 'v', ids: [0] }] } });
+    expect(chooseFused(probes, gpu)).toBe(false);
+    expect(() => chooseFused(probes, gpu, true)).toThrow(/one neuron group/);
+  });
+});
