@@ -80,7 +80,7 @@ describe('built-in networks', () => {
     expect(a.projections![2].weight).toBeCloseTo(-0.3, 12); // I→E: −g·J, g = 3
     expect(b.projections![2].weight).toBeCloseTo(-0.6, 12); // g = 6
     expect(b.populations.E.poissonInput![0].rate).toBeCloseTo(2 * a.populations.E.poissonInput![0].rate, 9);
-    expect(a.projections![0].connect).toEqual({ rule: 'fixedInDegree', k: 1000 });
+    expect(a.projections![0].connect).toEqual({ rule: 'fixedInDegree', k: 1000, allowMultiple: false });
     const fp = builtinNetwork('brunel', { regime: 'C', connect: 'fixedProbability' });
     expect(fp.projections![0].connect).toEqual({ rule: 'fixedProbability', p: 0.1 });
   });
