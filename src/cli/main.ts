@@ -11,6 +11,8 @@ import { parseArgs } from 'node:util';
 import { builtinNetwork, builtinNetworks } from '../networks/index.ts';
 import { SpecError } from '../spec/errors.ts';
 import { Simulator, type BackendName } from '../sim/simulator.ts';
+import { runBench } from '../bench/index.ts';
+import type { BenchBackend } from '../bench/matrix.ts';
 import { brian2Available, validate, VALIDATION_CASES } from '../validate/run.ts';
 import { spikesCsv, spikesJson } from './output.ts';
 
@@ -21,6 +23,7 @@ Usage:
   spikegpu networks                              list built-in networks and their options
   spikegpu export <builtin> [--set key=value]    print a built-in network's spec JSON
   spikegpu validate [options]                    compare with Brian2 (rates, CV, silence, synchrony)
+  spikegpu bench [options]                       benchmark matrix: networks × backends, floor, bound
 
 Run options:
   --duration <ms>        simulated time (default 1000)
@@ -43,6 +46,16 @@ Validate options:
   --json                 print the comparisons as JSON
   Passes when, for every population and statistic, |mean difference| ≤ 3·√(sd₁² + sd₂²) + a
   small floor (seed-to-seed spread); exits 1 when any comparison fails.
+
+Bench options:
+  --networks a,b,...     built-in networks (default cuba, brunel, izhikevich2003)
+  --sizes n,n,...        neurons, for every network (default per network; cuba 4000 … 200000)
+  --backends a,b,...     webgpu, cpu, brian2 (default all; brian2 = cpp_standalone run phase)
+  --duration <ms>        simulated time per timed repeat (default per network)
+  --repeats <n>          timed repeats per point, median reported (default 3)
+  --out-dir <dir>        where <date>-<adapter>.json and .svg go (default bench/results)
+  --fused <auto|on|off>  the webgpu path (default auto)
+  --no-floor             skip the adapter floor and the lower bound
 `;
 
 /** Invalid input: exit 2 with the message alone. */
@@ -173,6 +186,28 @@ async function runValidate(values: Record<string, unknown>): Promise<number> {
   return result.pass ? 0 : 1;
 }
 
+const list = (x: unknown) => (x === undefined ? undefined : String(x).split(',').map((v) => v.trim()).filter(Boolean));
+
+async function runBenchCommand(values: Record<string, unknown>): Promise<number> {
+  const sizes = list(values.sizes)?.map((v) => number(v, '--sizes', 0));
+  const fusedFlag = (values.fused as string | undefined) ?? 'auto';
+  const fused = ({ auto: 'auto', on: true, off: false } as const)[fusedFlag as 'auto' | 'on' | 'off'];
+  if (fused === undefined) throw new UsageError(`--fused must be auto, on or off, got ${JSON.stringify(fusedFlag)}`);
+  const result = await runBench({
+    networks: list(values.networks),
+    sizes,
+    backends: list(values.backends) as BenchBackend[] | undefined,
+    durationMs: values.duration === undefined ? undefined : number(values.duration as string, '--duration', 100),
+    repeats: values.repeats === undefined ? undefined : number(values.repeats as string, '--repeats', 3),
+    outDir: values['out-dir'] as string | undefined,
+    floor: values['no-floor'] === true ? false : undefined,
+    fused,
+    onProgress: (line) => process.stderr.write(`spikegpu: ${line}\n`),
+  });
+  process.stdout.write(`${result.table}\n\nwritten: ${result.jsonPath}\n         ${result.svgPath}\n`);
+  return 0;
+}
+
 function listNetworks(): void {
   const lines: string[] = [];
   for (const n of Object.values(builtinNetworks)) {
@@ -194,6 +229,7 @@ export async function main(argv: string[]): Promise<number> {
         set: { type: 'string', multiple: true }, out: { type: 'string' }, json: { type: 'boolean' },
         'ticks-per-submit': { type: 'string' }, fused: { type: 'string' }, help: { type: 'boolean', short: 'h' },
         networks: { type: 'string' }, seeds: { type: 'string' }, size: { type: 'string' },
+        sizes: { type: 'string' }, backends: { type: 'string' }, repeats: { type: 'string' }, 'out-dir': { type: 'string' }, 'no-floor': { type: 'boolean' },
       },
     }).valueOf() as { values: Record<string, unknown>; positionals: string[] };
     const command = positionals[0];
@@ -210,6 +246,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'validate':
         return await runValidate(values);
+      case 'bench':
+        return await runBenchCommand(values);
       case 'export': {
         const name = positionals[1];
         if (!name) throw new UsageError('export needs a built-in network name');
