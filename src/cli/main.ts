@@ -78,6 +78,13 @@ function number(value: string | undefined, name: string, fallback: number): numb
   return x;
 }
 
+/** `--fused auto|on|off` → SimulatorOptions.fused. */
+function parseFused(flag: unknown): boolean | 'auto' {
+  const fused = ({ auto: 'auto', on: true, off: false } as const)[String(flag ?? 'auto') as 'auto' | 'on' | 'off'];
+  if (fused === undefined) throw new UsageError(`--fused must be auto, on or off, got ${JSON.stringify(flag)}`);
+  return fused;
+}
+
 /** A spec from a file path or a built-in network name. */
 function loadSpec(target: string, sets: Record<string, string>, seed: number | undefined): unknown {
   if (Object.hasOwn(builtinNetworks, target)) {
@@ -129,9 +136,7 @@ async function run(positionals: string[], values: Record<string, unknown>): Prom
   const out = values.out as string | undefined;
   if (out && !/\.(json|csv)$/i.test(out)) throw new UsageError(`--out must end in .json or .csv, got ${JSON.stringify(out)}`);
   const ticksPerSubmit = values['ticks-per-submit'] === undefined ? undefined : number(values['ticks-per-submit'] as string, '--ticks-per-submit', 100);
-  const fusedFlag = (values.fused as string | undefined) ?? 'auto';
-  const fused = ({ auto: 'auto', on: true, off: false } as const)[fusedFlag as 'auto' | 'on' | 'off'];
-  if (fused === undefined) throw new UsageError(`--fused must be auto, on or off, got ${JSON.stringify(fusedFlag)}`);
+  const fused = parseFused(values.fused);
   const spec = loadSpec(target, parseSets((values.set as string[] | undefined) ?? []), seed);
 
   const sim = await Simulator.create(spec, { backend: backend as BackendName, seed, ticksPerSubmit, fused });
@@ -190,9 +195,7 @@ const list = (x: unknown) => (x === undefined ? undefined : String(x).split(',')
 
 async function runBenchCommand(values: Record<string, unknown>): Promise<number> {
   const sizes = list(values.sizes)?.map((v) => number(v, '--sizes', 0));
-  const fusedFlag = (values.fused as string | undefined) ?? 'auto';
-  const fused = ({ auto: 'auto', on: true, off: false } as const)[fusedFlag as 'auto' | 'on' | 'off'];
-  if (fused === undefined) throw new UsageError(`--fused must be auto, on or off, got ${JSON.stringify(fusedFlag)}`);
+  const fused = parseFused(values.fused);
   const result = await runBench({
     networks: list(values.networks),
     sizes,

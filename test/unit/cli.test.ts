@@ -138,6 +138,10 @@ describe('invalid input: exit 2, one line on stderr, no stack trace', () => {
     ['--out with another extension', ['run', 'cuba', '--backend', 'cpu', '--out', 'x.txt'], 'spikegpu: --out must end in .json or .csv, got "x.txt"'],
     ['a non-JSON file', ['run', notJson, '--backend', 'cpu'], new RegExp(`^spikegpu: ${notJson.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid JSON \\(.+\\)$`)],
     ['an unknown option', ['run', 'cuba', '--backend', 'cpu', '--frobnicate'], /^spikegpu: Unknown option '--frobnicate'/],
+    ['--fused maybe', ['run', 'cuba', '--backend', 'cpu', '--fused', 'maybe'], 'spikegpu: --fused must be auto, on or off, got "maybe"'],
+    ['validate of an unknown case', ['validate', '--networks', 'cuba,nope'], 'spikegpu: --networks: unknown case "nope"; known: cuba, coba, brunelA, brunelC, izhikevich2003'],
+    ['validate with one seed', ['validate', '--seeds', '1'], 'spikegpu: --seeds must be an integer ≥ 2 (the rule needs a spread)'],
+    ['bench of an unknown network', ['bench', '--networks', 'cubaa'], /^spikegpu: unknown network "cubaa" \(did you mean "cuba"\?\)/],
   ];
 
   it.concurrent.each(cases)('%s', async (_label, args, message) => {
