@@ -78,6 +78,12 @@ export interface BenchRow {
   vsBrian2: number | null;
   /** webgpu: the lower bound for one timed run from the adapter floor. */
   bound: LowerBound | null;
+  /**
+   * webgpu, where the adapter has timestamp queries: one extra run of the same length with
+   * each phase in its own pass (per-tick kernels, so a little slower than the timed runs):
+   * GPU ms of propagation and of the neuron kernels, and its wall ms.
+   */
+  phases: { propagateMs: number; neuronsMs: number; wallMs: number } | null;
   /** wallMs ÷ bound.totalMs. */
   actualOverBound: number | null;
 }
@@ -162,7 +168,7 @@ function emptyRow(point: BenchPoint, backend: BenchBackend, repeats: number): Be
     network: point.network, label: point.label, options: point.options, neurons: point.n, synapses: null, backend, device: backend === 'cpu' ? 'cpu (reference)' : '', fused: null,
     status: 'ok', note: null, dt: null, durationMs: point.durationMs, ticks: null, warmupMs: 0, repeats, wallMs: null, wallMsSamples: [],
     realTimeFactor: null, ticksPerS: null, spikes: null, synapticEvents: null, eventsEstimated: false, eventsPerS: null, buildMs: null,
-    gpuBytes: null, bytesPerSynapse: null, bytesPerNeuron: null, vsBrian2: null, bound: null, actualOverBound: null,
+    gpuBytes: null, bytesPerSynapse: null, bytesPerNeuron: null, vsBrian2: null, bound: null, phases: null, actualOverBound: null,
   };
 }
 
@@ -219,11 +225,32 @@ async function runSpikegpu(point: BenchPoint, backend: 'webgpu' | 'cpu', opts: M
     row.spikes = spikes / opts.repeats;
     row.synapticEvents = events / opts.repeats;
     derive(row);
+    if (backend === 'webgpu') row.phases = await profilePhases(spec, point.durationMs, row.warmupMs, opts);
     if (backend === 'webgpu' && opts.floor) {
       row.bound = lowerBound(net, { ticks: row.ticks, spikes: row.spikes, synapticEvents: row.synapticEvents }, opts.floor, { fused: row.fused === true, ticksPerSubmit: DEFAULT_TICKS_PER_SUBMIT });
       row.actualOverBound = row.bound.totalMs > 0 ? row.wallMs / row.bound.totalMs : null;
     }
     return row;
+  } finally {
+    sim.dispose();
+  }
+}
+
+/** One profiled run (timestamp queries per phase); null where the adapter has none. */
+async function profilePhases(spec: unknown, durationMs: number, warmupMs: number, opts: MatrixOptions): Promise<BenchRow['phases']> {
+  if (!opts.gpu?.hasTimestampQuery) return null;
+  const sim = await Simulator.create(spec, { device: opts.gpu, profilePhases: true, ticksPerSubmit: DEFAULT_TICKS_PER_SUBMIT });
+  try {
+    await sim.run(warmupMs);
+    const before = sim.summary();
+    await sim.run(durationMs);
+    const after = sim.summary();
+    if (!before.phases || !after.phases) return null;
+    return {
+      propagateMs: after.phases.propagateMs - before.phases.propagateMs,
+      neuronsMs: after.phases.neuronsMs - before.phases.neuronsMs,
+      wallMs: after.wallMs - before.wallMs,
+    };
   } finally {
     sim.dispose();
   }

@@ -132,6 +132,15 @@ export function formatTable(report: BenchReport): string {
   for (const [key, labels] of byNote) foot.push(`${labels.join(', ')} ${key}`);
   for (const n of report.notes) foot.push(n);
   if (foot.length) out.push('', ...foot.map((s) => `- ${s}`));
+  const split = report.points.filter((r) => r.phases);
+  if (split.length) {
+    out.push('', 'GPU time by phase (timestamp queries; one extra run per point with per-tick passes, so not fused):');
+    for (const r of split) {
+      const p = r.phases!;
+      const pct = (x: number) => `${((100 * x) / p.wallMs).toFixed(0)} %`;
+      out.push(`- ${r.label}: propagation ${fmtMs(p.propagateMs)} (${pct(p.propagateMs)}), neurons ${fmtMs(p.neuronsMs)} (${pct(p.neuronsMs)}), other (submission, copies, readback, host) ${fmtMs(Math.max(0, p.wallMs - p.propagateMs - p.neuronsMs))} (${pct(Math.max(0, p.wallMs - p.propagateMs - p.neuronsMs))}) of ${fmtMs(p.wallMs)} wall`);
+    }
+  }
   return `${out.join('\n')}\n`;
 }
 

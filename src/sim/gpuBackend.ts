@@ -50,6 +50,22 @@ export interface GpuBackendOptions {
    * Only for networks with one neuron group and no `record.state`.
    */
   fused?: boolean | 'auto';
+  /**
+   * Split GPU time into propagation and neuron phases with timestamp queries (where the
+   * adapter has `timestamp-query`). Puts each phase of each tick in its own compute pass, so
+   * it costs a little and implies `fused: false`; for benchmarks.
+   */
+  profilePhases?: boolean;
+}
+
+/** GPU time per phase (timestamp queries) and the host's wait for readbacks, ms. */
+export interface PhaseTimes {
+  /** Spike propagation through the delay ring. */
+  propagateMs: number;
+  /** Neuron kernels (with state sampling and the end-of-tick bookkeeping). */
+  neuronsMs: number;
+  /** Host time blocked waiting for a staging buffer to come back: readback stalls, or simply the GPU being the bottleneck. */
+  hostWaitMs: number;
 }
 
 interface Kernel {
@@ -69,6 +85,10 @@ export class GpuBackend implements Backend {
   /** Whether windows run as one fused dispatch. */
   readonly fused: boolean;
   private fusedKernel: Kernel | null = null;
+  /** Per-phase times when profiling (`profilePhases` on an adapter with timestamps), else null. */
+  readonly phases: PhaseTimes | null;
+  private querySet: GPUQuerySet | null = null;
+  private queryResolve!: GPUBuffer;
   private fusedWindow!: GPUBuffer;
   private readonly device: GPUDevice;
   private readonly buffers: GPUBuffer[] = [];
@@ -92,7 +112,9 @@ export class GpuBackend implements Backend {
     const perTickLog = (Math.max(1, net.recordedCount) + net.stateSlots) * 4;
     const requested = Math.max(1, Math.floor(options.ticksPerSubmit ?? DEFAULT_TICKS_PER_SUBMIT));
     this.ticksPerSubmit = Math.max(1, Math.min(requested, Math.floor(MAX_LOG_BYTES / perTickLog)));
-    this.fused = chooseFused(net, { isSoftware: gpu.isSoftware, maxStorageBuffersPerShaderStage: this.device.limits.maxStorageBuffersPerShaderStage }, options.fused);
+    const profile = options.profilePhases === true && gpu.hasTimestampQuery;
+    this.phases = profile ? { propagateMs: 0, neuronsMs: 0, hostWaitMs: 0 } : null;
+    this.fused = profile ? false : chooseFused(net, { isSoftware: gpu.isSoftware, maxStorageBuffersPerShaderStage: this.device.limits.maxStorageBuffersPerShaderStage }, options.fused);
     this.device.addEventListener('uncapturederror', this.onDeviceError);
   }
 
@@ -148,7 +170,13 @@ export class GpuBackend implements Backend {
     this.logMeta = this.buffer('spike log meta', (LogMeta.offsets + K + 1) * 4);
     this.dispatchArgs = this.buffer('propagate dispatch', Uint32Array.of(0, 1, 1), GPUBufferUsage.INDIRECT);
     this.stateLog = this.buffer('state log', K * net.stateSlots * 4);
-    this.staging = new StagingPair(this.device, this.logMeta.size + this.logIds.size + this.stateLog.size);
+    if (this.phases) {
+      // Two passes per tick, a begin and an end timestamp each.
+      this.querySet = this.device.createQuerySet({ type: 'timestamp', count: 4 * K });
+      this.queryResolve = this.device.createBuffer({ label: 'timestamps', size: 32 * K, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+      this.buffers.push(this.queryResolve);
+    }
+    this.staging = new StagingPair(this.device, this.logMeta.size + this.logIds.size + this.stateLog.size + (this.phases ? 32 * K : 0));
 
     const constants = { seed: net.seed, neuronCount: net.neuronCount, delaySlots: net.delaySlots, channelCount: net.channelCount };
     const states: GPUBuffer[] = [];
@@ -183,7 +211,9 @@ export class GpuBackend implements Backend {
   /** Encode and submit one window of `ticks` ticks starting at `this.tick`. */
   private async submitWindow(ticks: number, recorders: Recorders): Promise<void> {
     const w = this.window++;
+    const waitStart = performance.now();
     const staging = await this.staging.acquire(w);
+    if (this.phases) this.phases.hostWaitMs += performance.now() - waitStart;
     const start = this.tick;
     const meta = new Uint32Array(LogMeta.offsets + 1);
     meta[LogMeta.windowStart] = start;
@@ -192,23 +222,37 @@ export class GpuBackend implements Backend {
     if (this.fusedKernel) this.device.queue.writeBuffer(this.fusedWindow, 0, Uint32Array.of(ticks, 0, 0, 0));
 
     const encoder = this.device.createCommandEncoder({ label: `window ${w}` });
-    const pass = encoder.beginComputePass();
+    const qs = this.querySet;
+    // Profiling: each phase of each tick is its own pass with timestamps; otherwise one pass.
+    const phasePass = (q: number) => encoder.beginComputePass(qs ? { timestampWrites: { querySet: qs, beginningOfPassWriteIndex: q, endOfPassWriteIndex: q + 1 } } : {});
+    let pass = phasePass(0);
     if (this.fusedKernel) {
       pass.setPipeline(this.fusedKernel.pipeline);
       pass.setBindGroup(0, this.fusedKernel.bindGroup);
       pass.dispatchWorkgroups(1);
     }
     for (let t = 0; t < (this.fusedKernel ? 0 : ticks); t++) {
+      if (qs && t > 0) pass = phasePass(4 * t);
       pass.setPipeline(this.propagate.pipeline);
       pass.setBindGroup(0, this.propagate.bindGroup);
       pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 0);
+      if (qs) {
+        pass.end();
+        pass = phasePass(4 * t + 2);
+      }
       for (const k of [...(recorders.state.samples(start + t) ? this.samplers : []), ...this.groups, this.endTick]) {
         pass.setPipeline(k.pipeline);
         pass.setBindGroup(0, k.bindGroup);
         pass.dispatchWorkgroups(k.grid[0], k.grid[1]);
       }
+      if (qs && t < ticks - 1) pass.end();
     }
     pass.end();
+    const timestampsAt = this.logMeta.size + this.logIds.size + this.stateLog.size;
+    if (qs) {
+      encoder.resolveQuerySet(qs, 0, 4 * ticks, this.queryResolve, 0);
+      encoder.copyBufferToBuffer(this.queryResolve, 0, staging, timestampsAt, 32 * ticks);
+    }
     encoder.copyBufferToBuffer(this.logMeta, 0, staging, 0, this.logMeta.size);
     encoder.copyBufferToBuffer(this.logIds, 0, staging, this.logMeta.size, this.logIds.size);
     if (this.net.stateSlots) encoder.copyBufferToBuffer(this.stateLog, 0, staging, this.logMeta.size + this.logIds.size, this.stateLog.size);
@@ -220,6 +264,14 @@ export class GpuBackend implements Backend {
       const m = new Uint32Array(data, 0, metaWords);
       const ids = new Uint32Array(data, this.logMeta.size, this.logIds.size / 4);
       const states = new Float32Array(data, this.logMeta.size + this.logIds.size, ticks * this.net.stateSlots);
+      if (this.phases) {
+        const ts = new BigInt64Array(data, timestampsAt, 4 * ticks);
+        const ms = (a: number) => Number(ts[a + 1] - ts[a]) / 1e6;
+        for (let k = 0; k < ticks; k++) {
+          this.phases.propagateMs += ms(4 * k);
+          this.phases.neuronsMs += ms(4 * k + 2);
+        }
+      }
       this.counters.spikes += m[LogMeta.spikes];
       this.counters.synapticEvents += m[LogMeta.events];
       for (let k = 0; k < ticks; k++) {
@@ -237,7 +289,9 @@ export class GpuBackend implements Backend {
       done += batch;
       onProgress?.(done);
     }
+    const waitStart = performance.now();
     await this.staging.drain();
+    if (this.phases) this.phases.hostWaitMs += performance.now() - waitStart;
     if (this.deviceError) throw new Error(`WebGPU error during the run: ${this.deviceError}`);
   }
 
@@ -245,6 +299,7 @@ export class GpuBackend implements Backend {
     // The device may be shared with other simulators: leave it as it was.
     this.device.removeEventListener('uncapturederror', this.onDeviceError);
     for (const b of this.buffers) b.destroy();
+    this.querySet?.destroy();
     this.staging?.destroy();
   }
 }

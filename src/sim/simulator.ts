@@ -15,7 +15,7 @@ import { compileNetwork } from '../build/compile.ts';
 import { acquireDevice, type GpuContext } from '../gpu/device.ts';
 import { CpuBackend } from '../reference/cpuBackend.ts';
 import type { Backend, Recorders } from './backend.ts';
-import { GpuBackend } from './gpuBackend.ts';
+import { GpuBackend, type PhaseTimes } from './gpuBackend.ts';
 import { SpikeRecorder, type PopulationSpikes } from './spikeRecorder.ts';
 import { StateRecorder, type StateTrace } from './stateRecorder.ts';
 
@@ -30,6 +30,8 @@ export interface SimulatorOptions {
   ticksPerSubmit?: number;
   /** WebGPU: run each window as one fused single-workgroup dispatch: true, false or 'auto' (default; small networks). */
   fused?: boolean | 'auto';
+  /** WebGPU: time propagation and neuron phases with timestamp queries (see `summary().phases`). */
+  profilePhases?: boolean;
   /** Replace the spec's seed. */
   seed?: number;
 }
@@ -65,6 +67,8 @@ export interface RunSummary {
   gpuBytes: number;
   /** WebGPU: whether windows ran as one fused dispatch (see SimulatorOptions.fused). */
   fused: boolean;
+  /** With `profilePhases` on an adapter with timestamp queries: GPU ms per phase, host ms waiting for readbacks. */
+  phases?: PhaseTimes;
   populations: Record<string, PopulationSummary>;
 }
 
@@ -93,7 +97,7 @@ export class Simulator {
     if ((options.backend ?? 'webgpu') === 'cpu') return new Simulator(net, new CpuBackend(net), null, performance.now() - t0);
     const owned = options.device ? null : await acquireDevice();
     try {
-      const backend = await GpuBackend.create(options.device ?? owned!, net, { ticksPerSubmit: options.ticksPerSubmit, fused: options.fused });
+      const backend = await GpuBackend.create(options.device ?? owned!, net, { ticksPerSubmit: options.ticksPerSubmit, fused: options.fused, profilePhases: options.profilePhases });
       return new Simulator(net, backend, owned, performance.now() - t0);
     } catch (e) {
       owned?.release();
@@ -159,6 +163,7 @@ export class Simulator {
       realTimeFactor: durationMs > 0 ? this.wallMs / durationMs : 0,
       gpuBytes: this.backend.kind === 'webgpu' ? networkBytes(net) : 0,
       fused: this.backend instanceof GpuBackend && this.backend.fused,
+      ...(this.backend instanceof GpuBackend && this.backend.phases ? { phases: { ...this.backend.phases } } : {}),
       populations,
     };
   }

@@ -159,7 +159,7 @@ function row(network: string, n: number, backend: BenchBackend, wallMs: number |
     wallMs, wallMsSamples: wallMs === null ? [] : [wallMs * 0.9, wallMs, wallMs * 1.2], realTimeFactor: wallMs === null ? null : wallMs / durationMs,
     ticksPerS: wallMs === null ? null : ticks / (wallMs / 1000), spikes: n, synapticEvents: events, eventsEstimated: backend === 'brian2',
     eventsPerS: wallMs === null ? null : events / (wallMs / 1000), buildMs: 123, gpuBytes: backend === 'webgpu' ? n * 700 : null,
-    bytesPerSynapse: backend === 'webgpu' ? 8 : null, bytesPerNeuron: backend === 'webgpu' ? 60 : null, vsBrian2: null, bound: null, actualOverBound: null,
+    bytesPerSynapse: backend === 'webgpu' ? 8 : null, bytesPerNeuron: backend === 'webgpu' ? 60 : null, vsBrian2: null, bound: null, phases: null, actualOverBound: null,
     ...extra,
   };
 }
@@ -169,7 +169,7 @@ function syntheticReport(): BenchReport {
   for (const n of [4000, 20000, 50000, 200000]) {
     const b2 = n / 100;
     const bound = { ticks: 1000, fused: n <= 4000, dispatchesPerTick: n <= 4000 ? 0.01 : 3, spikesPerTick: 1, eventsPerTick: 80, bytesPerTick: { neuronParams: 1, neuronState: 1, ringSlot: 1, spikes: 1, synapses: 1, total: 5, neuronWorkingSet: 3, synapseWorkingSet: 2 }, neuronBytesPerS: 1e9, synapseBytesPerS: 1e9, dispatchMs: n / 1000, bandwidthMs: n / 2000, atomicMs: 1, totalMs: n / 1000 + n / 2000 + 1 };
-    points.push(row('cuba', n, 'webgpu', n / 10, { vsBrian2: n / 10 / b2, bound, actualOverBound: n / 10 / bound.totalMs }));
+    points.push(row('cuba', n, 'webgpu', n / 10, { vsBrian2: n / 10 / b2, bound, actualOverBound: n / 10 / bound.totalMs, phases: { propagateMs: n / 100, neuronsMs: n / 20, wallMs: n / 10 } }));
     points.push(row('cuba', n, 'cpu', n > 50000 ? null : n / 5, n > 50000 ? {} : { vsBrian2: n / 5 / b2 }));
     points.push(row('cuba', n, 'brian2', b2));
   }
@@ -342,5 +342,15 @@ describe('report: SVG plot', () => {
     expect(tickLabel(0.01)).toBe('0.01');
     expect(tickLabel(5)).toBe('5');
     expect(escapeXml('a<b & "c"')).toBe('a&lt;b &amp; &quot;c&quot;');
+  });
+});
+
+describe('phase split in the table', () => {
+  it('lists each profiled point with its shares of the wall time', async () => {
+    const { formatTable } = await import('../../src/bench/report.ts');
+    const report = syntheticReport();
+    const text = formatTable(report);
+    expect(text).toContain('GPU time by phase');
+    expect(text).toMatch(/- cuba n=4000: propagation \S+ ms \(10 %\), neurons \S+ ms \(50 %\), other \(submission, copies, readback, host\) \S+ ms \(40 %\) of \S+ ms wall/);
   });
 });
