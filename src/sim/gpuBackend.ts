@@ -223,31 +223,41 @@ export class GpuBackend implements Backend {
 
     const encoder = this.device.createCommandEncoder({ label: `window ${w}` });
     const qs = this.querySet;
-    // Profiling: each phase of each tick is its own pass with timestamps; otherwise one pass.
-    const phasePass = (q: number) => encoder.beginComputePass(qs ? { timestampWrites: { querySet: qs, beginningOfPassWriteIndex: q, endOfPassWriteIndex: q + 1 } } : {});
-    let pass = phasePass(0);
-    if (this.fusedKernel) {
-      pass.setPipeline(this.fusedKernel.pipeline);
-      pass.setBindGroup(0, this.fusedKernel.bindGroup);
-      pass.dispatchWorkgroups(1);
-    }
-    for (let t = 0; t < (this.fusedKernel ? 0 : ticks); t++) {
-      if (qs && t > 0) pass = phasePass(4 * t);
+    /** A compute pass; when profiling, timestamped into queries q and q + 1. */
+    const inPass = (q: number, encode: (pass: GPUComputePassEncoder) => void) => {
+      const pass = encoder.beginComputePass(qs ? { timestampWrites: { querySet: qs, beginningOfPassWriteIndex: q, endOfPassWriteIndex: q + 1 } } : {});
+      encode(pass);
+      pass.end();
+    };
+    const dispatch = (pass: GPUComputePassEncoder, k: Kernel) => {
+      pass.setPipeline(k.pipeline);
+      pass.setBindGroup(0, k.bindGroup);
+      pass.dispatchWorkgroups(k.grid[0], k.grid[1]);
+    };
+    const propagate = (pass: GPUComputePassEncoder) => {
       pass.setPipeline(this.propagate.pipeline);
       pass.setBindGroup(0, this.propagate.bindGroup);
       pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 0);
-      if (qs) {
-        pass.end();
-        pass = phasePass(4 * t + 2);
+    };
+    const neurons = (pass: GPUComputePassEncoder, t: number) => {
+      for (const k of [...(recorders.state.samples(start + t) ? this.samplers : []), ...this.groups, this.endTick]) dispatch(pass, k);
+    };
+    if (this.fusedKernel) {
+      inPass(0, (pass) => dispatch(pass, this.fusedKernel!));
+    } else if (qs) {
+      // Profiling: each phase of each tick in its own timestamped pass.
+      for (let t = 0; t < ticks; t++) {
+        inPass(4 * t, propagate);
+        inPass(4 * t + 2, (pass) => neurons(pass, t));
       }
-      for (const k of [...(recorders.state.samples(start + t) ? this.samplers : []), ...this.groups, this.endTick]) {
-        pass.setPipeline(k.pipeline);
-        pass.setBindGroup(0, k.bindGroup);
-        pass.dispatchWorkgroups(k.grid[0], k.grid[1]);
-      }
-      if (qs && t < ticks - 1) pass.end();
+    } else {
+      inPass(0, (pass) => {
+        for (let t = 0; t < ticks; t++) {
+          propagate(pass);
+          neurons(pass, t);
+        }
+      });
     }
-    pass.end();
     const timestampsAt = this.logMeta.size + this.logIds.size + this.stateLog.size;
     if (qs) {
       encoder.resolveQuerySet(qs, 0, 4 * ticks, this.queryResolve, 0);
