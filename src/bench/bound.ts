@@ -35,7 +35,7 @@
  * end-of-tick kernel's few words, Poisson-input table lookups (cached), and the spike counter
  * atomics (one per spike). Neuron arithmetic is assumed free (memory-bound).
  */
-import type { CompiledNetwork } from '../build/compiled.ts';
+import type { BufferPlan, CompiledNetwork } from '../build/compiled.ts';
 
 /** The three floor figures the bound needs (the medians of `AdapterFloor`). */
 export interface FloorNumbers {
@@ -129,9 +129,9 @@ export function tickBytes(net: CompiledNetwork, counts: RunCounts): TickBytes {
   const ticks = Math.max(1, counts.ticks);
   const spikes = (counts.spikes / ticks) * BYTES_PER_SPIKE;
   const synapses = (counts.synapticEvents / ticks) * BYTES_PER_EVENT;
-  const sizeOf = (name: string) => net.buffers.filter((b) => b.name === name).reduce((a, b) => a + b.bytes, 0);
-  const neuronWorkingSet = neuronParams + neuronState / 2 + sizeOf('input ring') + sizeOf('tick spikes');
-  const synapseWorkingSet = sizeOf('synapse rows') + sizeOf('synapse targets') + sizeOf('synapse weights');
+  const sizeOf = (role: BufferPlan['role']) => net.buffers.filter((b) => b.role === role).reduce((a, b) => a + b.bytes, 0);
+  const neuronWorkingSet = neuronParams + neuronState / 2 + sizeOf('ring') + sizeOf('tickSpikes');
+  const synapseWorkingSet = sizeOf('rows') + sizeOf('synapses');
   return { neuronParams, neuronState, ringSlot, spikes, synapses, total: neuronParams + neuronState + ringSlot + spikes + synapses, neuronWorkingSet, synapseWorkingSet };
 }
 
@@ -189,13 +189,11 @@ export interface MemoryPerElement {
   bytesPerNeuron: number | null;
 }
 
-const SYNAPSE_BUFFERS = new Set(['synapse targets', 'synapse weights']);
-
 /** Bytes of GPU memory per synapse and per neuron, from the compiled network's buffer plan. */
 export function memoryPerElement(net: CompiledNetwork): MemoryPerElement {
   let syn = 0, rest = 0;
   for (const b of net.buffers) {
-    if (SYNAPSE_BUFFERS.has(b.name)) syn += b.bytes;
+    if (b.role === 'synapses') syn += b.bytes;
     else rest += b.bytes;
   }
   return {

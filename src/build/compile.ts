@@ -275,14 +275,14 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
     spec, name: spec.name ?? 'network', dt, seed, neuronCount: neuronOffset, synapseCount, populations, groups,
     channelCount, delaySlots, synapses, tables: tableArray, scales, recordedCount, stateProbes, stateSlots,
     buffers: [
-      { name: 'synapse targets', bytes: target.byteLength },
-      { name: 'synapse weights', bytes: weight.byteLength },
-      { name: 'synapse rows', bytes: rowStart.byteLength },
-      { name: 'input ring', bytes: delaySlots * channelCount * 4 },
-      { name: 'tick spikes', bytes: 2 * neuronOffset * 4 },
-      { name: 'tables', bytes: tableArray.byteLength },
-      ...groups.map((g) => ({ name: `${g.model.name} params`, bytes: g.params.byteLength })),
-      ...groups.map((g) => ({ name: `${g.model.name} state`, bytes: g.state.byteLength })),
+      { name: 'synapse targets', role: 'synapses', bytes: target.byteLength },
+      { name: 'synapse weights', role: 'synapses', bytes: weight.byteLength },
+      { name: 'synapse rows', role: 'rows', bytes: rowStart.byteLength },
+      { name: 'input ring', role: 'ring', bytes: delaySlots * channelCount * 4 },
+      { name: 'tick spikes', role: 'tickSpikes', bytes: 2 * neuronOffset * 4 },
+      { name: 'tables', role: 'tables', bytes: tableArray.byteLength },
+      ...groups.map((g) => ({ name: `${g.model.name} params`, role: 'params' as const, bytes: g.params.byteLength })),
+      ...groups.map((g) => ({ name: `${g.model.name} state`, role: 'state' as const, bytes: g.state.byteLength })),
     ],
   };
 }

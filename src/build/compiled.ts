@@ -79,6 +79,8 @@ export interface StateProbe {
 
 export interface BufferPlan {
   name: string;
+  /** What it holds: per-synapse arrays, per-neuron arrays, the delay ring, or shared tables. */
+  role: 'synapses' | 'rows' | 'ring' | 'tickSpikes' | 'tables' | 'params' | 'state';
   bytes: number;
 }
 
