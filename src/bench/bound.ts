@@ -36,6 +36,7 @@
  * atomics (one per spike). Neuron arithmetic is assumed free (memory-bound).
  */
 import type { BufferPlan, CompiledNetwork } from '../build/compiled.ts';
+import { DEFAULT_TICKS_PER_SUBMIT } from '../sim/gpuBackend.ts';
 
 /** The three floor figures the bound needs (the medians of `AdapterFloor`). */
 export interface FloorNumbers {
@@ -114,7 +115,7 @@ export function dispatchesPerTick(net: CompiledNetwork): number {
 }
 
 /** Dispatches of a run of `ticks` ticks: per tick, or one per window on the fused path. */
-export function dispatchesPerRun(net: CompiledNetwork, ticks: number, schedule: Schedule = { fused: false, ticksPerSubmit: 100 }): number {
+export function dispatchesPerRun(net: CompiledNetwork, ticks: number, schedule: Schedule = { fused: false, ticksPerSubmit: DEFAULT_TICKS_PER_SUBMIT }): number {
   return schedule.fused ? Math.ceil(ticks / Math.max(1, schedule.ticksPerSubmit)) : ticks * dispatchesPerTick(net);
 }
 
@@ -153,7 +154,7 @@ export function bandwidthFor(workingSet: number, floor: FloorNumbers): number {
  * `schedule` says which GPU path ran (default: per-tick dispatches).
  * @example lowerBound(sim.network, { ticks: 1000, spikes, synapticEvents }, { dispatchUs: 5, streamBytesPerS: 5e11, atomicAddsPerS: 2e10 }).totalMs
  */
-export function lowerBound(net: CompiledNetwork, counts: RunCounts, floor: FloorNumbers, schedule: Schedule = { fused: false, ticksPerSubmit: 100 }): LowerBound {
+export function lowerBound(net: CompiledNetwork, counts: RunCounts, floor: FloorNumbers, schedule: Schedule = { fused: false, ticksPerSubmit: DEFAULT_TICKS_PER_SUBMIT }): LowerBound {
   const dispatches = dispatchesPerRun(net, counts.ticks, schedule);
   const bytes = tickBytes(net, counts);
   const dispatchMs = (dispatches * floor.dispatchUs) / 1000;

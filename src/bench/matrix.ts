@@ -227,7 +227,7 @@ async function runSpikegpu(point: BenchPoint, backend: 'webgpu' | 'cpu', opts: M
     derive(row);
     if (backend === 'webgpu') row.phases = await profilePhases(spec, point.durationMs, row.warmupMs, opts);
     if (backend === 'webgpu' && opts.floor) {
-      row.bound = lowerBound(net, { ticks: row.ticks, spikes: row.spikes, synapticEvents: row.synapticEvents }, opts.floor, { fused: row.fused === true, ticksPerSubmit: DEFAULT_TICKS_PER_SUBMIT });
+      row.bound = lowerBound(net, { ticks: row.ticks, spikes: row.spikes, synapticEvents: row.synapticEvents }, opts.floor, { fused: row.fused === true, ticksPerSubmit: sim.summary().ticksPerSubmit });
       row.actualOverBound = row.bound.totalMs > 0 ? row.wallMs / row.bound.totalMs : null;
     }
     return row;

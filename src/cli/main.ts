@@ -4,6 +4,8 @@
  *                [--set key=value]... [--out spikes.json|spikes.csv] [--json]
  *   spikegpu networks
  *   spikegpu export <builtin> [--set key=value]...
+ *   spikegpu validate [--networks ...] [--seeds n] [--duration ms] [--size small|full]
+ *   spikegpu bench [--networks ...] [--sizes ...] [--backends ...] [--repeats n]
  * Exit codes: 0 success, 2 invalid input (message on stderr), 1 runtime failure.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -78,6 +80,13 @@ function number(value: string | undefined, name: string, fallback: number): numb
   return x;
 }
 
+/** `--backend webgpu|cpu` (default webgpu). */
+function parseBackend(flag: unknown): BackendName {
+  const backend = String(flag ?? 'webgpu');
+  if (backend !== 'webgpu' && backend !== 'cpu') throw new UsageError(`--backend must be webgpu or cpu, got ${JSON.stringify(backend)}`);
+  return backend;
+}
+
 /** `--fused auto|on|off` → SimulatorOptions.fused. */
 function parseFused(flag: unknown): boolean | 'auto' {
   const fused = ({ auto: 'auto', on: true, off: false } as const)[String(flag ?? 'auto') as 'auto' | 'on' | 'off'];
@@ -128,8 +137,7 @@ function progressReporter(enabled: boolean) {
 async function run(positionals: string[], values: Record<string, unknown>): Promise<void> {
   const target = positionals[1];
   if (!target) throw new UsageError('run needs a spec file or a built-in network name\n\n' + USAGE);
-  const backend = (values.backend as string | undefined) ?? 'webgpu';
-  if (backend !== 'webgpu' && backend !== 'cpu') throw new UsageError(`--backend must be webgpu or cpu, got ${JSON.stringify(backend)}`);
+  const backend = parseBackend(values.backend);
   const duration = number(values.duration as string | undefined, '--duration', 1000);
   const seed = values.seed === undefined ? undefined : number(values.seed as string, '--seed', 0);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
@@ -139,7 +147,7 @@ async function run(positionals: string[], values: Record<string, unknown>): Prom
   const fused = parseFused(values.fused);
   const spec = loadSpec(target, parseSets((values.set as string[] | undefined) ?? []), seed);
 
-  const sim = await Simulator.create(spec, { backend: backend as BackendName, seed, ticksPerSubmit, fused });
+  const sim = await Simulator.create(spec, { backend, seed, ticksPerSubmit, fused });
   const json = values.json === true;
   const progress = progressReporter(!(json && !process.stdout.isTTY));
   try {
@@ -171,27 +179,27 @@ async function run(positionals: string[], values: Record<string, unknown>): Prom
   }
 }
 
+/** A comma-separated option as a list (undefined when absent). */
+const list = (x: unknown) => (x === undefined ? undefined : String(x).split(',').map((v) => v.trim()).filter(Boolean));
+
 async function runValidate(values: Record<string, unknown>): Promise<number> {
-  const cases = values.networks === undefined ? undefined : String(values.networks).split(',').map((x) => x.trim()).filter(Boolean);
+  const cases = list(values.networks);
   for (const c of cases ?? []) if (!VALIDATION_CASES.some((x) => x.name === c)) throw new UsageError(`--networks: unknown case ${JSON.stringify(c)}; known: ${VALIDATION_CASES.map((x) => x.name).join(', ')}`);
   const size = (values.size as string | undefined) ?? 'small';
   if (size !== 'small' && size !== 'full') throw new UsageError(`--size must be small or full, got ${JSON.stringify(size)}`);
-  const backend = (values.backend as string | undefined) ?? 'webgpu';
-  if (backend !== 'webgpu' && backend !== 'cpu') throw new UsageError(`--backend must be webgpu or cpu, got ${JSON.stringify(backend)}`);
+  const backend = parseBackend(values.backend);
   const seeds = number(values.seeds as string | undefined, '--seeds', 3);
   if (!Number.isInteger(seeds) || seeds < 2) throw new UsageError('--seeds must be an integer ≥ 2 (the rule needs a spread)');
   if (!(await brian2Available())) throw new Error('Brian2 is not available to /usr/bin/python3 (Debian: apt-get install python3-brian; or set SPIKEGPU_PYTHON)');
   const json = values.json === true;
   const result = await validate({
-    cases, seeds, size, backend: backend as BackendName,
+    cases, seeds, size, backend,
     durationMs: number(values.duration as string | undefined, '--duration', 1000),
     onProgress: (line) => process.stderr.write(`spikegpu: ${line}\n`),
   });
   process.stdout.write(json ? JSON.stringify({ pass: result.pass, comparisons: result.rows }) + '\n' : `${result.table}\n\n${result.pass ? 'PASS' : 'FAIL'}: ${result.rows.filter((r) => r.pass).length} of ${result.rows.length} comparisons within the seed-to-seed spread\n`);
   return result.pass ? 0 : 1;
 }
-
-const list = (x: unknown) => (x === undefined ? undefined : String(x).split(',').map((v) => v.trim()).filter(Boolean));
 
 async function runBenchCommand(values: Record<string, unknown>): Promise<number> {
   const sizes = list(values.sizes)?.map((v) => number(v, '--sizes', 0));

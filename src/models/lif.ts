@@ -95,8 +95,10 @@ export const lif: NeuronModel = {
 
   cpu(receptors) {
     const conductance = hasConductance(receptors);
-    const current = slotsOf(receptors, 'current').map((r) => r.index);
+    // Column names resolved once, not per neuron per tick.
+    const current = slotsOf(receptors, 'current').map((r) => ({ index: r.index, prop: `prop_${r.index}` }));
     const kinds = receptors.map((r) => r.spec.kind);
+    const eRevCols = receptors.map((r) => `eRev_${r.index}`);
     return (c, i, d) => {
       const s = c.s, p = c.p;
       let v = s.v[i];
@@ -110,13 +112,13 @@ export const lif: NeuronModel = {
         let dv = f32(f32(p.vRest[i] - v) + d.iConst);
         for (let r = 0; r < kinds.length; r++) {
           if (kinds[r] === 'current') dv = f32(dv + d.g[r]);
-          else if (kinds[r] === 'conductance') dv = f32(dv + f32(d.g[r] * f32(p[`eRev_${r}`][i] - v)));
+          else if (kinds[r] === 'conductance') dv = f32(dv + f32(d.g[r] * f32(p[eRevCols[r]][i] - v)));
         }
         v = f32(v + f32(p.dtOverTauM[i] * dv));
       } else {
         const vInf = f32(p.vRest[i] + d.iConst);
         v = f32(vInf + f32(f32(v - vInf) * p.decayM[i]));
-        for (const r of current) v = f32(v + f32(d.g[r] * p[`prop_${r}`][i]));
+        for (const r of current) v = f32(v + f32(d.g[r.index] * p[r.prop][i]));
       }
       let spiked = false;
       if (v > p.vThresh[i]) {

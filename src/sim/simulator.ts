@@ -67,6 +67,8 @@ export interface RunSummary {
   gpuBytes: number;
   /** WebGPU: whether windows ran as one fused dispatch (see SimulatorOptions.fused). */
   fused: boolean;
+  /** WebGPU: ticks per submission actually used (the request, capped so the spike log fits); 0 on cpu. */
+  ticksPerSubmit: number;
   /** With `profilePhases` on an adapter with timestamp queries: GPU ms per phase, host ms waiting for readbacks. */
   phases?: PhaseTimes;
   populations: Record<string, PopulationSummary>;
@@ -163,6 +165,7 @@ export class Simulator {
       realTimeFactor: durationMs > 0 ? this.wallMs / durationMs : 0,
       gpuBytes: this.backend.kind === 'webgpu' ? networkBytes(net) : 0,
       fused: this.backend instanceof GpuBackend && this.backend.fused,
+      ticksPerSubmit: this.backend instanceof GpuBackend ? this.backend.ticksPerSubmit : 0,
       ...(this.backend instanceof GpuBackend && this.backend.phases ? { phases: { ...this.backend.phases } } : {}),
       populations,
     };

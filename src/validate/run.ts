@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { spikeStats, type SpikeStats } from '../analysis/spikeStats.ts';
 import type { GpuContext } from '../gpu/device.ts';
-import { builtinNetwork } from '../networks/index.ts';
+import { builtinNetwork, builtinNetworks } from '../networks/index.ts';
 import type { BackendName } from '../sim/simulator.ts';
 import { Simulator } from '../sim/simulator.ts';
 import { compareStats, comparisonTable, type Comparison } from './compare.ts';
@@ -120,7 +120,8 @@ export async function validate(options: ValidateOptions = {}): Promise<Validatio
     reference.catch(() => {}); // handled below, after our runs
     const ours: Spikes[] = [];
     for (const seed of seeds) {
-      const withSeed = c.network === 'izhikevich2003' ? builtinNetwork(c.network, { ...networkOptions, seed }) : spec;
+      // Networks that draw their own parameters from a seed option (izhikevich2003) get it too.
+      const withSeed = 'seed' in builtinNetworks[c.network].options ? builtinNetwork(c.network, { ...networkOptions, seed }) : spec;
       const sim = await Simulator.create(withSeed, { backend: options.backend ?? 'webgpu', device: options.device, seed });
       try {
         await sim.run(durationMs);
