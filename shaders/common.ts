@@ -9,15 +9,21 @@ export const WORKGROUP_SIZE = 64;
 /** WebGPU's guaranteed maximum workgroups per dimension. */
 export const MAX_WORKGROUPS_PER_DIM = 65535;
 
-/** u32 slots of the control buffer. */
+/**
+ * u32 slots of the control buffer: the tick, then one spike counter per slot of the spike
+ * history (the spikes of tick t are in history slot t mod spikeSlots; see `ctrlWords`).
+ */
 export const Ctrl = {
   /** Tick being simulated (absolute). */
   tick: 0,
-  /** Spikes emitted in ticks of even / odd parity (tick & 1). */
-  spikeCount0: 1,
-  spikeCount1: 2,
-  size: 4,
+  /** Spikes emitted in the ticks of history slot s are counted at spikeCount + s. */
+  spikeCount: 1,
 } as const;
+
+/** Words of the control buffer for a spike history of `spikeSlots` ticks. */
+export function ctrlWords(spikeSlots: number): number {
+  return Ctrl.spikeCount + spikeSlots;
+}
 
 /** u32 slots at the head of a spike-log metadata buffer (then per-tick offsets). */
 export const LogMeta = {

@@ -1,38 +1,66 @@
 /**
  * End-of-tick bookkeeping, one thread: note where the tick's spikes end in the spike log,
- * size the next propagation dispatch, clear the next tick's spike counter and advance the
- * tick. This is what lets many ticks run per submission with no host work in between.
+ * size the next tick's indirect dispatches, clear the spike counter of the history slot the
+ * next tick will fill and advance the tick. This is what lets many ticks run per submission
+ * with no host work in between.
  */
-import { Ctrl, LogMeta, MAX_WORKGROUPS_PER_DIM } from './common.ts';
+import { Ctrl, LogMeta, MAX_WORKGROUPS_PER_DIM, WORKGROUP_SIZE } from './common.ts';
 
-/**
- * `fn endTick()` over the globals `ctrl`, `logMeta` (and `dispatchArgs` when
- * `sizeDispatch`: the fused kernel propagates in-kernel and needs no indirect dispatch).
- */
-export function endTickFnWgsl(sizeDispatch: boolean): string {
+/** Indirect dispatch arguments (x, y, z triples, u32) that the end-of-tick kernel writes. */
+export const DispatchArgs = {
+  /** One workgroup per spike of the tick just ended: propagation, STDP traces and potentiation. */
+  perSpike: 0,
+  /**
+   * Spikes reaching plastic synapses in the next tick: y = the spike's age d − 1 (d = 1 …
+   * `arrivalTicks`), x enough workgroups for one thread per spike of the busiest of those
+   * ticks (the kernel grid-strides, so fewer would do, more slowly).
+   */
+  arrivals: 3,
+  words: 6,
+} as const;
+
+export interface EndTickOptions {
+  /** Ticks of spike history (tick t's spikes are in slot t mod spikeSlots). */
+  spikeSlots: number;
+  /** Write the indirect dispatch arguments (the fused kernel propagates in-kernel and needs none). */
+  sizeDispatch: boolean;
+  /** Largest plastic delay in ticks (0: no plasticity, no arrival dispatch). */
+  arrivalTicks: number;
+}
+
+/** `fn endTick()` over the globals `ctrl`, `logMeta` (and `dispatchArgs` when `sizeDispatch`). */
+export function endTickFnWgsl(o: EndTickOptions): string {
+  const args = (at: number, x: string, y = '1u') => `dispatchArgs[${at}] = ${x};
+  dispatchArgs[${at + 1}] = ${y};
+  dispatchArgs[${at + 2}] = 1u;`;
+  const plastic = o.sizeDispatch && o.arrivalTicks > 0;
   return /* wgsl */ `
 fn endTick() {
   let tick = atomicLoad(&ctrl[${Ctrl.tick}]);
-  let parity = tick & 1u;
+  let history = tick % ${o.spikeSlots}u;
   let windowTick = tick - atomicLoad(&logMeta[${LogMeta.windowStart}]);
   atomicStore(&logMeta[${LogMeta.offsets}u + windowTick + 1u], atomicLoad(&logMeta[${LogMeta.count}]));
-  let spikes = atomicLoad(&ctrl[${Ctrl.spikeCount0}u + parity]);
+  let spikes = atomicLoad(&ctrl[${Ctrl.spikeCount}u + history]);
   atomicAdd(&logMeta[${LogMeta.spikes}], spikes);
-  ${sizeDispatch ? `dispatchArgs[0] = min(spikes, ${MAX_WORKGROUPS_PER_DIM}u);
-  dispatchArgs[1] = 1u;
-  dispatchArgs[2] = 1u;` : ''}
-  atomicStore(&ctrl[${Ctrl.spikeCount0}u + (parity ^ 1u)], 0u);
+  ${o.sizeDispatch ? args(DispatchArgs.perSpike, `min(spikes, ${MAX_WORKGROUPS_PER_DIM}u)`) : ''}
+  ${plastic ? `// Spikes of ticks tick, tick − 1, …, tick + 1 − arrivalTicks reach plastic synapses in tick + 1.
+  var busiest = 0u;
+  for (var d = 0u; d < ${o.arrivalTicks}u; d++) {
+    busiest = max(busiest, atomicLoad(&ctrl[${Ctrl.spikeCount}u + (tick + ${o.spikeSlots}u - d) % ${o.spikeSlots}u]));
+  }
+  ${args(DispatchArgs.arrivals, `min((busiest + ${WORKGROUP_SIZE - 1}u) / ${WORKGROUP_SIZE}u, ${MAX_WORKGROUPS_PER_DIM}u)`, `${o.arrivalTicks}u`)}` : ''}
+  atomicStore(&ctrl[${Ctrl.spikeCount}u + (tick + 1u) % ${o.spikeSlots}u], 0u);
   atomicStore(&ctrl[${Ctrl.tick}], tick + 1u);
 }
 `;
 }
 
-export function endTickWgsl(): string {
+export function endTickWgsl(o: Omit<EndTickOptions, 'sizeDispatch'>): string {
   return /* wgsl */ `
-@group(0) @binding(0) var<storage, read_write> ctrl: array<atomic<u32>, ${Ctrl.size}>;
+@group(0) @binding(0) var<storage, read_write> ctrl: array<atomic<u32>>;
 @group(0) @binding(1) var<storage, read_write> logMeta: array<atomic<u32>>;
-@group(0) @binding(2) var<storage, read_write> dispatchArgs: array<u32, 3>;
-${endTickFnWgsl(true)}
+@group(0) @binding(2) var<storage, read_write> dispatchArgs: array<u32, ${DispatchArgs.words}>;
+${endTickFnWgsl({ ...o, sizeDispatch: true })}
 @compute @workgroup_size(1)
 fn main() {
   endTick();

@@ -25,7 +25,7 @@ export function fusedTicksWgsl(group: CompiledGroup, k: NeuronKernelConstants & 
 
 ${neuronStepWgsl(group, k)}
 ${propagateFnWgsl(k)}
-${endTickFnWgsl(false)}
+${endTickFnWgsl({ spikeSlots: k.spikeSlots, sizeDispatch: false, arrivalTicks: 0 })}
 
 @compute @workgroup_size(${FUSED_WORKGROUP_SIZE})
 fn main(@builtin(local_invocation_index) lid: u32) {

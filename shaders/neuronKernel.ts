@@ -14,6 +14,8 @@ export interface NeuronKernelConstants {
   seed: number;
   /** Neurons in the whole network (tick spike list stride). */
   neuronCount: number;
+  /** Ticks of spike history kept (2 without plasticity). */
+  spikeSlots: number;
   delaySlots: number;
   channelCount: number;
 }
@@ -62,9 +64,9 @@ ${driveDecayWgsl(group.drive)}
 #endif
 ${stores}
   if (spiked) {
-    let parity = tick & 1u;
-    let k = atomicAdd(&ctrl[${Ctrl.spikeCount0}u + parity], 1u);
-    tickSpikes[parity * neuronCount + k] = globalId;
+    let history = tick % ${k.spikeSlots}u;
+    let k = atomicAdd(&ctrl[${Ctrl.spikeCount}u + history], 1u);
+    tickSpikes[history * neuronCount + k] = globalId;
     if (u_record != 0u) {
       let j = atomicAdd(&logMeta[${LogMeta.count}], 1u);
       logIds[j] = globalId;
@@ -79,7 +81,7 @@ export const NEURON_BINDINGS = /* wgsl */ `
 @group(0) @binding(0) var<storage, read> params: array<f32>;
 @group(0) @binding(1) var<storage, read_write> state: array<f32>;
 @group(0) @binding(2) var<storage, read_write> ring: array<atomic<i32>>;
-@group(0) @binding(3) var<storage, read_write> ctrl: array<atomic<u32>, ${Ctrl.size}>;
+@group(0) @binding(3) var<storage, read_write> ctrl: array<atomic<u32>>;
 @group(0) @binding(4) var<storage, read_write> tickSpikes: array<u32>;
 @group(0) @binding(5) var<storage, read_write> logIds: array<u32>;
 @group(0) @binding(6) var<storage, read_write> logMeta: array<atomic<u32>>;

@@ -10,6 +10,8 @@ import { Ctrl, LogMeta, WORKGROUP_SIZE } from './common.ts';
 
 export interface PropagateConstants {
   neuronCount: number;
+  /** Ticks of spike history kept (2 without plasticity). */
+  spikeSlots: number;
   delaySlots: number;
   channelCount: number;
   channelBits: number;
@@ -28,10 +30,10 @@ fn propagateSpikes(first: u32, stride: u32, lane: u32, lanes: u32) {
   let tick = atomicLoad(&ctrl[${Ctrl.tick}]);
   if (tick == 0u) { return; }
   let spikeTick = tick - 1u;
-  let parity = spikeTick & 1u;
-  let count = atomicLoad(&ctrl[${Ctrl.spikeCount0}u + parity]);
+  let history = spikeTick % ${k.spikeSlots}u;
+  let count = atomicLoad(&ctrl[${Ctrl.spikeCount}u + history]);
   for (var s = first; s < count; s += stride) {
-    let source = tickSpikes[parity * ${k.neuronCount}u + s];
+    let source = tickSpikes[history * ${k.neuronCount}u + s];
     let end = rowStart[source + 1u];
     if (lane == 0u) { atomicAdd(&logMeta[${LogMeta.events}], end - rowStart[source]); }
     for (var j = rowStart[source] + lane; j < end; j += lanes) {
@@ -46,7 +48,7 @@ fn propagateSpikes(first: u32, stride: u32, lane: u32, lanes: u32) {
 
 export function propagateWgsl(k: PropagateConstants): string {
   return /* wgsl */ `
-@group(0) @binding(0) var<storage, read_write> ctrl: array<atomic<u32>, ${Ctrl.size}>;
+@group(0) @binding(0) var<storage, read_write> ctrl: array<atomic<u32>>;
 @group(0) @binding(1) var<storage, read> tickSpikes: array<u32>;
 @group(0) @binding(2) var<storage, read> rowStart: array<u32>;
 @group(0) @binding(3) var<storage, read> synTarget: array<u32>;

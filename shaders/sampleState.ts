@@ -8,7 +8,7 @@ import { Ctrl, flatIndexWgsl, LogMeta, WORKGROUP_SIZE } from './common.ts';
 
 export function sampleStateWgsl(entryCount: number, stateSlots: number): string {
   return /* wgsl */ `
-@group(0) @binding(0) var<storage, read> ctrl: array<u32, ${Ctrl.size}>;
+@group(0) @binding(0) var<storage, read> ctrl: array<u32>;
 @group(0) @binding(1) var<storage, read> logMeta: array<u32>;
 @group(0) @binding(2) var<storage, read> entries: array<u32>;
 @group(0) @binding(3) var<storage, read> state: array<f32>;

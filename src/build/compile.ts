@@ -9,8 +9,9 @@ import type { NeuronModel, ReceptorSlot } from '../models/model.ts';
 import { CounterRng, Stream, streamId } from '../rng/counterHash.ts';
 import { at, SpecError } from '../spec/errors.ts';
 import type { NetworkSpec, PopulationSpec, Value } from '../spec/types.ts';
-import { validateSpec } from '../spec/validate.ts';
-import type { CompiledGroup, CompiledNetwork, CompiledPopulation, ReceptorScale, StateProbe, SynapseRows } from './compiled.ts';
+import { projectionName, validateSpec } from '../spec/validate.ts';
+import { stdpRule } from '../models/stdp.ts';
+import type { CompiledGroup, CompiledNetwork, CompiledPopulation, PlasticProjection, ReceptorScale, StateProbe, SynapseRows } from './compiled.ts';
 import { connect } from './connectivity.ts';
 import { fixedPointExponent, quantize } from './fixedPoint.ts';
 import { poissonCdfTable } from './poissonTable.ts';
@@ -72,9 +73,6 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
   const spec = validateSpec(doc);
   const dt = spec.dt;
   const seed = spec.seed ?? DEFAULT_SEED;
-  (spec.projections ?? []).forEach((p, i) => {
-    if (p.plasticity) throw new SpecError(at(at('projections', i), 'plasticity'), 'STDP is not supported yet; remove plasticity to run this projection with static weights');
-  });
 
   // Populations → merged groups, in order of first appearance.
   const plans = Object.entries(spec.populations).map(([name, p], i) => planPopulation(name, i, p));
@@ -142,6 +140,10 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
     const n = pairs.pre.length;
     const weights = expandValue(pr.weight, n, new CounterRng(seed, streamId(Stream.weight, i)), at(path, 'weight'));
     if (receptor.spec.kind === 'conductance' && weights.some((w) => w < 0)) throw new SpecError(at(path, 'weight'), 'conductance weights must be ≥ 0 (the distribution produced negative values)');
+    const plastic = pr.plasticity;
+    if (plastic && weights.some((w) => w < plastic.wMin || w > plastic.wMax)) throw new SpecError(at(path, 'weight'), `initial weights of a plastic projection must lie in [wMin, wMax] = [${plastic.wMin}, ${plastic.wMax}]`);
+    // A plastic weight may grow to either bound: the fixed-point bound counts the larger.
+    const boundOf = plastic ? () => Math.max(Math.abs(plastic.wMin), Math.abs(plastic.wMax)) : (s: number) => Math.abs(weights[s]);
     const delayMs = expand(pr.delay, dt, n, new CounterRng(seed, streamId(Stream.delay, i)), at(path, 'delay'));
     const delays = new Uint32Array(n);
     const channelOf = new Uint32Array(n);
@@ -152,10 +154,10 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
       if (d > maxDelay) maxDelay = d;
       const ch = base + pairs.post[s];
       channelOf[s] = ch;
-      absSum[ch] += Math.abs(weights[s]);
+      absSum[ch] += boundOf(s);
       inCount[ch]++;
     }
-    return { pre, post, receptor, pairs, weights, delays, channelOf };
+    return { index: i, spec: pr, pre, post, receptor, pairs, weights, delays, channelOf, base };
   });
 
   // Fixed-point exponent per (population, receptor).
@@ -182,13 +184,15 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
   const channelBits = 32 - delayBits;
   if (channelCount > 2 ** channelBits) throw new SpecError('projections', `too many receptor inputs (${channelCount}) for delays up to ${maxDelay} ticks: at most ${2 ** channelBits}`);
   const synapseCount = projections.reduce((a, p) => a + p.pairs.pre.length, 0);
+  const staticProjections = projections.filter((p) => !p.spec.plasticity);
+  const staticCount = staticProjections.reduce((a, p) => a + p.pairs.pre.length, 0);
   const rowStart = new Uint32Array(neuronOffset + 1);
-  for (const p of projections) for (let s = 0; s < p.pairs.pre.length; s++) rowStart[p.pre.offset + p.pairs.pre[s] + 1]++;
+  for (const p of staticProjections) for (let s = 0; s < p.pairs.pre.length; s++) rowStart[p.pre.offset + p.pairs.pre[s] + 1]++;
   for (let i = 0; i < neuronOffset; i++) rowStart[i + 1] += rowStart[i];
   const fill = rowStart.slice(0, neuronOffset);
-  const target = new Uint32Array(synapseCount);
-  const weight = new Int32Array(synapseCount);
-  for (const p of projections) {
+  const target = new Uint32Array(staticCount);
+  const weight = new Int32Array(staticCount);
+  for (const p of staticProjections) {
     const exponent = exponentOf.get(`${p.post.name}\u0000${p.receptor.name}`)!;
     for (let s = 0; s < p.pairs.pre.length; s++) {
       const k = fill[p.pre.offset + p.pairs.pre[s]]++;
@@ -197,6 +201,13 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
     }
   }
   const synapses: SynapseRows = { rowStart, target, weight, channelBits };
+
+  const plastic = projections.filter((p) => p.spec.plasticity).map((p): PlasticProjection => plasticLayout({
+    index: p.index, name: projectionName(p.spec, p.index), pre: p.pre, post: p.post, channelBase: p.base,
+    exponent: exponentOf.get(`${p.post.name}\u0000${p.receptor.name}`)!, rule: stdpRule(p.spec.plasticity!, dt),
+    preIds: p.pairs.pre, postIds: p.pairs.post, weights: p.weights, delays: p.delays,
+  }));
+  const spikeSlots = plastic.length ? Math.max(2, ...plastic.map((p) => p.maxDelay + 1)) : 2;
 
   // Parameter and state columns per group.
   groups.forEach((group, g) => {
@@ -269,20 +280,99 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
     return probe;
   });
 
+  const weightRecords = (spec.record?.weights ?? []).map((r) => {
+    const k = plastic.findIndex((p) => p.name === r.projection);
+    return { projection: r.projection, plastic: k, everyTicks: Math.max(1, Math.round(r.every / dt)) };
+  });
+
   const recordedCount = populations.reduce((a, p) => a + (p.recordIds === null ? p.size : p.recordIds.length), 0);
   const tableArray = Uint32Array.from(tables.length ? tables : [0]);
   return {
     spec, name: spec.name ?? 'network', dt, seed, neuronCount: neuronOffset, synapseCount, populations, groups,
-    channelCount, delaySlots, synapses, tables: tableArray, scales, recordedCount, stateProbes, stateSlots,
+    channelCount, delaySlots, spikeSlots, synapses, plastic, tables: tableArray, scales, recordedCount, stateProbes, stateSlots, weightRecords,
     buffers: [
       { name: 'synapse targets', role: 'synapses', bytes: target.byteLength },
       { name: 'synapse weights', role: 'synapses', bytes: weight.byteLength },
       { name: 'synapse rows', role: 'rows', bytes: rowStart.byteLength },
       { name: 'input ring', role: 'ring', bytes: delaySlots * channelCount * 4 },
-      { name: 'tick spikes', role: 'tickSpikes', bytes: 2 * neuronOffset * 4 },
+      { name: 'tick spikes', role: 'tickSpikes', bytes: spikeSlots * neuronOffset * 4 },
       { name: 'tables', role: 'tables', bytes: tableArray.byteLength },
       ...groups.map((g) => ({ name: `${g.model.name} params`, role: 'params' as const, bytes: g.params.byteLength })),
       ...groups.map((g) => ({ name: `${g.model.name} state`, role: 'state' as const, bytes: g.state.byteLength })),
+      ...plastic.flatMap((p) => plasticBuffers(p).map(({ name, bytes }) => ({ name: `${p.name} ${name}`, role: 'plastic' as const, bytes }))),
     ],
   };
+}
+
+interface PlasticInput {
+  index: number;
+  name: string;
+  pre: CompiledPopulation;
+  post: CompiledPopulation;
+  channelBase: number;
+  exponent: number;
+  rule: PlasticProjection['rule'];
+  preIds: Uint32Array;
+  postIds: Uint32Array;
+  weights: Float64Array;
+  delays: Uint32Array;
+}
+
+/** Rows by (pre, delay) and columns by post of one plastic projection (see PlasticProjection). */
+function plasticLayout(p: PlasticInput): PlasticProjection {
+  const n = p.preIds.length;
+  const preSize = p.pre.size, postSize = p.post.size;
+  const maxDelay = p.delays.reduce((a, d) => Math.max(a, d), 1);
+  const delayBits = Math.max(1, Math.ceil(Math.log2(maxDelay + 1)));
+  const preBits = 32 - delayBits;
+  if (preSize > 2 ** preBits) throw new SpecError(at('projections', p.index), `plastic projection too large: ${preSize} presynaptic neurons with delays up to ${maxDelay} ticks (at most ${2 ** preBits})`);
+  // Counting sort by segment (pre, delay), stable in generation order.
+  const segStart = new Uint32Array(preSize * maxDelay + 1);
+  const segOf = (s: number) => p.preIds[s] * maxDelay + p.delays[s] - 1;
+  for (let s = 0; s < n; s++) segStart[segOf(s) + 1]++;
+  for (let k = 0; k < preSize * maxDelay; k++) segStart[k + 1] += segStart[k];
+  const fill = segStart.slice(0, preSize * maxDelay);
+  const synapsePost = new Uint32Array(n);
+  const weight = new Float32Array(n);
+  const rowPre = new Uint32Array(n), rowDelay = new Uint32Array(n);
+  for (let s = 0; s < n; s++) {
+    const k = fill[segOf(s)]++;
+    synapsePost[k] = p.postIds[s];
+    weight[k] = p.weights[s];
+    rowPre[k] = p.preIds[s];
+    rowDelay[k] = p.delays[s];
+  }
+  const colStart = new Uint32Array(postSize + 1);
+  for (let k = 0; k < n; k++) colStart[synapsePost[k] + 1]++;
+  for (let i = 0; i < postSize; i++) colStart[i + 1] += colStart[i];
+  const colFill = colStart.slice(0, postSize);
+  const colSynapse = new Uint32Array(n);
+  const colPreDelay = new Uint32Array(n);
+  for (let k = 0; k < n; k++) {
+    const c = colFill[synapsePost[k]]++;
+    colSynapse[c] = k;
+    colPreDelay[c] = (rowPre[k] | (rowDelay[k] << preBits)) >>> 0;
+  }
+  let nonEmpty = 0;
+  for (let k = 0; k < preSize * maxDelay; k++) if (segStart[k + 1] > segStart[k]) nonEmpty++;
+  const meanSegment = n / Math.max(1, nonEmpty);
+  const arrivalLanes = Math.min(64, 2 ** Math.ceil(Math.log2(Math.max(1, meanSegment))));
+  return {
+    arrivalLanes, index: p.index, name: p.name, pre: p.pre.name, post: p.post.name, preOffset: p.pre.offset, preSize, postOffset: p.post.offset, postSize,
+    channelBase: p.channelBase, exponent: p.exponent, rule: p.rule, maxDelay, segStart, synapsePost, weight, colStart, colSynapse, colPreDelay, preBits,
+  };
+}
+
+/** GPU buffers of a plastic projection: its layout plus the traces (x for maxDelay + 1 ticks, y). */
+export function plasticBuffers(p: PlasticProjection): { name: string; bytes: number }[] {
+  return [
+    { name: 'segments', bytes: p.segStart.byteLength },
+    { name: 'synapse post', bytes: p.synapsePost.byteLength },
+    { name: 'weights', bytes: p.weight.byteLength },
+    { name: 'column starts', bytes: p.colStart.byteLength },
+    { name: 'column synapses', bytes: p.colSynapse.byteLength },
+    { name: 'column pre/delay', bytes: p.colPreDelay.byteLength },
+    { name: 'pre traces', bytes: (p.maxDelay + 1) * p.preSize * 4 },
+    { name: 'post traces', bytes: p.postSize * 4 },
+  ];
 }

@@ -1,6 +1,7 @@
 /** The compiled network: everything the backends need, as flat typed arrays (no GPU here). */
 import type { DriveLayout } from '../models/drive.ts';
 import type { ModelColumns, NeuronModel, ReceptorSlot } from '../models/model.ts';
+import type { StdpRule } from '../models/stdp.ts';
 import type { NetworkSpec } from '../spec/types.ts';
 
 export interface CompiledPopulation {
@@ -77,10 +78,59 @@ export interface StateProbe {
   slot: number;
 }
 
+/**
+ * A plastic projection: its synapses live apart from the static rows, with f32 weights the
+ * STDP kernels update, laid out twice. Rows (by presynaptic neuron, then delay) serve spike
+ * arrival: the synapses of presynaptic neuron j with delay d ticks are
+ * `segStart[j·maxDelay + d − 1] … segStart[j·maxDelay + d] − 1`. Columns (by postsynaptic
+ * neuron) serve potentiation: the incoming synapses of post neuron i are entries
+ * `colStart[i] … colStart[i + 1] − 1`, each a synapse index `colSynapse[k]` with its presynaptic
+ * neuron and delay packed in `colPreDelay[k] = pre | delay << preBits`. Neuron ids are local to
+ * the populations.
+ */
+export interface PlasticProjection {
+  /** Index in the spec's `projections`. */
+  index: number;
+  /** The projection's name (`name`, or `projections[i]`). */
+  name: string;
+  pre: string;
+  post: string;
+  /** Global index of the first pre / post neuron. */
+  preOffset: number;
+  preSize: number;
+  postOffset: number;
+  postSize: number;
+  /** Ring channel of post neuron 0 on the projection's receptor (post i is channelBase + i). */
+  channelBase: number;
+  /** Fixed-point exponent of the receptor (the bound counts every plastic weight as max(|wMin|, |wMax|)). */
+  exponent: number;
+  rule: StdpRule;
+  /** Largest delay of the projection, ticks. */
+  maxDelay: number;
+  segStart: Uint32Array;
+  /** Post neuron of each synapse (row order). */
+  synapsePost: Uint32Array;
+  /** Initial weights (row order). */
+  weight: Float32Array;
+  colStart: Uint32Array;
+  colSynapse: Uint32Array;
+  colPreDelay: Uint32Array;
+  preBits: number;
+  /** Threads that walk one row segment on arrival: the mean segment length as a power of two in [1, 64]. */
+  arrivalLanes: number;
+}
+
+/** `record.weights`: snapshot plastic projection `plastic` (index into `CompiledNetwork.plastic`) every `everyTicks`. */
+export interface WeightRecord {
+  projection: string;
+  plastic: number;
+  everyTicks: number;
+}
+
 export interface BufferPlan {
   name: string;
   /** What it holds: per-synapse arrays, per-neuron arrays, the delay ring, or shared tables. */
-  role: 'synapses' | 'rows' | 'ring' | 'tickSpikes' | 'tables' | 'params' | 'state';
+  role: 'synapses' | 'rows' | 'ring' | 'tickSpikes' | 'tables' | 'params' | 'state' | 'plastic';
   bytes: number;
 }
 
@@ -90,6 +140,7 @@ export interface CompiledNetwork {
   dt: number;
   seed: number;
   neuronCount: number;
+  /** Static and plastic synapses. */
   synapseCount: number;
   populations: CompiledPopulation[];
   groups: CompiledGroup[];
@@ -97,17 +148,36 @@ export interface CompiledNetwork {
   channelCount: number;
   /** Delay ring length in ticks (max delay + 1). */
   delaySlots: number;
+  /** Ticks of spike history kept on the GPU (2; with plasticity, the largest plastic delay + 1). */
+  spikeSlots: number;
+  /** Static synapses (plastic ones are in `plastic`). */
   synapses: SynapseRows;
+  plastic: PlasticProjection[];
   /** Shared u32 tables: spike-source events, Poisson CDFs. */
   tables: Uint32Array;
   scales: ReceptorScale[];
   /** Neurons whose spikes are recorded, in total. */
   recordedCount: number;
   stateProbes: StateProbe[];
+  weightRecords: WeightRecord[];
   /** Values sampled per tick by all probes (a tick's row of samples). */
   stateSlots: number;
   /** Buffers the GPU backend will allocate (spike log excluded: it depends on the readback window). */
   buffers: BufferPlan[];
+}
+
+/** Presynaptic id and delay (ticks) of each synapse of a plastic projection, in row order. */
+export function plasticSynapseIds(p: PlasticProjection): { pre: Uint32Array; delayTicks: Uint32Array } {
+  const n = p.synapsePost.length;
+  const pre = new Uint32Array(n), delayTicks = new Uint32Array(n);
+  for (let j = 0; j < p.preSize; j++) {
+    for (let d = 1; d <= p.maxDelay; d++) {
+      const seg = j * p.maxDelay + d - 1;
+      pre.fill(j, p.segStart[seg], p.segStart[seg + 1]);
+      delayTicks.fill(d, p.segStart[seg], p.segStart[seg + 1]);
+    }
+  }
+  return { pre, delayTicks };
 }
 
 /** Bytes of GPU memory for the network's buffers. */

@@ -5,9 +5,11 @@ import { suggest } from '../spec/validate.ts';
 import { brunel } from './brunel.ts';
 import { izhikevich2003 } from './izhikevich2003.ts';
 import type { BuiltinNetwork } from './network.ts';
+import { polychronization } from './polychronization.ts';
+import { song2000 } from './song2000.ts';
 import { coba, cuba } from './vogelsAbbott.ts';
 
-export const builtinNetworks: Record<string, BuiltinNetwork> = { cuba, coba, brunel, izhikevich2003 };
+export const builtinNetworks: Record<string, BuiltinNetwork> = { cuba, coba, brunel, izhikevich2003, song2000, polychronization };
 
 /** Parse and check option values (strings from `--set`, or already typed). */
 export function resolveOptions(network: BuiltinNetwork, given: Record<string, string | number>): Record<string, number | string> {

@@ -8,6 +8,7 @@ import type { CompiledGroup, CompiledNetwork } from '../build/compiled.ts';
 import { cpuDrive } from '../models/drive.ts';
 import type { CpuColumns, CpuDrive } from '../models/model.ts';
 import type { Backend, Recorders, RunCounters } from '../sim/backend.ts';
+import { CpuPlasticProjection, type PlasticityContext } from './cpuPlasticity.ts';
 
 /** Ticks between progress callbacks (and event-loop yields, so a UI stays alive). */
 const TICKS_PER_BATCH = 100;
@@ -42,7 +43,10 @@ export class CpuBackend implements Backend {
   readonly counters: RunCounters = { spikes: 0, synapticEvents: 0 };
   private readonly ring: Int32Array;
   private readonly groups: CpuGroup[];
-  private previousSpikes = new Uint32Array(0);
+  /** Spikes of the last `spikeSlots` ticks: tick t's in slot t mod spikeSlots. */
+  private readonly spikeHistory: Uint32Array[];
+  private readonly plastic: CpuPlasticProjection[];
+  private readonly plasticContext: PlasticityContext;
 
   constructor(private readonly net: CompiledNetwork) {
     this.ring = new Int32Array(net.delaySlots * net.channelCount);
@@ -52,6 +56,13 @@ export class CpuBackend implements Backend {
       const columns = columnViews(group);
       return { group, columns, step: g.model.cpu(g.receptors), drive: g.model.isSource ? null : cpuDrive(g.drive), record: columns.u.record };
     });
+    this.spikeHistory = Array.from({ length: net.spikeSlots }, () => new Uint32Array(0));
+    this.plastic = net.plastic.map((p) => new CpuPlasticProjection(p));
+    this.plasticContext = {
+      spikesOf: (t) => (t < 0 ? new Uint32Array(0) : this.spikeHistory[t % net.spikeSlots]),
+      ring: this.ring, delaySlots: net.delaySlots, channelCount: net.channelCount,
+      addEvents: (n) => (this.counters.synapticEvents += n),
+    };
   }
 
   /** Step 2 of the previous tick: spikes of tick t−1 into the ring (run at the start of t). */
@@ -59,7 +70,7 @@ export class CpuBackend implements Backend {
     const { rowStart, target, weight, channelBits } = this.net.synapses;
     const mask = channelBits >= 32 ? 0xffffffff : 2 ** channelBits - 1;
     const { delaySlots, channelCount } = this.net;
-    for (const source of this.previousSpikes) {
+    for (const source of this.spikeHistory[spikeTick % this.net.spikeSlots]) {
       const end = rowStart[source + 1];
       this.counters.synapticEvents += end - rowStart[source];
       for (let j = rowStart[source]; j < end; j++) {
@@ -86,6 +97,7 @@ export class CpuBackend implements Backend {
   private step(recorders: Recorders): void {
     const t = this.tick;
     if (t > 0) this.propagate(t - 1);
+    for (const p of this.plastic) p.step(t, this.plasticContext);
     this.sample(t, recorders);
     const spikes: number[] = [];
     const recorded: number[] = [];
@@ -117,7 +129,7 @@ export class CpuBackend implements Backend {
       }
     }
     this.counters.spikes += spikes.length;
-    this.previousSpikes = Uint32Array.from(spikes);
+    this.spikeHistory[t % this.net.spikeSlots] = Uint32Array.from(spikes);
     recorders.spikes.addTick(t, Uint32Array.from(recorded));
     this.tick = t + 1;
   }
@@ -130,6 +142,10 @@ export class CpuBackend implements Backend {
       onProgress?.(done);
       if (done < ticks) await yieldToEventLoop();
     }
+  }
+
+  async readPlasticWeights(k: number): Promise<Float32Array> {
+    return this.plastic[k].weight.slice();
   }
 
   dispose(): void {}

@@ -29,5 +29,7 @@ export interface Backend {
    * `onProgress(done)` is called between batches with the ticks done so far in this call.
    */
   run(ticks: number, recorders: Recorders, onProgress?: (done: number) => void): Promise<void>;
+  /** Current weights of plastic projection `k` (index into `CompiledNetwork.plastic`), in its row order. */
+  readPlasticWeights(k: number): Promise<Float32Array>;
   dispose(): void;
 }

@@ -5,16 +5,18 @@
  * Every `ticksPerSubmit` ticks (a window) the spike log and its per-tick offsets are copied
  * to a staging buffer and decoded asynchronously while the next window runs.
  */
-import { Ctrl, LogMeta, workgroupGrid } from '../../shaders/common.ts';
-import { endTickWgsl } from '../../shaders/endTick.ts';
+import { ctrlWords, LogMeta, workgroupGrid } from '../../shaders/common.ts';
+import { DispatchArgs, endTickWgsl } from '../../shaders/endTick.ts';
 import { FUSED_STORAGE_BINDINGS, fusedTicksWgsl } from '../../shaders/fusedTicks.ts';
 import { neuronKernelWgsl } from '../../shaders/neuronKernel.ts';
+import { PLASTICITY_BINDINGS, plasticArriveWgsl, plasticDecayWgsl, plasticSpikesWgsl } from '../../shaders/plasticity.ts';
 import { propagateWgsl } from '../../shaders/propagate.ts';
 import { sampleStateWgsl } from '../../shaders/sampleState.ts';
 import type { CompiledNetwork } from '../build/compiled.ts';
 import { checkBufferPlan, storageBuffer, withValidation } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
-import { StagingPair } from '../gpu/readback.ts';
+import { readBuffer, StagingPair } from '../gpu/readback.ts';
+import { stdpUniform } from '../models/stdp.ts';
 import type { Backend, Recorders, RunCounters } from './backend.ts';
 
 /** Default ticks per submission (and per readback window). */
@@ -31,13 +33,13 @@ const MAX_LOG_BYTES = 64 * 2 ** 20;
 export const FUSED_AUTO_MAX_NEURONS = { software: 16384, hardware: 2048 };
 
 /**
- * Whether a network runs fused: it must have one neuron group, no state probes, and an
- * adapter with 11 storage buffers per stage; `'auto'` also bounds the size.
+ * Whether a network runs fused: it must have one neuron group, no state probes, no plastic
+ * projections, and an adapter with 11 storage buffers per stage; `'auto'` also bounds the size.
  * @throws when `fused: true` is asked of a network that cannot run fused.
  */
 export function chooseFused(net: CompiledNetwork, adapter: { isSoftware: boolean; maxStorageBuffersPerShaderStage: number }, option: boolean | 'auto' = 'auto'): boolean {
-  const fusible = net.groups.length === 1 && net.stateProbes.length === 0 && adapter.maxStorageBuffersPerShaderStage >= FUSED_STORAGE_BINDINGS;
-  if (option === true && !fusible) throw new Error('fused: true needs a network with one neuron group (one model and receptor layout), no record.state, and an adapter with 11 storage buffers per stage');
+  const fusible = net.groups.length === 1 && net.stateProbes.length === 0 && net.plastic.length === 0 && adapter.maxStorageBuffersPerShaderStage >= FUSED_STORAGE_BINDINGS;
+  if (option === true && !fusible) throw new Error('fused: true needs a network with one neuron group (one model and receptor layout), no record.state, no plasticity, and an adapter with 11 storage buffers per stage');
   if (option !== 'auto') return option && fusible;
   return fusible && net.neuronCount <= FUSED_AUTO_MAX_NEURONS[adapter.isSoftware ? 'software' : 'hardware'];
 }
@@ -47,7 +49,7 @@ export interface GpuBackendOptions {
   /**
    * Run each window of ticks in a single one-workgroup dispatch (identical results, no
    * per-tick dispatch cost): `true`, `false`, or `'auto'` (default: small networks).
-   * Only for networks with one neuron group and no `record.state`.
+   * Only for networks with one neuron group, no `record.state` and no plasticity.
    */
   fused?: boolean | 'auto';
   /**
@@ -62,6 +64,8 @@ export interface GpuBackendOptions {
 export interface PhaseTimes {
   /** Spike propagation through the delay ring. */
   propagateMs: number;
+  /** STDP: trace updates, potentiation and plastic spike arrival (0 without plastic projections). */
+  plasticityMs: number;
   /** Neuron kernels (with state sampling and the end-of-tick bookkeeping). */
   neuronsMs: number;
   /** Host time blocked waiting for a staging buffer to come back: readback stalls, or simply the GPU being the bottleneck. */
@@ -72,7 +76,12 @@ interface Kernel {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
   grid: [number, number];
+  /** Dispatch indirectly from the end-of-tick arguments at this word offset (grid unused). */
+  indirect?: number;
 }
+
+/** Timestamped passes per tick when profiling: propagation, [plasticity,] neurons. */
+const passesPerTick = (net: CompiledNetwork) => (net.plastic.length ? 3 : 2);
 
 export class GpuBackend implements Backend {
   readonly kind = 'webgpu';
@@ -95,6 +104,9 @@ export class GpuBackend implements Backend {
   private groups: Kernel[] = [];
   private samplers: Kernel[] = [];
   private propagate!: Kernel;
+  /** Per plastic projection: decay, spikes, arrive (in that order). */
+  private plasticity: Kernel[] = [];
+  private plasticWeights: GPUBuffer[] = [];
   private endTick!: Kernel;
   private logIds!: GPUBuffer;
   private stateLog!: GPUBuffer;
@@ -113,7 +125,7 @@ export class GpuBackend implements Backend {
     const requested = Math.max(1, Math.floor(options.ticksPerSubmit ?? DEFAULT_TICKS_PER_SUBMIT));
     this.ticksPerSubmit = Math.max(1, Math.min(requested, Math.floor(MAX_LOG_BYTES / perTickLog)));
     const profile = options.profilePhases === true && gpu.hasTimestampQuery;
-    this.phases = profile ? { propagateMs: 0, neuronsMs: 0, hostWaitMs: 0 } : null;
+    this.phases = profile ? { propagateMs: 0, plasticityMs: 0, neuronsMs: 0, hostWaitMs: 0 } : null;
     this.fused = profile ? false : chooseFused(net, { isSoftware: gpu.isSoftware, maxStorageBuffersPerShaderStage: this.device.limits.maxStorageBuffersPerShaderStage }, options.fused);
     this.device.addEventListener('uncapturederror', this.onDeviceError);
   }
@@ -160,25 +172,26 @@ export class GpuBackend implements Backend {
     checkBufferPlan(this.device, [...net.buffers, { name: 'spike log', bytes: logCapacity * 4 }, { name: 'state log', bytes: K * net.stateSlots * 4 }]);
 
     const ring = this.buffer('input ring', net.delaySlots * net.channelCount * 4);
-    const ctrl = this.buffer('control', Ctrl.size * 4);
-    const tickSpikes = this.buffer('tick spikes', 2 * net.neuronCount * 4);
+    const ctrl = this.buffer('control', ctrlWords(net.spikeSlots) * 4);
+    const tickSpikes = this.buffer('tick spikes', net.spikeSlots * net.neuronCount * 4);
     const tables = this.buffer('tables', net.tables);
     const rowStart = this.buffer('synapse rows', net.synapses.rowStart);
     const synTarget = this.buffer('synapse targets', net.synapses.target);
     const synWeight = this.buffer('synapse weights', net.synapses.weight);
     this.logIds = this.buffer('spike log', logCapacity * 4);
     this.logMeta = this.buffer('spike log meta', (LogMeta.offsets + K + 1) * 4);
-    this.dispatchArgs = this.buffer('propagate dispatch', Uint32Array.of(0, 1, 1), GPUBufferUsage.INDIRECT);
+    this.dispatchArgs = this.buffer('indirect dispatch', new Uint32Array(DispatchArgs.words), GPUBufferUsage.INDIRECT);
     this.stateLog = this.buffer('state log', K * net.stateSlots * 4);
     if (this.phases) {
-      // Two passes per tick, a begin and an end timestamp each.
-      this.querySet = this.device.createQuerySet({ type: 'timestamp', count: 4 * K });
-      this.queryResolve = this.device.createBuffer({ label: 'timestamps', size: 32 * K, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+      // A begin and an end timestamp for each pass of each tick.
+      const queries = 2 * passesPerTick(net) * K;
+      this.querySet = this.device.createQuerySet({ type: 'timestamp', count: queries });
+      this.queryResolve = this.device.createBuffer({ label: 'timestamps', size: 8 * queries, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
       this.buffers.push(this.queryResolve);
     }
-    this.staging = new StagingPair(this.device, this.logMeta.size + this.logIds.size + this.stateLog.size + (this.phases ? 32 * K : 0));
+    this.staging = new StagingPair(this.device, this.logMeta.size + this.logIds.size + this.stateLog.size + (this.phases ? 16 * passesPerTick(net) * K : 0));
 
-    const constants = { seed: net.seed, neuronCount: net.neuronCount, delaySlots: net.delaySlots, channelCount: net.channelCount };
+    const constants = { seed: net.seed, neuronCount: net.neuronCount, spikeSlots: net.spikeSlots, delaySlots: net.delaySlots, channelCount: net.channelCount };
     const states: GPUBuffer[] = [];
     const groupParams: GPUBuffer[] = [];
     this.groups = await Promise.all(net.groups.map(async (g, i) => {
@@ -196,8 +209,25 @@ export class GpuBackend implements Backend {
       return { pipeline, bindGroup: this.bindGroup(pipeline, [ctrl, this.logMeta, this.buffer('state probes', entries), states[i], this.stateLog]), grid: workgroupGrid(count) };
     })).then((ks) => ks.filter((k): k is Kernel => k !== null));
     const prop = await this.pipeline('propagate', propagateWgsl({ ...constants, channelBits: net.synapses.channelBits }), ['rw', 'read', 'read', 'read', 'read', 'rw', 'rw']);
-    this.propagate = { pipeline: prop, bindGroup: this.bindGroup(prop, [ctrl, tickSpikes, rowStart, synTarget, synWeight, ring, this.logMeta]), grid: [0, 0] };
-    const end = await this.pipeline('end tick', endTickWgsl(), ['rw', 'rw', 'rw']);
+    this.propagate = { pipeline: prop, bindGroup: this.bindGroup(prop, [ctrl, tickSpikes, rowStart, synTarget, synWeight, ring, this.logMeta]), grid: [0, 0], indirect: DispatchArgs.perSpike };
+    this.plasticity = (await Promise.all(net.plastic.map(async (p) => {
+      const buf = (name: string, data: ArrayBufferView | number, usage = 0) => this.buffer(`${p.name} ${name}`, data, usage);
+      const weight = buf('weights', p.weight);
+      this.plasticWeights.push(weight);
+      const preTrace = buf('pre traces', (p.maxDelay + 1) * p.preSize * 4);
+      const postTrace = buf('post traces', p.postSize * 4);
+      const rule = buf('stdp constants', stdpUniform(p.rule), GPUBufferUsage.UNIFORM);
+      const make = async (kind: keyof typeof PLASTICITY_BINDINGS, code: string, buffers: GPUBuffer[], dispatch: { grid?: [number, number]; indirect?: number }): Promise<Kernel> => {
+        const pipeline = await this.pipeline(`${p.name} stdp ${kind}`, code, [...PLASTICITY_BINDINGS[kind]]);
+        return { pipeline, bindGroup: this.bindGroup(pipeline, buffers), grid: dispatch.grid ?? [0, 0], indirect: dispatch.indirect };
+      };
+      return Promise.all([
+        make('decay', plasticDecayWgsl(p, constants), [ctrl, preTrace, postTrace, rule], { grid: workgroupGrid(Math.max(p.preSize, p.postSize)) }),
+        make('spikes', plasticSpikesWgsl(p, constants), [ctrl, tickSpikes, buf('column starts', p.colStart), buf('column synapses', p.colSynapse), buf('column pre/delay', p.colPreDelay), preTrace, postTrace, weight, rule], { indirect: DispatchArgs.perSpike }),
+        make('arrive', plasticArriveWgsl(p, constants), [ctrl, tickSpikes, buf('segments', p.segStart), buf('synapse post', p.synapsePost), weight, postTrace, ring, this.logMeta, rule], { indirect: DispatchArgs.arrivals }),
+      ]);
+    }))).flat();
+    const end = await this.pipeline('end tick', endTickWgsl({ spikeSlots: net.spikeSlots, arrivalTicks: net.plastic.length ? net.spikeSlots - 1 : 0 }), ['rw', 'rw', 'rw']);
     this.endTick = { pipeline: end, bindGroup: this.bindGroup(end, [ctrl, this.logMeta, this.dispatchArgs]), grid: [1, 1] };
     if (this.fused) {
       const g = net.groups[0];
@@ -223,6 +253,7 @@ export class GpuBackend implements Backend {
 
     const encoder = this.device.createCommandEncoder({ label: `window ${w}` });
     const qs = this.querySet;
+    const passes = passesPerTick(this.net);
     /** A compute pass; when profiling, timestamped into queries q and q + 1. */
     const inPass = (q: number, encode: (pass: GPUComputePassEncoder) => void) => {
       const pass = encoder.beginComputePass(qs ? { timestampWrites: { querySet: qs, beginningOfPassWriteIndex: q, endOfPassWriteIndex: q + 1 } } : {});
@@ -232,12 +263,12 @@ export class GpuBackend implements Backend {
     const dispatch = (pass: GPUComputePassEncoder, k: Kernel) => {
       pass.setPipeline(k.pipeline);
       pass.setBindGroup(0, k.bindGroup);
-      pass.dispatchWorkgroups(k.grid[0], k.grid[1]);
+      if (k.indirect !== undefined) pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 4 * k.indirect);
+      else pass.dispatchWorkgroups(k.grid[0], k.grid[1]);
     };
-    const propagate = (pass: GPUComputePassEncoder) => {
-      pass.setPipeline(this.propagate.pipeline);
-      pass.setBindGroup(0, this.propagate.bindGroup);
-      pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 0);
+    const propagate = (pass: GPUComputePassEncoder) => dispatch(pass, this.propagate);
+    const plasticity = (pass: GPUComputePassEncoder) => {
+      for (const k of this.plasticity) dispatch(pass, k);
     };
     const neurons = (pass: GPUComputePassEncoder, t: number) => {
       for (const k of [...(recorders.state.samples(start + t) ? this.samplers : []), ...this.groups, this.endTick]) dispatch(pass, k);
@@ -247,21 +278,24 @@ export class GpuBackend implements Backend {
     } else if (qs) {
       // Profiling: each phase of each tick in its own timestamped pass.
       for (let t = 0; t < ticks; t++) {
-        inPass(4 * t, propagate);
-        inPass(4 * t + 2, (pass) => neurons(pass, t));
+        const q = 2 * passes * t;
+        inPass(q, propagate);
+        if (passes === 3) inPass(q + 2, plasticity);
+        inPass(q + 2 * passes - 2, (pass) => neurons(pass, t));
       }
     } else {
       inPass(0, (pass) => {
         for (let t = 0; t < ticks; t++) {
           propagate(pass);
+          plasticity(pass);
           neurons(pass, t);
         }
       });
     }
     const timestampsAt = this.logMeta.size + this.logIds.size + this.stateLog.size;
     if (qs) {
-      encoder.resolveQuerySet(qs, 0, 4 * ticks, this.queryResolve, 0);
-      encoder.copyBufferToBuffer(this.queryResolve, 0, staging, timestampsAt, 32 * ticks);
+      encoder.resolveQuerySet(qs, 0, 2 * passes * ticks, this.queryResolve, 0);
+      encoder.copyBufferToBuffer(this.queryResolve, 0, staging, timestampsAt, 16 * passes * ticks);
     }
     encoder.copyBufferToBuffer(this.logMeta, 0, staging, 0, this.logMeta.size);
     encoder.copyBufferToBuffer(this.logIds, 0, staging, this.logMeta.size, this.logIds.size);
@@ -275,11 +309,13 @@ export class GpuBackend implements Backend {
       const ids = new Uint32Array(data, this.logMeta.size, this.logIds.size / 4);
       const states = new Float32Array(data, this.logMeta.size + this.logIds.size, ticks * this.net.stateSlots);
       if (this.phases) {
-        const ts = new BigInt64Array(data, timestampsAt, 4 * ticks);
+        const ts = new BigInt64Array(data, timestampsAt, 2 * passes * ticks);
         const ms = (a: number) => Number(ts[a + 1] - ts[a]) / 1e6;
         for (let k = 0; k < ticks; k++) {
-          this.phases.propagateMs += ms(4 * k);
-          this.phases.neuronsMs += ms(4 * k + 2);
+          const q = 2 * passes * k;
+          this.phases.propagateMs += ms(q);
+          if (passes === 3) this.phases.plasticityMs += ms(q + 2);
+          this.phases.neuronsMs += ms(q + 2 * passes - 2);
         }
       }
       this.counters.spikes += m[LogMeta.spikes];
@@ -303,6 +339,12 @@ export class GpuBackend implements Backend {
     await this.staging.drain();
     if (this.phases) this.phases.hostWaitMs += performance.now() - waitStart;
     if (this.deviceError) throw new Error(`WebGPU error during the run: ${this.deviceError}`);
+  }
+
+  /** Current weights of plastic projection `k` (index into `net.plastic`), in its row order. */
+  async readPlasticWeights(k: number): Promise<Float32Array> {
+    await this.staging.drain();
+    return new Float32Array(await readBuffer(this.device, this.plasticWeights[k], this.net.plastic[k].weight.byteLength));
   }
 
   dispose(): void {

@@ -8,9 +8,14 @@
  *   const { times, ids } = sim.spikes('E');    // times in ms, ids local to E
  *   console.log(sim.summary().populations.E.rateHz);
  *   sim.dispose();
+ *
+ *   // Plastic networks: weights with their synapses' ids.
+ *   const learn = await Simulator.create(builtinNetwork('song2000'));
+ *   await learn.run(10_000);
+ *   const { pre, weights } = await learn.weights('inputs');
  */
 import type { CompiledNetwork } from '../build/compiled.ts';
-import { networkBytes } from '../build/compiled.ts';
+import { networkBytes, plasticSynapseIds } from '../build/compiled.ts';
 import { compileNetwork } from '../build/compile.ts';
 import { acquireDevice, type GpuContext } from '../gpu/device.ts';
 import { CpuBackend } from '../reference/cpuBackend.ts';
@@ -18,6 +23,19 @@ import type { Backend, Recorders } from './backend.ts';
 import { GpuBackend, type PhaseTimes } from './gpuBackend.ts';
 import { SpikeRecorder, type PopulationSpikes } from './spikeRecorder.ts';
 import { StateRecorder, type StateTrace } from './stateRecorder.ts';
+import { WeightRecorder, type WeightHistory } from './weightRecorder.ts';
+
+/** The synapses of a plastic projection and their current weights (parallel arrays). */
+export interface ProjectionWeights {
+  projection: string;
+  /** Presynaptic neuron of each synapse, local to the pre population. */
+  pre: Uint32Array;
+  /** Postsynaptic neuron, local to the post population. */
+  post: Uint32Array;
+  /** Delay of each synapse, ms (rounded to ticks). */
+  delayMs: Float64Array;
+  weights: Float32Array;
+}
 
 export type BackendName = 'webgpu' | 'cpu';
 
@@ -76,6 +94,7 @@ export interface RunSummary {
 
 export class Simulator {
   private readonly recorders: Recorders;
+  private readonly weightRecorder: WeightRecorder;
   private wallMs = 0;
 
   private constructor(
@@ -85,6 +104,7 @@ export class Simulator {
     readonly buildMs: number,
   ) {
     this.recorders = { spikes: new SpikeRecorder(network.populations, network.dt), state: new StateRecorder(network.stateProbes, network.dt) };
+    this.weightRecorder = new WeightRecorder(network.weightRecords, network.dt);
   }
 
   /**
@@ -126,10 +146,47 @@ export class Simulator {
    */
   async run(durationMs: number, onProgress?: (doneMs: number, totalMs: number) => void): Promise<void> {
     if (!(durationMs >= 0)) throw new RangeError(`duration must be ≥ 0 ms, got ${durationMs}`);
-    const ticks = Math.round(durationMs / this.network.dt);
+    const dt = this.network.dt;
+    const ticks = Math.round(durationMs / dt);
+    const start = this.backend.tick, end = start + ticks;
     const t0 = performance.now();
-    await this.backend.run(ticks, this.recorders, onProgress && ((done) => onProgress(done * this.network.dt, ticks * this.network.dt)));
+    // Runs in chunks that end where weight snapshots are due (one chunk without record.weights).
+    for (let tick = start; ; ) {
+      for (const k of this.weightRecorder.due(tick)) this.weightRecorder.add(k, tick, await this.backend.readPlasticWeights(this.network.weightRecords[k].plastic));
+      if (tick >= end) break;
+      const next = Math.min(end, this.weightRecorder.nextAfter(tick));
+      const offset = tick - start;
+      await this.backend.run(next - tick, this.recorders, onProgress && ((done) => onProgress((offset + done) * dt, ticks * dt)));
+      tick = next;
+    }
     this.wallMs += performance.now() - t0;
+  }
+
+  /**
+   * The current weights of a plastic projection, by name (or `projections[i]`), with each
+   * synapse's ids and delay. Pairings of the last tick run apply as the next tick begins.
+   * @example const { pre, post, weights } = await sim.weights('EE');
+   */
+  async weights(projection: string): Promise<ProjectionWeights> {
+    const k = this.network.plastic.findIndex((p) => p.name === projection);
+    if (k < 0) {
+      const plastic = this.network.plastic.map((p) => p.name);
+      const isStatic = (this.network.spec.projections ?? []).some((p, i) => (p.name ?? `projections[${i}]`) === projection);
+      throw new Error(isStatic
+        ? `projection ${projection} is static: its weights are the spec's; only plastic projections are read back`
+        : `no plastic projection ${JSON.stringify(projection)}; plastic projections: ${plastic.length ? plastic.join(', ') : 'none'}`);
+    }
+    const p = this.network.plastic[k];
+    const { pre, delayTicks } = plasticSynapseIds(p);
+    return { projection, pre, post: p.synapsePost.slice(), delayMs: Float64Array.from(delayTicks, (d) => d * this.network.dt), weights: await this.backend.readPlasticWeights(k) };
+  }
+
+  /**
+   * Weight snapshots of a projection in `record.weights`, in the order of `weights()`.
+   * @example const { times, weights } = sim.weightHistory('inputs'); // weights[k] at times[k] ms
+   */
+  weightHistory(projection: string): WeightHistory {
+    return this.weightRecorder.history(projection);
   }
 
   /** Recorded spikes of a population: times (ms) and local ids, in time order. */

@@ -62,20 +62,32 @@ export type ConnectSpec =
   | { rule: 'fixedTotal'; n: number; allowSelf?: boolean; allowMultiple?: boolean }
   | { rule: 'list'; pre: number[]; post: number[] };
 
+/**
+ * Pair-based STDP (the rule and its tick order: `src/models/stdp.ts`, `shaders/plasticity.ts`).
+ * A presynaptic spike arriving Δt ≥ 0 ms before a postsynaptic one adds aPlus·exp(−Δt/tauPlus);
+ * one arriving Δt > 0 ms after it subtracts aMinus·exp(−Δt/tauMinus).
+ */
 export interface PlasticitySpec {
   rule: 'stdp';
+  /** Presynaptic trace time constant, ms. */
   tauPlus: number;
+  /** Postsynaptic trace time constant, ms. */
   tauMinus: number;
+  /** Potentiation amplitude, weight units (≥ 0). */
   aPlus: number;
+  /** Depression amplitude, weight units (≥ 0; subtracted). */
   aMinus: number;
+  /** Weights are clipped to [wMin, wMax]; initial weights must lie there. */
   wMin: number;
   wMax: number;
+  /** `additive` (default): Δw = ±a·trace; `multiplicative`: scaled by (wMax − w) or (w − wMin). */
   mode?: 'additive' | 'multiplicative';
+  /** `all` (default): traces add up over spikes; `nearest`: a spike resets its trace to 1. */
   pairing?: 'all' | 'nearest';
 }
 
 export interface ProjectionSpec {
-  /** Optional name, used in messages and weight readback. */
+  /** Optional name, unique among projections, used in messages and weight readback. */
   name?: string;
   pre: string;
   post: string;
@@ -95,9 +107,17 @@ export interface StateRecordSpec {
   every?: number;
 }
 
+/** Snapshots of a plastic projection's weights every `every` ms (from t = 0). */
+export interface WeightRecordSpec {
+  /** The projection's `name` (or `projections[i]` when it has none). */
+  projection: string;
+  every: number;
+}
+
 export interface RecordSpec {
   spikes?: (string | { pop: string; ids: number[] })[];
   state?: StateRecordSpec[];
+  weights?: WeightRecordSpec[];
 }
 
 export interface NetworkSpec {

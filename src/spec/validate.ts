@@ -252,15 +252,18 @@ function validateProjection(spec: Obj, pr: Obj, path: string): void {
     onlyKeys(pl, ['rule', 'tauPlus', 'tauMinus', 'aPlus', 'aMinus', 'wMin', 'wMax', 'mode', 'pairing'], pp);
     if (pl.rule !== 'stdp') fail(at(pp, 'rule'), `unknown rule ${describe(pl.rule)}; expected one of: stdp`);
     for (const k of ['tauPlus', 'tauMinus']) num(pl[k], at(pp, k), { min: 0, exclusiveMin: true });
-    for (const k of ['aPlus', 'aMinus', 'wMin', 'wMax']) num(pl[k], at(pp, k));
+    // aPlus and aMinus are magnitudes: potentiation adds, depression subtracts.
+    for (const k of ['aPlus', 'aMinus']) num(pl[k], at(pp, k), { min: 0 });
+    for (const k of ['wMin', 'wMax']) num(pl[k], at(pp, k));
     if ((pl.wMin as number) > (pl.wMax as number)) fail(at(pp, 'wMax'), `must be ≥ wMin (${pl.wMin})`);
+    if (postModelReceptor.kind === 'conductance' && (pl.wMin as number) < 0) fail(at(pp, 'wMin'), `must be ≥ 0: receptor ${pr.receptor} is a conductance`);
     if (pl.mode !== undefined && !['additive', 'multiplicative'].includes(pl.mode as string)) fail(at(pp, 'mode'), 'must be "additive" or "multiplicative"');
     if (pl.pairing !== undefined && !['all', 'nearest'].includes(pl.pairing as string)) fail(at(pp, 'pairing'), 'must be "all" or "nearest"');
   }
 }
 
 function validateRecord(spec: Obj, r: Obj, path: string): void {
-  onlyKeys(r, ['spikes', 'state'], path);
+  onlyKeys(r, ['spikes', 'state', 'weights'], path);
   const pops = spec.populations as Record<string, Obj>;
   const popNames = Object.keys(pops);
   const popRef = (x: unknown, p: string): Obj => (has(pops, x) ? pops[x] : fail(p, `unknown population ${describe(x)}${suggest(String(x), popNames)}`));
@@ -288,6 +291,23 @@ function validateRecord(spec: Obj, r: Obj, path: string): void {
       if (so.every !== undefined) num(so.every, at(sp, 'every'), { min: spec.dt as number });
     });
   }
+  if (r.weights !== undefined) {
+    if (!Array.isArray(r.weights)) fail(at(path, 'weights'), 'must be an array of {projection, every}');
+    const projections = (spec.projections ?? []) as Obj[];
+    const plastic = projections.map((p, i) => (p.plasticity ? projectionName(p, i) : null)).filter((n): n is string => n !== null);
+    (r.weights as unknown[]).forEach((w, i) => {
+      const wp = at(at(path, 'weights'), i);
+      const wo = obj(w, wp);
+      onlyKeys(wo, ['projection', 'every'], wp);
+      if (!plastic.includes(wo.projection as string)) fail(at(wp, 'projection'), `no plastic projection named ${describe(wo.projection)}${plastic.length ? suggest(String(wo.projection), plastic) : ' (the network has none)'}`);
+      num(wo.every, at(wp, 'every'), { min: spec.dt as number });
+    });
+  }
+}
+
+/** A projection's name: its `name`, or `projections[i]`. */
+export function projectionName(p: { name?: unknown }, index: number): string {
+  return typeof p.name === 'string' ? p.name : `projections[${index}]`;
 }
 
 /**
@@ -309,6 +329,12 @@ export function validateSpec(doc: unknown): NetworkSpec {
   if (d.projections !== undefined) {
     if (!Array.isArray(d.projections)) fail('projections', 'must be an array');
     (d.projections as unknown[]).forEach((p, i) => validateProjection(d, obj(p, at('projections', i)), at('projections', i)));
+    const names = new Map<string, number>();
+    (d.projections as Obj[]).forEach((p, i) => {
+      if (typeof p.name !== 'string') return;
+      if (names.has(p.name)) fail(at(at('projections', i), 'name'), `${describe(p.name)} is already the name of projections[${names.get(p.name)}]`);
+      names.set(p.name, i);
+    });
   }
   if (d.record !== undefined) validateRecord(d, obj(d.record, 'record'), 'record');
   return d as unknown as NetworkSpec;

@@ -126,11 +126,11 @@ describe('invalid input: exit 2, one line on stderr, no stack trace', () => {
 
   const cases: [string, string[], string | RegExp][] = [
     ['a spec file with populations.E.size = -1', ['run', badSpec, '--backend', 'cpu'], 'spikegpu: populations.E.size: must be ≥ 1, got -1'],
-    ['an unknown network', ['run', 'cubaa', '--backend', 'cpu'], 'spikegpu: cubaa: no such built-in network or readable file (built-ins: cuba, coba, brunel, izhikevich2003)'],
-    ['export of an unknown network', ['export', 'cubaa'], 'spikegpu: unknown network "cubaa" (did you mean "cuba"?); expected one of: cuba, coba, brunel, izhikevich2003'],
+    ['an unknown network', ['run', 'cubaa', '--backend', 'cpu'], 'spikegpu: cubaa: no such built-in network or readable file (built-ins: cuba, coba, brunel, izhikevich2003, song2000, polychronization)'],
+    ['export of an unknown network', ['export', 'cubaa'], 'spikegpu: unknown network "cubaa" (did you mean "cuba"?); expected one of: cuba, coba, brunel, izhikevich2003, song2000, polychronization'],
     ['--set bogus=1', ['run', 'cuba', '--set', 'bogus=1', '--backend', 'cpu'], 'spikegpu: --set bogus: network cuba has no option "bogus"; expected one of: n'],
     ['--set without =', ['run', 'cuba', '--set', 'n', '--backend', 'cpu'], 'spikegpu: --set expects key=value, got "n"'],
-    ['--set on a spec file', ['run', badSpec, '--set', 'n=5', '--backend', 'cpu'], 'spikegpu: --set applies to built-in networks only (cuba, coba, brunel, izhikevich2003)'],
+    ['--set on a spec file', ['run', badSpec, '--set', 'n=5', '--backend', 'cpu'], 'spikegpu: --set applies to built-in networks only (cuba, coba, brunel, izhikevich2003, song2000, polychronization)'],
     ['--backend foo', ['run', 'cuba', '--backend', 'foo'], 'spikegpu: --backend must be webgpu or cpu, got "foo"'],
     ['--duration abc', ['run', 'cuba', '--backend', 'cpu', '--duration', 'abc'], 'spikegpu: --duration must be a number ≥ 0, got "abc"'],
     ['--duration=-5', ['run', 'cuba', '--backend', 'cpu', '--duration=-5'], 'spikegpu: --duration must be a number ≥ 0, got "-5"'],

@@ -94,7 +94,7 @@ describe('built-in networks', () => {
   });
 
   it('bad options are SpecErrors naming the option', () => {
-    expect(specError(() => builtinNetwork('cubaa')).message).toBe('unknown network "cubaa" (did you mean "cuba"?); expected one of: cuba, coba, brunel, izhikevich2003');
+    expect(specError(() => builtinNetwork('cubaa')).message).toBe('unknown network "cubaa" (did you mean "cuba"?); expected one of: cuba, coba, brunel, izhikevich2003, song2000, polychronization');
     expect(specError(() => builtinNetwork('cuba', { bogus: 1 })).message).toBe('--set bogus: network cuba has no option "bogus"; expected one of: n');
     expect(specError(() => builtinNetwork('cuba', { n: 10 })).message).toBe('--set n: must be ≥ 80, got 10');
     expect(specError(() => builtinNetwork('cuba', { n: 'many' })).message).toBe('--set n: must be a number, got "many"');
@@ -240,6 +240,12 @@ describe('validateSpec rejects, naming the path', () => {
     ['state var that is internal', () => ({ ...base(), record: { state: [{ pop: 'E', var: 'refractory' }] } }), 'record.state[0].var: model lif has no state variable "refractory"; expected one of: v'],
     ['state var of a model without state', () => ({ ...base(), record: { state: [{ pop: 'P', var: 'v' }] } }), 'record.state[0].var: model poisson has no state variable "v"'],
     ['state every < dt', () => ({ ...base(), record: { state: [{ pop: 'E', var: 'v', every: 0.05 }] } }), 'record.state[0].every: must be ≥ 0.1, got 0.05'],
+    ['plasticity with negative aMinus', () => withProjection({ plasticity: { rule: 'stdp', tauPlus: 20, tauMinus: 20, aPlus: 0.01, aMinus: -0.01, wMin: 0, wMax: 1 } }), 'projections[0].plasticity.aMinus: must be ≥ 0, got -0.01'],
+    ['plastic conductance with wMin < 0', () => withProjection({ receptor: 'inh', plasticity: { rule: 'stdp', tauPlus: 20, tauMinus: 20, aPlus: 0.01, aMinus: 0.01, wMin: -1, wMax: 1 } }), 'projections[0].plasticity.wMin: must be ≥ 0: receptor inh is a conductance'],
+    ['two projections with one name', () => { const d = base(); d.projections[0].name = 'a'; d.projections.push({ ...d.projections[0] }); return d; }, 'projections[1].name: "a" is already the name of projections[0]'],
+    ['weights record of a static projection', () => ({ ...base(), record: { weights: [{ projection: 'projections[0]', every: 10 }] } }), 'record.weights[0].projection: no plastic projection named "projections[0]" (the network has none)'],
+    ['weights record misspelt', () => { const d = withProjection({ name: 'ff', plasticity: { rule: 'stdp', tauPlus: 20, tauMinus: 20, aPlus: 0.01, aMinus: 0.01, wMin: 0, wMax: 2 } }); d.record.weights = [{ projection: 'f', every: 10 }]; return d; }, 'record.weights[0].projection: no plastic projection named "f" (did you mean "ff"?); expected one of: ff'],
+    ['weights record without every', () => { const d = withProjection({ name: 'ff', plasticity: { rule: 'stdp', tauPlus: 20, tauMinus: 20, aPlus: 0.01, aMinus: 0.01, wMin: 0, wMax: 2 } }); d.record.weights = [{ projection: 'ff' }]; return d; }, 'record.weights[0].every: must be a finite number, got undefined'],
   ];
 
   it(`has at least 25 cases (${cases.length})`, () => expect(cases.length).toBeGreaterThanOrEqual(25));
@@ -282,9 +288,9 @@ describe('garbage input gives a SpecError, never a TypeError', () => {
 });
 
 describe('compileNetwork adds errors that need the expanded network', () => {
-  it('rejects plasticity (not supported yet)', () => {
-    const p = withProjection({ plasticity: { rule: 'stdp', tauPlus: 20, tauMinus: 20, aPlus: 0.01, aMinus: 0.01, wMin: 0, wMax: 2 } });
-    expect(specError(() => compileNetwork(p)).message).toBe('projections[0].plasticity: STDP is not supported yet; remove plasticity to run this projection with static weights');
+  it('rejects initial plastic weights outside [wMin, wMax]', () => {
+    const p = withProjection({ weight: { uniform: [0, 3] }, plasticity: { rule: 'stdp', tauPlus: 20, tauMinus: 20, aPlus: 0.01, aMinus: 0.01, wMin: 0, wMax: 2 } });
+    expect(specError(() => compileNetwork(p)).message).toBe('projections[0].weight: initial weights of a plastic projection must lie in [wMin, wMax] = [0, 2]');
   });
 
   it('rejects a per-synapse weight array of the wrong length', () => {

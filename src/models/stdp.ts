@@ -1,0 +1,116 @@
+/**
+ * Pair-based STDP with exponential traces (DESIGN §3, §4 step 3): the rule's arithmetic, once
+ * as WGSL and once as CPU functions with every f32 operation rounded in the same order.
+ * Where the updates happen (which synapses, in which tick) is the traversal's business:
+ * `shaders/plasticity.ts` on the GPU, `src/reference/cpuPlasticity.ts` on the CPU.
+ *
+ * Traces: each presynaptic neuron has x, each postsynaptic neuron y, decayed every tick by the
+ * exact factors exp(−dt/τ+) and exp(−dt/τ−) (computed once on the host). On a spike a trace
+ * grows by 1 (`pairing: 'all'`: every earlier spike pairs) or is set to 1 (`'nearest'`).
+ *
+ *   potentiation (post spike):   additive w += a+·x          multiplicative w += a+·x·(wMax − w)
+ *   depression (pre arrival):    additive w −= a−·y          multiplicative w −= a−·y·(w − wMin)
+ *
+ * then w is clipped to [wMin, wMax]. A pair with the presynaptic spike arriving Δt before the
+ * postsynaptic spike changes w by a+·exp(−Δt/τ+) (Δt ≥ 0) or, arriving after it, by
+ * −a−·exp(Δt/τ−) (Δt < 0).
+ */
+import type { PlasticitySpec } from '../spec/types.ts';
+import { f32 } from './model.ts';
+
+/** The rule with its constants as the kernels use them (f32 values). */
+export interface StdpRule {
+  aPlus: number;
+  aMinus: number;
+  wMin: number;
+  wMax: number;
+  /** exp(−dt/τ+): presynaptic trace decay per tick. */
+  decayPlus: number;
+  /** exp(−dt/τ−): postsynaptic trace decay per tick. */
+  decayMinus: number;
+  multiplicative: boolean;
+  nearest: boolean;
+}
+
+/** Defaults of the optional plasticity fields. */
+export const STDP_DEFAULTS = { mode: 'additive', pairing: 'all' } as const;
+
+/** The rule of a plasticity spec at time step `dt` (ms). */
+export function stdpRule(spec: PlasticitySpec, dt: number): StdpRule {
+  return {
+    aPlus: f32(spec.aPlus), aMinus: f32(spec.aMinus), wMin: f32(spec.wMin), wMax: f32(spec.wMax),
+    decayPlus: f32(Math.exp(-dt / spec.tauPlus)), decayMinus: f32(Math.exp(-dt / spec.tauMinus)),
+    multiplicative: (spec.mode ?? STDP_DEFAULTS.mode) === 'multiplicative',
+    nearest: (spec.pairing ?? STDP_DEFAULTS.pairing) === 'nearest',
+  };
+}
+
+/** An f32 constant, bit-exact in WGSL whatever its decimal expansion. */
+function f32Literal(x: number): string {
+  const bits = new Uint32Array(Float32Array.of(x).buffer)[0];
+  return `bitcast<f32>(0x${bits.toString(16)}u)`;
+}
+
+/** The rule's constants as the uniform buffer `stdpWgsl` declares (8 f32). */
+export function stdpUniform(r: StdpRule): Float32Array {
+  return Float32Array.of(r.aPlus, r.aMinus, r.wMin, r.wMax, r.decayPlus, r.decayMinus, 0, 0);
+}
+
+/**
+ * WGSL: `stdpOnSpike`, `stdpPotentiate`, `stdpDepress` and the constants `aPlus`, `aMinus`,
+ * `wMin`, `wMax`, `decayPlus`, `decayMinus`, read from the uniform buffer at `binding` (filled
+ * from `stdpUniform`). Not WGSL constants: a compiler could fold products of constants
+ * (aMinus·decayMinus·y) and round differently from the CPU.
+ */
+export function stdpWgsl(r: StdpRule, binding: number): string {
+  return /* wgsl */ `
+struct StdpConstants { aPlus: f32, aMinus: f32, wMin: f32, wMax: f32, decayPlus: f32, decayMinus: f32, pad0: f32, pad1: f32 }
+@group(0) @binding(${binding}) var<uniform> stdp: StdpConstants;
+
+fn stdpOnSpike(trace: f32) -> f32 {
+  return ${r.nearest ? '1.0' : 'trace + 1.0'};
+}
+
+fn stdpPotentiate(w: f32, x: f32) -> f32 {
+  return clamp(${r.multiplicative ? 'w + (stdp.aPlus * x) * (stdp.wMax - w)' : 'w + stdp.aPlus * x'}, stdp.wMin, stdp.wMax);
+}
+
+fn stdpDepress(w: f32, y: f32) -> f32 {
+  return clamp(${r.multiplicative ? 'w - (stdp.aMinus * y) * (w - stdp.wMin)' : 'w - stdp.aMinus * y'}, stdp.wMin, stdp.wMax);
+}
+`;
+}
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(Math.max(x, lo), hi);
+
+/** The CPU twins of `stdpWgsl`'s functions. */
+export function stdpCpu(r: StdpRule) {
+  const { aPlus, aMinus, wMin, wMax } = r;
+  return {
+    onSpike: r.nearest ? (_trace: number) => 1 : (trace: number) => f32(trace + 1),
+    potentiate: r.multiplicative
+      ? (w: number, x: number) => clamp(f32(w + f32(f32(aPlus * x) * f32(wMax - w))), wMin, wMax)
+      : (w: number, x: number) => clamp(f32(w + f32(aPlus * x)), wMin, wMax),
+    depress: r.multiplicative
+      ? (w: number, y: number) => clamp(f32(w - f32(f32(aMinus * y) * f32(w - wMin))), wMin, wMax)
+      : (w: number, y: number) => clamp(f32(w - f32(aMinus * y)), wMin, wMax),
+  };
+}
+
+/**
+ * f32 weight → i32 fixed point with scale 2^exponent, for the delay ring. w·2^k is exact in
+ * f32 and WGSL's `round` rounds half to even, so the CPU does too.
+ */
+export function fixedFromF32Wgsl(exponent: number): string {
+  return /* wgsl */ `
+fn fixedFromF32(w: f32) -> i32 {
+  return i32(round(w * ${f32Literal(2 ** exponent)}));
+}
+`;
+}
+
+export function fixedFromF32(w: number, exponent: number): number {
+  const x = f32(w * 2 ** exponent);
+  const r = Math.round(x);
+  return (r - x === 0.5 && r % 2 !== 0 ? r - 1 : r) | 0;
+}

@@ -1,0 +1,47 @@
+/**
+ * Weight snapshots of plastic projections (`record.weights`): the simulator pauses at each
+ * multiple of a record's period (from t = 0) and reads the weights back. A snapshot at time T
+ * holds the weights as tick T begins (the pairings of tick T − 1 apply as tick T begins, so
+ * they are in the next snapshot).
+ */
+import type { WeightRecord } from '../build/compiled.ts';
+
+/** Snapshots of one projection: `weights[k]` at `times[k]` ms, in `sim.weights()` order. */
+export interface WeightHistory {
+  times: Float64Array;
+  weights: Float32Array[];
+}
+
+export class WeightRecorder {
+  private readonly ticks: number[][];
+  private readonly weights: Float32Array[][];
+
+  constructor(
+    readonly records: WeightRecord[],
+    private readonly dt: number,
+  ) {
+    this.ticks = records.map(() => []);
+    this.weights = records.map(() => []);
+  }
+
+  /** Records due at `tick` that have no snapshot there yet. */
+  due(tick: number): number[] {
+    return this.records.flatMap((r, k) => (tick % r.everyTicks === 0 && this.ticks[k].at(-1) !== tick ? [k] : []));
+  }
+
+  /** The first tick after `tick` at which some record is due (Infinity without records). */
+  nextAfter(tick: number): number {
+    return this.records.reduce((a, r) => Math.min(a, (Math.floor(tick / r.everyTicks) + 1) * r.everyTicks), Infinity);
+  }
+
+  add(k: number, tick: number, weights: Float32Array): void {
+    this.ticks[k].push(tick);
+    this.weights[k].push(weights);
+  }
+
+  history(projection: string): WeightHistory {
+    const k = this.records.findIndex((r) => r.projection === projection);
+    if (k < 0) throw new Error(`weights of ${projection} are not recorded; add { "projection": "${projection}", "every": <ms> } to record.weights`);
+    return { times: Float64Array.from(this.ticks[k], (t) => t * this.dt), weights: this.weights[k].slice() };
+  }
+}
