@@ -61,14 +61,16 @@ export interface BenchResult {
   table: string;
 }
 
-/** Per-network defaults: sizes, simulated time per repeat, fixed options. */
-export const BENCH_DEFAULTS: Record<string, { sizes: number[]; durationMs: number; options?: Record<string, string | number> }> = {
+/** Per-network defaults: sizes (the `n` option; none for fixed-size networks), simulated time per repeat, fixed options. */
+export const BENCH_DEFAULTS: Record<string, { sizes?: number[]; durationMs: number; options?: Record<string, string | number> }> = {
   cuba: { sizes: [4000, 20000, 50000, 200000], durationMs: 100 },
   coba: { sizes: [4000], durationMs: 100 },
   brunel: { sizes: [12500], durationMs: 100, options: { regime: 'C' } },
   izhikevich2003: { sizes: [1000], durationMs: 1000 },
+  song2000: { sizes: [1000], durationMs: 1000 },
+  polychronization: { durationMs: 1000 },
 };
-export const DEFAULT_BENCH_NETWORKS = ['cuba', 'brunel', 'izhikevich2003'];
+export const DEFAULT_BENCH_NETWORKS = ['cuba', 'brunel', 'izhikevich2003', 'song2000', 'polychronization'];
 const DEFAULT_CPU_MAX_NEURONS = 50_000;
 
 /** The points of a run, checked up front (an invalid network or size throws before anything runs). */
@@ -76,14 +78,21 @@ export function benchPoints(networks: string[], sizes?: number[], durationMs?: n
   const points: BenchPoint[] = [];
   for (const network of networks) {
     if (!Object.hasOwn(builtinNetworks, network)) builtinNetwork(network); // throws SpecError naming the choices
-    const d = BENCH_DEFAULTS[network] ?? { sizes: [Number(builtinNetworks[network].options.n?.default ?? 1000)], durationMs: 100 };
-    for (const n of sizes ?? d.sizes) {
-      if (!(Number.isInteger(n) && n > 0)) throw new SpecError('sizes', `sizes must be positive integers, got ${n}`);
-      const options: Record<string, string | number> = { ...(d.options ?? {}), n };
-      builtinNetwork(network, options);
+    const hasN = 'n' in builtinNetworks[network].options;
+    const d = BENCH_DEFAULTS[network] ?? { sizes: hasN ? [Number(builtinNetworks[network].options.n.default)] : undefined, durationMs: 100 };
+    const ns = hasN ? (sizes ?? d.sizes ?? []) : [null];
+    for (const n of ns) {
+      if (n !== null && !(Number.isInteger(n) && n > 0)) throw new SpecError('sizes', `sizes must be positive integers, got ${n}`);
+      const options: Record<string, string | number> = { ...(d.options ?? {}), ...(n === null ? {} : { n }) };
+      const spec = builtinNetwork(network, options);
       const dur = durationMs ?? d.durationMs;
       if (!(dur > 0)) throw new SpecError('durationMs', `must be > 0, got ${dur}`);
-      points.push({ network, options, n, durationMs: dur, label: `${network}${options.regime ? ` ${options.regime}` : ''} n=${n}` });
+      const size = n ?? Object.values(spec.populations).reduce((a, p) => a + p.size, 0);
+      const label = `${network}${options.regime ? ` ${options.regime}` : ''} n=${size}`;
+      const plastic = spec.projections?.some((p) => p.plasticity) ?? false;
+      for (const plasticity of plastic ? (['stdp', 'static'] as const) : [null]) {
+        points.push({ network, options, n: size, durationMs: dur, plasticity, label: plasticity ? `${label} (${plasticity})` : label });
+      }
     }
   }
   return points;

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { CompiledNetwork } from '../build/compiled.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { builtinNetwork } from '../networks/index.ts';
+import type { NetworkSpec } from '../spec/types.ts';
 import { DEFAULT_TICKS_PER_SUBMIT } from '../sim/gpuBackend.ts';
 import { Simulator } from '../sim/simulator.ts';
 import { lowerBound, memoryPerElement, type FloorNumbers, type LowerBound } from './bound.ts';
@@ -30,8 +31,20 @@ export interface BenchPoint {
   n: number;
   /** Simulated time per timed repeat, ms. */
   durationMs: number;
-  /** e.g. "cuba n=20000". */
+  /**
+   * Networks with plastic projections run twice: `'stdp'` as built, `'static'` with the same
+   * initial weights frozen (the cost of plasticity is the ratio). null: no plastic projections.
+   */
+  plasticity: 'stdp' | 'static' | null;
+  /** e.g. "cuba n=20000", "song2000 n=1000 (stdp)". */
   label: string;
+}
+
+/** The spec a point runs: the built-in, spike recording off, plasticity removed for `'static'`. */
+export function pointSpec(point: BenchPoint): NetworkSpec {
+  const spec = builtinNetwork(point.network, point.options);
+  const projections = point.plasticity === 'static' ? spec.projections?.map(({ plasticity: _, ...p }) => p) : spec.projections;
+  return { ...spec, projections, record: {} };
 }
 
 /** The measurements of one point on one backend. */
@@ -83,7 +96,7 @@ export interface BenchRow {
    * each phase in its own pass (per-tick kernels, so a little slower than the timed runs):
    * GPU ms of propagation and of the neuron kernels, and its wall ms.
    */
-  phases: { propagateMs: number; neuronsMs: number; wallMs: number } | null;
+  phases: { propagateMs: number; plasticityMs: number; neuronsMs: number; wallMs: number } | null;
   /** wallMs ÷ bound.totalMs. */
   actualOverBound: number | null;
 }
@@ -119,6 +132,7 @@ const RUN_PY = fileURLToPath(new URL('../../validation/brian2/run.py', import.me
 function brian2Args(point: BenchPoint): string[] | null {
   const o = point.options;
   const common = ['--n', String(point.n), '--duration', String(point.durationMs), '--seed', '1'];
+  if (point.plasticity === 'static') return null;
   switch (point.network) {
     case 'cuba':
     case 'coba':
@@ -182,7 +196,7 @@ function derive(row: BenchRow): void {
 
 async function runSpikegpu(point: BenchPoint, backend: 'webgpu' | 'cpu', opts: MatrixOptions, progress: (s: string) => void): Promise<BenchRow> {
   const row = emptyRow(point, backend, opts.repeats);
-  const spec = { ...builtinNetwork(point.network, point.options), record: {} };
+  const spec = pointSpec(point);
   const sim = await Simulator.create(spec, { backend, ...(backend === 'webgpu' ? { device: opts.gpu!, fused: opts.fused ?? 'auto', ticksPerSubmit: DEFAULT_TICKS_PER_SUBMIT } : {}) });
   try {
     const net: CompiledNetwork = sim.network;
@@ -248,6 +262,7 @@ async function profilePhases(spec: unknown, durationMs: number, warmupMs: number
     if (!before.phases || !after.phases) return null;
     return {
       propagateMs: after.phases.propagateMs - before.phases.propagateMs,
+      plasticityMs: after.phases.plasticityMs - before.phases.plasticityMs,
       neuronsMs: after.phases.neuronsMs - before.phases.neuronsMs,
       wallMs: after.wallMs - before.wallMs,
     };
@@ -355,5 +370,19 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
       derive(b2);
     }
   }
+  notes.push(...plasticityCosts(rows));
   return { rows, notes, brian2Version: b2Version };
+}
+
+/** "song2000 n=1000 webgpu: STDP costs ×2.1 wall time (…)" for each point measured both ways. */
+export function plasticityCosts(rows: BenchRow[]): string[] {
+  const out: string[] = [];
+  for (const stdp of rows) {
+    if (stdp.status !== 'ok' || !stdp.label.endsWith(' (stdp)')) continue;
+    const base = stdp.label.slice(0, -' (stdp)'.length);
+    const frozen = rows.find((r) => r.backend === stdp.backend && r.label === `${base} (static)` && r.status === 'ok');
+    if (!frozen?.wallMs || !stdp.wallMs) continue;
+    out.push(`cost of plasticity, ${base} ${stdp.backend}: ×${(stdp.wallMs / frozen.wallMs).toFixed(2)} wall time (STDP ${fmtS(stdp.wallMs)}, same network with frozen weights ${fmtS(frozen.wallMs)}, per ${stdp.durationMs} ms simulated)`);
+  }
+  return out;
 }

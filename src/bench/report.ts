@@ -138,7 +138,9 @@ export function formatTable(report: BenchReport): string {
     for (const r of split) {
       const p = r.phases!;
       const pct = (x: number) => `${((100 * x) / p.wallMs).toFixed(0)} %`;
-      out.push(`- ${r.label}: propagation ${fmtMs(p.propagateMs)} (${pct(p.propagateMs)}), neurons ${fmtMs(p.neuronsMs)} (${pct(p.neuronsMs)}), other (submission, copies, readback, host) ${fmtMs(Math.max(0, p.wallMs - p.propagateMs - p.neuronsMs))} (${pct(Math.max(0, p.wallMs - p.propagateMs - p.neuronsMs))}) of ${fmtMs(p.wallMs)} wall`);
+      const plasticity = p.plasticityMs ?? 0;
+      const other = Math.max(0, p.wallMs - p.propagateMs - plasticity - p.neuronsMs);
+      out.push(`- ${r.label}: propagation ${fmtMs(p.propagateMs)} (${pct(p.propagateMs)}), ${plasticity ? `plasticity ${fmtMs(plasticity)} (${pct(plasticity)}), ` : ''}neurons ${fmtMs(p.neuronsMs)} (${pct(p.neuronsMs)}), other (submission, copies, readback, host) ${fmtMs(other)} (${pct(other)}) of ${fmtMs(p.wallMs)} wall`);
     }
   }
   return `${out.join('\n')}\n`;

@@ -16,7 +16,7 @@ import { Simulator, type BackendName } from '../sim/simulator.ts';
 import { runBench } from '../bench/index.ts';
 import type { BenchBackend } from '../bench/matrix.ts';
 import { brian2Available, validate, VALIDATION_CASES } from '../validate/run.ts';
-import { spikesCsv, spikesJson } from './output.ts';
+import { sparkline, spikesCsv, spikesJson, weightHistogram, weightsCsv, weightsJson } from './output.ts';
 
 const USAGE = `spikegpu — spiking neural networks on WebGPU
 
@@ -33,6 +33,8 @@ Run options:
   --backend <name>       webgpu (default) or cpu (the reference implementation)
   --set key=value        built-in network option, repeatable (see 'spikegpu networks')
   --out <file>           write recorded spikes (and record.state traces, in .json): .json or .csv
+  --weights-out <file>   write the final weights of plastic projections (and record.weights
+                         snapshots, in .json): .json or .csv
   --ticks-per-submit <n> ticks per GPU submission / readback window (default 100)
   --fused <auto|on|off>  run each window in one single-workgroup dispatch (default auto: small
                          single-group networks)
@@ -143,11 +145,17 @@ async function run(positionals: string[], values: Record<string, unknown>): Prom
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
   const out = values.out as string | undefined;
   if (out && !/\.(json|csv)$/i.test(out)) throw new UsageError(`--out must end in .json or .csv, got ${JSON.stringify(out)}`);
+  const weightsOut = values['weights-out'] as string | undefined;
+  if (weightsOut && !/\.(json|csv)$/i.test(weightsOut)) throw new UsageError(`--weights-out must end in .json or .csv, got ${JSON.stringify(weightsOut)}`);
   const ticksPerSubmit = values['ticks-per-submit'] === undefined ? undefined : number(values['ticks-per-submit'] as string, '--ticks-per-submit', 100);
   const fused = parseFused(values.fused);
   const spec = loadSpec(target, parseSets((values.set as string[] | undefined) ?? []), seed);
 
   const sim = await Simulator.create(spec, { backend, seed, ticksPerSubmit, fused });
+  if (weightsOut && !sim.network.plastic.length) {
+    sim.dispose();
+    throw new UsageError(`--weights-out: ${sim.network.name} has no plastic projections`);
+  }
   const json = values.json === true;
   const progress = progressReporter(!(json && !process.stdout.isTTY));
   try {
@@ -159,6 +167,11 @@ async function run(positionals: string[], values: Record<string, unknown>): Prom
       const state = sim.network.stateProbes.map((p) => ({ pop: p.population, var: p.variable, ...sim.state(p.population, p.variable) }));
       writeFileSync(out, out.toLowerCase().endsWith('.csv') ? spikesCsv(spikes) : spikesJson(sim.network.dt, spikes, state));
     }
+    const weights = await Promise.all(sim.network.plastic.map(async (p) => ({
+      ...(await sim.weights(p.name)),
+      ...(sim.network.weightRecords.some((r) => r.projection === p.name) ? { history: sim.weightHistory(p.name) } : {}),
+    })));
+    if (weightsOut) writeFileSync(weightsOut, weightsOut.toLowerCase().endsWith('.csv') ? weightsCsv(weights) : weightsJson(sim.network.dt, sim.timeMs, weights));
     if (json) {
       process.stdout.write(JSON.stringify(summary) + '\n');
       return;
@@ -172,7 +185,14 @@ async function run(positionals: string[], values: Record<string, unknown>): Prom
       'population      size    spikes   rate (Hz)',
       ...Object.entries(s.populations).map(([name, p]) => `${name.padEnd(12)} ${String(p.size).padStart(7)} ${String(p.spikes).padStart(9)} ${p.rateHz.toFixed(2).padStart(11)}`),
     ];
+    if (weights.length) lines.push('', 'plastic projection  synapses   weights: mean   histogram over [wMin, wMax]');
+    for (const [k, w] of weights.entries()) {
+      const { wMin, wMax } = sim.network.spec.projections![sim.network.plastic[k].index].plasticity!;
+      const mean = w.weights.reduce((a, x) => a + x, 0) / Math.max(1, w.weights.length);
+      lines.push(`${w.projection.padEnd(18)} ${String(w.weights.length).padStart(9)} ${mean.toPrecision(4).padStart(15)}   ${wMin} |${sparkline(weightHistogram(w.weights, wMin, wMax, 20))}| ${wMax}`);
+    }
     if (out) lines.push('', `spikes written to ${out}`);
+    if (weightsOut) lines.push(`weights written to ${weightsOut}`);
     process.stdout.write(lines.join('\n') + '\n');
   } finally {
     sim.dispose();
@@ -237,7 +257,7 @@ export async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         duration: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' },
-        set: { type: 'string', multiple: true }, out: { type: 'string' }, json: { type: 'boolean' },
+        set: { type: 'string', multiple: true }, out: { type: 'string' }, 'weights-out': { type: 'string' }, json: { type: 'boolean' },
         'ticks-per-submit': { type: 'string' }, fused: { type: 'string' }, help: { type: 'boolean', short: 'h' },
         networks: { type: 'string' }, seeds: { type: 'string' }, size: { type: 'string' },
         sizes: { type: 'string' }, backends: { type: 'string' }, repeats: { type: 'string' }, 'out-dir': { type: 'string' }, 'no-floor': { type: 'boolean' },

@@ -1,6 +1,8 @@
-/** Spike files written by `spikegpu run --out`. */
+/** Spike and weight files written by `spikegpu run --out / --weights-out`. */
+import type { ProjectionWeights } from '../sim/simulator.ts';
 import type { PopulationSpikes } from '../sim/spikeRecorder.ts';
 import type { StateTrace } from '../sim/stateRecorder.ts';
+import type { WeightHistory } from '../sim/weightRecorder.ts';
 
 export interface RecordedState extends StateTrace {
   pop: string;
@@ -28,7 +30,60 @@ export function spikesCsv(spikes: Record<string, PopulationSpikes>): string {
   return rows.join('\n') + '\n';
 }
 
+/** The shortest decimal that reads back as the same f32 (0.01, not 0.009999999776482582). */
+export function shortestF32(x: number): number {
+  for (let digits = 1; digits < 9; digits++) {
+    const y = Number(x.toPrecision(digits));
+    if (Math.fround(y) === x) return y;
+  }
+  return x;
+}
+
 /** tick · dt in binary floating point gives 0.30000000000000004; print what was meant. */
 function roundTime(t: number): number {
   return Math.round(t * 1e6) / 1e6;
+}
+
+/** A plastic projection's final weights (and snapshots, when `record.weights` took them). */
+export interface WeightsOut extends ProjectionWeights {
+  history?: WeightHistory;
+}
+
+/**
+ * Weight files written by `spikegpu run --weights-out`: JSON
+ * `{ dt, timeMs, projections: { NAME: { pre, post, delayMs, weights, history?: { times, weights } } } }`
+ * (ids local to the populations), or CSV rows `projection,pre,post,delay_ms,weight`.
+ */
+export function weightsJson(dt: number, timeMs: number, projections: WeightsOut[]): string {
+  const out: Record<string, unknown> = {};
+  for (const p of projections) {
+    out[p.projection] = {
+      pre: Array.from(p.pre), post: Array.from(p.post), delayMs: Array.from(p.delayMs, roundTime), weights: Array.from(p.weights, shortestF32),
+      ...(p.history ? { history: { times: Array.from(p.history.times, roundTime), weights: p.history.weights.map((w) => Array.from(w, shortestF32)) } } : {}),
+    };
+  }
+  return JSON.stringify({ dt, timeMs: roundTime(timeMs), projections: out });
+}
+
+export function weightsCsv(projections: ProjectionWeights[]): string {
+  const rows = ['projection,pre,post,delay_ms,weight'];
+  for (const p of projections) for (let s = 0; s < p.weights.length; s++) rows.push(`${p.projection},${p.pre[s]},${p.post[s]},${roundTime(p.delayMs[s])},${shortestF32(p.weights[s])}`);
+  return rows.join('\n') + '\n';
+}
+
+/** Fractions of `weights` in `bins` equal bins over [lo, hi] (hi in the last bin). */
+export function weightHistogram(weights: ArrayLike<number>, lo: number, hi: number, bins: number): number[] {
+  const counts = new Array<number>(bins).fill(0);
+  for (let s = 0; s < weights.length; s++) {
+    const k = hi > lo ? Math.floor(((weights[s] - lo) / (hi - lo)) * bins) : 0;
+    counts[Math.min(bins - 1, Math.max(0, k))]++;
+  }
+  return counts.map((c) => c / Math.max(1, weights.length));
+}
+
+/** A histogram as a one-line bar chart (heights relative to the tallest bin). */
+export function sparkline(fractions: number[]): string {
+  const bars = '▁▂▃▄▅▆▇█';
+  const top = Math.max(...fractions, 1e-12);
+  return fractions.map((f) => (f === 0 ? ' ' : bars[Math.min(7, Math.floor((f / top) * 7.999))])).join('');
 }

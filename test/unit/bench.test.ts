@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { adapterSlug, BENCH_DEFAULTS, benchPoints } from '../../src/bench/index.ts';
 import { bandwidthFor, BYTES_PER_EVENT, BYTES_PER_SPIKE, dispatchesPerRun, dispatchesPerTick, lowerBound, memoryPerElement, tickBytes } from '../../src/bench/bound.ts';
 import { median, type AdapterFloor } from '../../src/bench/floor.ts';
-import type { BenchBackend, BenchRow } from '../../src/bench/matrix.ts';
+import { plasticityCosts, pointSpec, type BenchBackend, type BenchRow } from '../../src/bench/matrix.ts';
 import { BENCH_SCHEMA, escapeXml, formatTable, makeReport, renderSvg, TABLE_COLUMNS, tickLabel, type BenchReport } from '../../src/bench/report.ts';
 import { compileNetwork } from '../../src/build/compile.ts';
 import { SpecError } from '../../src/spec/errors.ts';
@@ -119,10 +119,28 @@ describe('lower bound (bound.ts)', () => {
 });
 
 describe('bench points', () => {
+  it('plastic networks run twice, with STDP and with the same weights frozen; fixed-size networks take their size from the spec', () => {
+    const pts = benchPoints(['song2000', 'polychronization']);
+    expect(pts.map((p) => p.label)).toEqual(['song2000 n=1000 (stdp)', 'song2000 n=1000 (static)', 'polychronization n=2000 (stdp)', 'polychronization n=2000 (static)']);
+    expect(pts[0].options).toEqual({ n: 1000 });
+    expect(pts[2].options).toEqual({});
+    const stdp = pointSpec(pts[2]), frozen = pointSpec(pts[3]);
+    expect(stdp.projections!.filter((p) => p.plasticity).map((p) => p.name)).toEqual(['EE', 'EI']);
+    expect(frozen.projections!.some((p) => p.plasticity)).toBe(false);
+    expect(frozen.projections!.map((p) => p.weight)).toEqual(stdp.projections!.map((p) => p.weight));
+    expect(stdp.record).toEqual({});
+  });
+
+  it('reports the cost of plasticity as the ratio of the two runs', () => {
+    const mk = (label: string, backend: 'webgpu' | 'cpu', wallMs: number) => ({ label, backend, wallMs, status: 'ok', durationMs: 1000 }) as unknown as BenchRow;
+    const lines = plasticityCosts([mk('song2000 n=1000 (stdp)', 'webgpu', 3000), mk('song2000 n=1000 (static)', 'webgpu', 1000), mk('song2000 n=1000 (stdp)', 'cpu', 500), mk('cuba n=4000', 'webgpu', 10)]);
+    expect(lines).toEqual(['cost of plasticity, song2000 n=1000 webgpu: ×3.00 wall time (STDP 3.00 s, same network with frozen weights 1.00 s, per 1000 ms simulated)']);
+  });
+
   it('defaults: cuba scaled from 4000 to 200 000, brunel regime C at 12 500, izhikevich2003 at 1000', () => {
     const pts = benchPoints(['cuba', 'brunel', 'izhikevich2003']);
     expect(pts.filter((p) => p.network === 'cuba').map((p) => p.n)).toEqual(BENCH_DEFAULTS.cuba.sizes);
-    expect(Math.max(...BENCH_DEFAULTS.cuba.sizes)).toBeGreaterThanOrEqual(200_000);
+    expect(Math.max(...BENCH_DEFAULTS.cuba.sizes!)).toBeGreaterThanOrEqual(200_000);
     const brunel = pts.find((p) => p.network === 'brunel')!;
     expect(brunel.n).toBe(12500);
     expect(brunel.options.regime).toBe('C');
@@ -169,7 +187,7 @@ function syntheticReport(): BenchReport {
   for (const n of [4000, 20000, 50000, 200000]) {
     const b2 = n / 100;
     const bound = { ticks: 1000, fused: n <= 4000, dispatchesPerTick: n <= 4000 ? 0.01 : 3, spikesPerTick: 1, eventsPerTick: 80, bytesPerTick: { neuronParams: 1, neuronState: 1, ringSlot: 1, spikes: 1, synapses: 1, total: 5, neuronWorkingSet: 3, synapseWorkingSet: 2 }, neuronBytesPerS: 1e9, synapseBytesPerS: 1e9, dispatchMs: n / 1000, bandwidthMs: n / 2000, atomicMs: 1, totalMs: n / 1000 + n / 2000 + 1 };
-    points.push(row('cuba', n, 'webgpu', n / 10, { vsBrian2: n / 10 / b2, bound, actualOverBound: n / 10 / bound.totalMs, phases: { propagateMs: n / 100, neuronsMs: n / 20, wallMs: n / 10 } }));
+    points.push(row('cuba', n, 'webgpu', n / 10, { vsBrian2: n / 10 / b2, bound, actualOverBound: n / 10 / bound.totalMs, phases: { propagateMs: n / 100, plasticityMs: 0, neuronsMs: n / 20, wallMs: n / 10 } }));
     points.push(row('cuba', n, 'cpu', n > 50000 ? null : n / 5, n > 50000 ? {} : { vsBrian2: n / 5 / b2 }));
     points.push(row('cuba', n, 'brian2', b2));
   }
