@@ -16,7 +16,8 @@ import { Simulator, type BackendName } from '../sim/simulator.ts';
 import { runBench } from '../bench/index.ts';
 import type { BenchBackend } from '../bench/matrix.ts';
 import { brian2Available, validate, VALIDATION_CASES } from '../validate/run.ts';
-import { sparkline, spikesCsv, spikesJson, weightHistogram, weightsCsv, weightsJson } from './output.ts';
+import { sparkline, weightHistogram } from '../analysis/weightStats.ts';
+import { spikesCsv, spikesJson, weightsCsv, weightsJson } from './output.ts';
 
 const USAGE = `spikegpu — spiking neural networks on WebGPU
 
@@ -44,7 +45,7 @@ Run options:
 Validate options:
   --networks a,b,...     cases (default all: ${VALIDATION_CASES.map((c) => c.name).join(', ')})
   --seeds <n>            seeds per simulator (default 3)
-  --duration <ms>        simulated time per run (default 1000)
+  --duration <ms>        simulated time per run (default 1000; song2000 cases 10 s, full 100 s)
   --size small|full      small (default; CI) or the published sizes
   --backend <name>       webgpu (default) or cpu
   --json                 print the comparisons as JSON
@@ -214,7 +215,7 @@ async function runValidate(values: Record<string, unknown>): Promise<number> {
   const json = values.json === true;
   const result = await validate({
     cases, seeds, size, backend,
-    durationMs: number(values.duration as string | undefined, '--duration', 1000),
+    durationMs: values.duration === undefined ? undefined : number(values.duration as string, '--duration', 1000),
     onProgress: (line) => process.stderr.write(`spikegpu: ${line}\n`),
   });
   process.stdout.write(json ? JSON.stringify({ pass: result.pass, comparisons: result.rows }) + '\n' : `${result.table}\n\n${result.pass ? 'PASS' : 'FAIL'}: ${result.rows.filter((r) => r.pass).length} of ${result.rows.length} comparisons within the seed-to-seed spread\n`);

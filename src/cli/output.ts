@@ -71,19 +71,3 @@ export function weightsCsv(projections: ProjectionWeights[]): string {
   return rows.join('\n') + '\n';
 }
 
-/** Fractions of `weights` in `bins` equal bins over [lo, hi] (hi in the last bin). */
-export function weightHistogram(weights: ArrayLike<number>, lo: number, hi: number, bins: number): number[] {
-  const counts = new Array<number>(bins).fill(0);
-  for (let s = 0; s < weights.length; s++) {
-    const k = hi > lo ? Math.floor(((weights[s] - lo) / (hi - lo)) * bins) : 0;
-    counts[Math.min(bins - 1, Math.max(0, k))]++;
-  }
-  return counts.map((c) => c / Math.max(1, weights.length));
-}
-
-/** A histogram as a one-line bar chart (heights relative to the tallest bin). */
-export function sparkline(fractions: number[]): string {
-  const bars = '▁▂▃▄▅▆▇█';
-  const top = Math.max(...fractions, 1e-12);
-  return fractions.map((f) => (f === 0 ? ' ' : bars[Math.min(7, Math.floor((f / top) * 7.999))])).join('');
-}

@@ -6,9 +6,11 @@
  *
  * i.e. the two means differ by no more than three times the seed-to-seed spread of a single
  * run's difference. `floor` keeps near-deterministic statistics (zero spread) from failing on
- * rounding: 0.05 Hz + 1 % for rates, 0.02 for CV and silent fraction, 5 % for Fano factors.
+ * rounding: 0.05 Hz + 1 % for rates, 0.02 for CV, silent fraction and weight fractions, 5 % for
+ * Fano factors.
  */
 import { STAT_NAMES, type SpikeStats } from '../analysis/spikeStats.ts';
+import type { WeightStats } from '../analysis/weightStats.ts';
 
 export interface Spread {
   mean: number;
@@ -18,8 +20,9 @@ export interface Spread {
 
 export interface Comparison {
   network: string;
+  /** A population, or for weight statistics a plastic projection. */
   population: string;
-  stat: keyof SpikeStats;
+  stat: keyof SpikeStats | keyof WeightStats;
   spikegpu: Spread;
   reference: Spread;
   /** |m_s − m_r| */
@@ -37,7 +40,7 @@ export function spread(values: number[]): Spread {
   return { mean, sd, n };
 }
 
-function floorOf(stat: keyof SpikeStats, scale: number): number {
+function floorOf(stat: Comparison['stat'], scale: number): number {
   switch (stat) {
     case 'rateHz': return 0.05 + 0.01 * Math.abs(scale);
     case 'fano1ms': return 0.05 * Math.abs(scale);
@@ -45,16 +48,19 @@ function floorOf(stat: keyof SpikeStats, scale: number): number {
   }
 }
 
-/** Compare per-seed statistics of one population. Statistics undefined in both (NaN) pass. */
+/** Compare one statistic's per-seed values. Undefined in both (NaN) passes. */
+export function compareValues(network: string, population: string, stat: Comparison['stat'], ours: number[], reference: number[]): Comparison {
+  const s = spread(ours);
+  const r = spread(reference);
+  const bothUndefined = s.n === 0 && r.n === 0;
+  const difference = bothUndefined ? 0 : Math.abs(s.mean - r.mean);
+  const allowed = 3 * Math.sqrt(s.sd ** 2 + r.sd ** 2) + floorOf(stat, r.mean);
+  return { network, population, stat, spikegpu: s, reference: r, difference, allowed, pass: bothUndefined || difference <= allowed };
+}
+
+/** Compare per-seed spike statistics of one population. */
 export function compareStats(network: string, population: string, ours: SpikeStats[], reference: SpikeStats[]): Comparison[] {
-  return STAT_NAMES.map((stat) => {
-    const s = spread(ours.map((x) => x[stat]));
-    const r = spread(reference.map((x) => x[stat]));
-    const bothUndefined = s.n === 0 && r.n === 0;
-    const difference = bothUndefined ? 0 : Math.abs(s.mean - r.mean);
-    const allowed = 3 * Math.sqrt(s.sd ** 2 + r.sd ** 2) + floorOf(stat, r.mean);
-    return { network, population, stat, spikegpu: s, reference: r, difference, allowed, pass: bothUndefined || difference <= allowed };
-  });
+  return STAT_NAMES.map((stat) => compareValues(network, population, stat, ours.map((x) => x[stat]), reference.map((x) => x[stat])));
 }
 
 const fmt = (x: number) => (!Number.isFinite(x) ? '—' : Math.abs(x) >= 100 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toFixed(3));

@@ -11,7 +11,9 @@ Prints ONE JSON object on stdout (everything else goes to stderr):
     {"network", "n", "regime"?, "connect"?, "durationMs", "seed", "device", "buildS", "runS",
      "populations": {"E": {"size", "spikes", "rateHz"}, "I": {...}}, ...}
 
-Networks: cuba, coba, brunel (regimes A-D), izhikevich2003 (numpy port of Izhikevich's net.m).
+Networks: cuba, coba, brunel (regimes A-D), izhikevich2003 (numpy port of Izhikevich's net.m),
+song2000 (Brian2's examples/synapses/STDP.py: N Poisson inputs -> 1 neuron, additive STDP; its
+output has postRateHz, inputRateHz and a weight histogram instead of "populations", see README.md).
 Parameters: /work/shared/NETWORKS.md; deviations are listed in README.md next to this file.
 """
 import argparse
@@ -22,7 +24,8 @@ import sys
 import tempfile
 import time
 
-DEFAULT_N = {"cuba": 4000, "coba": 4000, "brunel": 12500, "izhikevich2003": 1000}
+DEFAULT_N = {"cuba": 4000, "coba": 4000, "brunel": 12500, "izhikevich2003": 1000,
+             "song2000": 1000}
 BRUNEL_REGIMES = {  # Brunel (2000) fig. 8: (g, nu_ext / nu_thr)
     "A": (3.0, 2.0),
     "B": (6.0, 4.0),
@@ -265,6 +268,145 @@ def run_brian(args):
     return dev, build_s, run_s, 0.1, t, i, pops, dict(extra, **timings)
 
 
+# --------------------------------------------------------------------------------------------
+# Song, Miller & Abbott (2000): Brian2's examples/synapses/STDP.py
+# --------------------------------------------------------------------------------------------
+SONG_BINS = 20
+
+
+def run_song(args):
+    """N Poisson inputs at 15 Hz -> one neuron through all-to-all additive STDP synapses.
+
+    --song-model example     : the example's text (Brian2 2.5): dv/dt = (ge*(Ee-vr) + El - v)/taum,
+                               i.e. a current with a FIXED driving force Ee-vr = 60 mV, method exact.
+    --song-model conductance : dv/dt = (ge*(Ee-v) + El - v)/taum (a true conductance), method euler.
+    Everything else is identical. --v0 vr (default) sets v(0) = vr; --v0 zero keeps Brian2's default
+    v(0) = 0 mV, which the example uses (it never sets v): the neuron then spikes in step 0.
+    Returns (device, build_s, run_s, result dict, weights-out dict or None).
+    """
+    import numpy as np
+    import brian2 as b2
+    from brian2 import (NeuronGroup, Synapses, PoissonGroup, SpikeMonitor, ms, mV, Hz)
+
+    b2.prefs.logging.console_log_level = "WARNING"
+    build_dir = None
+    if args.device == "cpp_standalone":
+        build_dir = args.build_dir or tempfile.mkdtemp(prefix="brian2_cpp_")
+        b2.set_device("cpp_standalone", directory=build_dir, build_on_run=False)
+        if args.threads:
+            b2.prefs.devices.cpp_standalone.openmp_threads = args.threads
+    else:
+        b2.prefs.codegen.target = "cython"
+    b2.seed(args.seed)
+    b2.defaultclock.dt = 0.1 * ms
+
+    t0 = time.perf_counter()
+    # --- examples/synapses/STDP.py, parameter block verbatim
+    N = args.n
+    taum = 10 * ms
+    taupre = 20 * ms
+    taupost = taupre
+    Ee = 0 * mV
+    vt = -54 * mV
+    vr = -60 * mV
+    El = -74 * mV
+    taue = 5 * ms
+    F = 15 * Hz
+    gmax = .01
+    dApre = .01
+    dApost = -dApre * taupre / taupost * 1.05
+    dApost *= gmax
+    dApre *= gmax
+    ns = dict(taum=taum, taupre=taupre, taupost=taupost, Ee=Ee, vt=vt, vr=vr, El=El, taue=taue,
+              gmax=gmax, dApre=dApre, dApost=dApost)
+    if args.song_model == "example":
+        eqs_neurons = """
+        dv/dt = (ge * (Ee-vr) + El - v) / taum : volt
+        dge/dt = -ge / taue : 1
+        """
+        method = "exact"
+    else:
+        eqs_neurons = """
+        dv/dt = (ge * (Ee-v) + El - v) / taum : volt
+        dge/dt = -ge / taue : 1
+        """
+        method = "euler"
+    inp = PoissonGroup(N, rates=F)
+    neurons = NeuronGroup(1, eqs_neurons, threshold="v>vt", reset="v = vr", method=method,
+                          namespace=ns)
+    if args.v0 == "vr":
+        neurons.v = vr
+    S = Synapses(inp, neurons,
+                 """w : 1
+                    dApre/dt = -Apre / taupre : 1 (event-driven)
+                    dApost/dt = -Apost / taupost : 1 (event-driven)""",
+                 on_pre="""ge += w
+                        Apre += dApre
+                        w = clip(w + Apost, 0, gmax)""",
+                 on_post="""Apost += dApost
+                         w = clip(w + Apre, 0, gmax)""",
+                 namespace=ns)
+    S.connect()
+    S.w = "rand() * gmax"
+    post_mon = SpikeMonitor(neurons)
+    in_mon = SpikeMonitor(inp, record=False)  # counts only
+    net = b2.Network(inp, neurons, S, post_mon, in_mon)
+    timings = {}
+    if args.device == "runtime":
+        net.run(0 * ms)  # code generation + Cython compilation, outside the timed run
+        build_s = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        net.run(args.duration * ms)
+        run_s = time.perf_counter() - t1
+        dev = "runtime(cython)"
+    else:
+        net.run(args.duration * ms)
+        t_codegen0 = time.perf_counter()
+        dev_obj = b2.get_device()
+        dev_obj.build(directory=build_dir, compile=True, run=True, with_output=False)
+        total = time.perf_counter() - t_codegen0
+        make_s = dev_obj.timers["compile"]["make"] or 0.0
+        clean_s = dev_obj.timers["compile"]["clean"] or 0.0
+        bin_s = dev_obj.timers["run_binary"]
+        run_s = float(dev_obj._last_run_time)
+        build_s = (t_codegen0 - t0) + total - bin_s  # construction + code generation + make
+        timings = {"codegenS": total - bin_s - make_s - clean_s, "compileS": make_s + clean_s,
+                   "binaryS": bin_s, "buildDir": build_dir, "openmpThreads": args.threads}
+        dev = "cpp_standalone"
+
+    dur_s = args.duration / 1000.0
+    w = np.asarray(S.w[:], dtype=np.float64)
+    pre = np.asarray(S.i[:], dtype=np.int64)
+    post = np.asarray(S.j[:], dtype=np.int64)
+    post_t = np.asarray(post_mon.t[:] / ms, dtype=np.float64)
+    in_count = np.asarray(in_mon.count[:], dtype=np.int64)
+    counts, _ = np.histogram(w, bins=SONG_BINS, range=(0.0, gmax))  # last bin includes gmax
+    res = {
+        "model": args.song_model,
+        "postRateHz": post_t.size / dur_s,
+        "postSpikes": int(post_t.size),
+        "inputRateHz": float(in_count.sum()) / N / dur_s,
+        "weights": {
+            "gmax": gmax,
+            "bins": [float(c) / w.size for c in counts],
+            "fractionLow": float(np.mean(w < 0.1 * gmax)),
+            "fractionHigh": float(np.mean(w > 0.9 * gmax)),
+            "mean": float(w.mean()),
+        },
+        "extra": dict({"dt": 0.1, "v0": args.v0, "method": method,
+                       "equation": ("dv/dt = (ge*(Ee-vr) + El - v)/taum" if args.song_model ==
+                                    "example" else "dv/dt = (ge*(Ee-v) + El - v)/taum"),
+                       "inputRateParamHz": 15.0, "dApre": float(dApre),
+                       "dApost": float(dApost), "firstPostSpikeMs":
+                       (float(post_t[0]) if post_t.size else None)}, **timings),
+    }
+    wout = None
+    if args.weights_out:
+        wout = {"pre": [int(x) for x in pre], "post": [int(x) for x in post],
+                "weight": [float(x) for x in w], "timeMs": args.duration}
+    return dev, build_s, run_s, res, wout
+
+
 def spike_stats(t, i, size, duration_ms):
     """Extra statistics (not required by the interface): mean CV of ISIs over neurons with >= 3
     spikes, and the Fano factor of the population spike count in 1 ms bins (1 for independent
@@ -313,6 +455,14 @@ def main():
                     help="brunel synaptic delay in ms (Brian2's D acts one step later than "
                          "spikegpu's D: spikegpu's --set delay=D+dt matches it)")
     ap.add_argument("--spikes-out", default=None)
+    ap.add_argument("--weights-out", default=None,
+                    help="song2000: write the final weights {pre, post, weight, timeMs}")
+    ap.add_argument("--song-model", choices=["example", "conductance"], default="example",
+                    help="song2000: 'example' = STDP.py's ge*(Ee-vr), exact (default); "
+                         "'conductance' = ge*(Ee-v), euler")
+    ap.add_argument("--v0", choices=["vr", "zero"], default="vr",
+                    help="song2000 initial v: vr (default) or 0 mV (Brian2's default, which "
+                         "the example leaves in place)")
     args = ap.parse_args()
     if args.n is None:
         args.n = DEFAULT_N[args.network]
@@ -325,12 +475,25 @@ def main():
     try:
         if args.network == "izhikevich2003":
             res = run_izhikevich(args)
+        elif args.network == "song2000":
+            res = run_song(args)
         else:
             res = run_brian(args)
     finally:
         sys.stdout.flush()
         os.dup2(saved_stdout, 1)
         os.close(saved_stdout)
+    if args.network == "song2000":
+        device, build_s, run_s, song, wout = res
+        out = {"network": args.network, "n": args.n, "durationMs": args.duration,
+               "seed": args.seed, "device": device, "buildS": round(build_s, 4),
+               "runS": round(run_s, 4)}
+        out.update(song)
+        if wout is not None:
+            with open(args.weights_out, "w") as f:
+                json.dump(wout, f, separators=(",", ":"))
+        print(json.dumps(out))
+        return
     device, build_s, run_s, dt, t, i, pops, extra = res
 
     import numpy as np
