@@ -35,6 +35,7 @@
  * end-of-tick kernel's few words, Poisson-input table lookups (cached), and the spike counter
  * atomics (one per spike). Neuron arithmetic is assumed free (memory-bound).
  */
+import { PLASTICITY_BINDINGS } from '../../shaders/plasticity.ts';
 import type { BufferPlan, CompiledNetwork } from '../build/compiled.ts';
 import { DEFAULT_TICKS_PER_SUBMIT } from '../sim/gpuBackend.ts';
 
@@ -109,9 +110,9 @@ export interface Schedule {
   ticksPerSubmit: number;
 }
 
-/** Dispatches per tick of the per-tick GPU schedule: propagate + one per group + end-of-tick. */
+/** Dispatches per tick of the per-tick GPU schedule: propagate + the STDP kernels of each plastic projection + one per group + end-of-tick. */
 export function dispatchesPerTick(net: CompiledNetwork): number {
-  return 1 + net.groups.length + 1;
+  return 1 + Object.keys(PLASTICITY_BINDINGS).length * net.plastic.length + net.groups.length + 1;
 }
 
 /** Dispatches of a run of `ticks` ticks: per tick, or one per window on the fused path. */

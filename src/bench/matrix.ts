@@ -138,6 +138,9 @@ function brian2Args(point: BenchPoint): string[] | null {
     case 'coba':
     case 'izhikevich2003':
       return ['--network', point.network, ...common];
+    case 'song2000':
+      // STDP.py's fixed driving force is our current synapse; the conductance form is run.py's 'conductance'.
+      return ['--network', 'song2000', ...common, '--song-model', o.synapse === 'current' ? 'example' : 'conductance'];
     case 'brunel': {
       // spikegpu's delay d (a spike of tick t acts in tick t + d/dt) is Brian2's d − dt.
       const delay = Math.round(((o.delay as number | undefined) ?? 1.5) * 10 - 1) / 10;

@@ -3,6 +3,7 @@
  * weight readback / recording.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { builtinNetwork } from '../../src/networks/index.ts';
 import { Simulator } from '../../src/sim/simulator.ts';
 import type { NetworkSpec, PlasticitySpec } from '../../src/spec/types.ts';
 import { releaseTestDevice, testDevice } from './helpers.ts';
@@ -149,6 +150,26 @@ describe('STDP on the GPU equals the CPU reference', () => {
     expect(Array.from(gpu.history.times)).toEqual([0, 50, 100, 150, 200, 250, 300]);
     expect(Array.from(gpu.history.weights[6])).toEqual(Array.from(gpu.ff.weights));
     expect(gpu.history.weights.map((w) => Array.from(w))).toEqual(cpu.history.weights.map((w) => Array.from(w)));
+  });
+
+  it('polychronization (delays 1–20 ms, nearest pairing, two plastic projections from one population): identical for 400 ms', async () => {
+    const spec = builtinNetwork('polychronization');
+    const run = async (backend: 'cpu' | 'webgpu') => {
+      const sim = await Simulator.create(spec, { backend, device: backend === 'webgpu' ? await testDevice() : undefined });
+      try {
+        await sim.run(400);
+        return { ee: (await sim.weights('EE')).weights, ei: (await sim.weights('EI')).weights, e: sim.spikes('E'), i: sim.spikes('I') };
+      } finally {
+        sim.dispose();
+      }
+    };
+    const [cpu, gpu] = [await run('cpu'), await run('webgpu')];
+    expect(cpu.e.ids.length).toBeGreaterThan(300);
+    expect(Array.from(gpu.e.ids)).toEqual(Array.from(cpu.e.ids));
+    expect(Array.from(gpu.i.times)).toEqual(Array.from(cpu.i.times));
+    expect(Array.from(gpu.ee)).toEqual(Array.from(cpu.ee));
+    expect(Array.from(gpu.ei)).toEqual(Array.from(cpu.ei));
+    expect(cpu.ee.filter((w) => w !== 6).length).toBeGreaterThan(1000); // learning happened
   });
 
   it('weights() names what it can read', async () => {

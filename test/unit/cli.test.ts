@@ -103,6 +103,31 @@ describe('spikegpu run --backend cpu', () => {
     if (summary) expect(s.spikes).toBe(summary.spikes);
   });
 
+  it('--weights-out writes the final weights of plastic projections (JSON with snapshots, CSV), and the summary shows them', async () => {
+    const spec = builtinNetwork('song2000');
+    spec.record = { spikes: ['neuron'], weights: [{ projection: 'inputs', every: 100 }] };
+    const path = join(tmp, 'song.json'), json = join(tmp, 'w.json'), csv = join(tmp, 'w.csv');
+    writeFileSync(path, JSON.stringify(spec));
+    const [a, b] = await Promise.all([cli('run', path, '--backend', 'cpu', '--duration', '300', '--weights-out', json), cli('run', path, '--backend', 'cpu', '--duration', '300', '--weights-out', csv)]);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    expect(a.stdout).toMatch(/^inputs\s+1000\s+\S+\s+0 \|.{20}\| 0\.01$/m);
+    expect(a.stdout).toContain(`weights written to ${json}`);
+    const file = JSON.parse(readFileSync(json, 'utf8'));
+    expect(file.timeMs).toBe(300);
+    const w = file.projections.inputs;
+    expect(w.pre).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(w.post).toEqual(new Array(1000).fill(0));
+    expect(w.delayMs).toEqual(new Array(1000).fill(0.1));
+    expect(w.weights.every((x: number) => x >= 0 && x <= 0.01)).toBe(true);
+    expect(w.history.times).toEqual([0, 100, 200, 300]);
+    expect(w.history.weights[3]).toEqual(w.weights);
+    expect(w.history.weights[0]).not.toEqual(w.weights); // it learned
+    const rows = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('projection,pre,post,delay_ms,weight');
+    expect(rows.slice(1)).toEqual(w.pre.map((p: number, s: number) => `inputs,${p},0,0.1,${w.weights[s]}`));
+  });
+
   it('runs a spec file, and --seed replaces its seed', async () => {
     const path = join(tmp, 'net.json');
     writeFileSync(path, JSON.stringify({ version: 1, dt: 0.1, seed: 3, populations: { P: { size: 20, model: 'poisson', params: { rate: 50 } } } }));
@@ -136,10 +161,12 @@ describe('invalid input: exit 2, one line on stderr, no stack trace', () => {
     ['--duration=-5', ['run', 'cuba', '--backend', 'cpu', '--duration=-5'], 'spikegpu: --duration must be a number ≥ 0, got "-5"'],
     ['--seed 1.5', ['run', 'cuba', '--backend', 'cpu', '--seed', '1.5'], 'spikegpu: --seed must be an integer'],
     ['--out with another extension', ['run', 'cuba', '--backend', 'cpu', '--out', 'x.txt'], 'spikegpu: --out must end in .json or .csv, got "x.txt"'],
+    ['--weights-out with another extension', ['run', 'song2000', '--backend', 'cpu', '--weights-out', 'w.txt'], 'spikegpu: --weights-out must end in .json or .csv, got "w.txt"'],
+    ['--weights-out of a static network', ['run', 'cuba', '--set', 'n=100', '--backend', 'cpu', '--weights-out', join(tmp, 'w.json')], 'spikegpu: --weights-out: cuba has no plastic projections'],
     ['a non-JSON file', ['run', notJson, '--backend', 'cpu'], new RegExp(`^spikegpu: ${notJson.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid JSON \\(.+\\)$`)],
     ['an unknown option', ['run', 'cuba', '--backend', 'cpu', '--frobnicate'], /^spikegpu: Unknown option '--frobnicate'/],
     ['--fused maybe', ['run', 'cuba', '--backend', 'cpu', '--fused', 'maybe'], 'spikegpu: --fused must be auto, on or off, got "maybe"'],
-    ['validate of an unknown case', ['validate', '--networks', 'cuba,nope'], 'spikegpu: --networks: unknown case "nope"; known: cuba, coba, brunelA, brunelC, izhikevich2003'],
+    ['validate of an unknown case', ['validate', '--networks', 'cuba,nope'], 'spikegpu: --networks: unknown case "nope"; known: cuba, coba, brunelA, brunelC, izhikevich2003, song2000, song2000cond'],
     ['validate with one seed', ['validate', '--seeds', '1'], 'spikegpu: --seeds must be an integer ≥ 2 (the rule needs a spread)'],
     ['bench of an unknown network', ['bench', '--networks', 'cubaa'], /^spikegpu: unknown network "cubaa" \(did you mean "cuba"\?\)/],
   ];
