@@ -219,11 +219,9 @@ def build_brian(args, b2, np):
     return objs, mon, pops, extra
 
 
-def run_brian(args):
-    import numpy as np
-    import brian2 as b2
-    from brian2 import ms
-
+def setup_device(args, b2):
+    """Brian2 device, code generation target and seed from the options; the cpp_standalone
+    build directory (None for runtime)."""
     b2.prefs.logging.console_log_level = "WARNING"
     build_dir = None
     if args.device == "cpp_standalone":
@@ -234,6 +232,15 @@ def run_brian(args):
     else:
         b2.prefs.codegen.target = "cython"
     b2.seed(args.seed)
+    return build_dir
+
+
+def run_brian(args):
+    import numpy as np
+    import brian2 as b2
+    from brian2 import ms
+
+    build_dir = setup_device(args, b2)
 
     t0 = time.perf_counter()
     objs, mon, pops, extra = build_brian(args, b2, np)
@@ -288,16 +295,7 @@ def run_song(args):
     import brian2 as b2
     from brian2 import (NeuronGroup, Synapses, PoissonGroup, SpikeMonitor, ms, mV, Hz)
 
-    b2.prefs.logging.console_log_level = "WARNING"
-    build_dir = None
-    if args.device == "cpp_standalone":
-        build_dir = args.build_dir or tempfile.mkdtemp(prefix="brian2_cpp_")
-        b2.set_device("cpp_standalone", directory=build_dir, build_on_run=False)
-        if args.threads:
-            b2.prefs.devices.cpp_standalone.openmp_threads = args.threads
-    else:
-        b2.prefs.codegen.target = "cython"
-    b2.seed(args.seed)
+    build_dir = setup_device(args, b2)
     b2.defaultclock.dt = 0.1 * ms
 
     t0 = time.perf_counter()
