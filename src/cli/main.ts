@@ -17,7 +17,7 @@ import { runBench } from '../bench/index.ts';
 import type { BenchBackend } from '../bench/matrix.ts';
 import { brian2Available, validate, VALIDATION_CASES } from '../validate/run.ts';
 import { sparkline, weightHistogram } from '../analysis/weightStats.ts';
-import { spikesCsv, spikesJson, weightsCsv, weightsJson } from './output.ts';
+import { spikesCsv, spikesJson, weightsCsv, weightsJson } from '../results/files.ts';
 
 const USAGE = `spikegpu — spiking neural networks on WebGPU
 

@@ -203,6 +203,17 @@ export class Simulator {
     return this.recorders.state.trace(population, variable);
   }
 
+  /**
+   * Forget the spikes, state samples and weight snapshots recorded so far, to bound memory
+   * in long live runs (a demo streaming spikes to a plot reads them after each `run`, then
+   * clears). Counts and rates in `summary()` still cover the whole run.
+   */
+  clearRecordings(): void {
+    this.recorders.spikes.clear();
+    this.recorders.state.clear();
+    this.weightRecorder.clear();
+  }
+
   /** Counts, rates and timings of everything run so far. */
   summary(): RunSummary {
     const net = this.network;

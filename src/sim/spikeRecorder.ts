@@ -29,9 +29,11 @@ class GrowableU32 {
 }
 
 export class SpikeRecorder {
-  private readonly ticks: GrowableU32[];
-  private readonly ids: GrowableU32[];
+  private ticks: GrowableU32[];
+  private ids: GrowableU32[];
   private readonly offsets: number[];
+  /** Spikes per population dropped by `clear()` (still counted). */
+  private readonly cleared: number[];
 
   constructor(
     private readonly populations: CompiledPopulation[],
@@ -40,6 +42,14 @@ export class SpikeRecorder {
     this.ticks = populations.map(() => new GrowableU32());
     this.ids = populations.map(() => new GrowableU32());
     this.offsets = populations.map((p) => p.offset);
+    this.cleared = populations.map(() => 0);
+  }
+
+  /** Drop the spikes recorded so far; `count` still includes them. */
+  clear(): void {
+    this.ids.forEach((x, p) => (this.cleared[p] += x.length));
+    this.ticks = this.populations.map(() => new GrowableU32());
+    this.ids = this.populations.map(() => new GrowableU32());
   }
 
   /** Population index of a global neuron id (populations are sorted by offset). */
@@ -73,9 +83,9 @@ export class SpikeRecorder {
     return { times, ids: this.ids[p].view().slice() };
   }
 
-  /** Number of recorded spikes of a population. */
+  /** Number of recorded spikes of a population since the start (cleared ones included). */
   count(population: string): number {
     const p = this.populations.findIndex((x) => x.name === population);
-    return p < 0 ? 0 : this.ids[p].length;
+    return p < 0 ? 0 : this.cleared[p] + this.ids[p].length;
   }
 }

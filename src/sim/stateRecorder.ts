@@ -10,8 +10,8 @@ export interface StateTrace {
 }
 
 export class StateRecorder {
-  private readonly ticks: number[][];
-  private readonly values: Float32Array[][];
+  private ticks: number[][];
+  private values: Float32Array[][];
 
   constructor(
     readonly probes: StateProbe[],
@@ -19,6 +19,12 @@ export class StateRecorder {
   ) {
     this.ticks = probes.map(() => []);
     this.values = probes.map(() => []);
+  }
+
+  /** Drop the samples taken so far. */
+  clear(): void {
+    this.ticks = this.probes.map(() => []);
+    this.values = this.probes.map(() => []);
   }
 
   /** Whether any probe samples at `tick`. */

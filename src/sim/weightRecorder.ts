@@ -13,8 +13,10 @@ export interface WeightHistory {
 }
 
 export class WeightRecorder {
-  private readonly ticks: number[][];
-  private readonly weights: Float32Array[][];
+  private ticks: number[][];
+  private weights: Float32Array[][];
+  /** Tick of each record's latest snapshot (kept by `clear()`, so it is not taken twice). */
+  private readonly last: number[];
 
   constructor(
     readonly records: WeightRecord[],
@@ -22,11 +24,18 @@ export class WeightRecorder {
   ) {
     this.ticks = records.map(() => []);
     this.weights = records.map(() => []);
+    this.last = records.map(() => -1);
+  }
+
+  /** Drop the snapshots taken so far. */
+  clear(): void {
+    this.ticks = this.records.map(() => []);
+    this.weights = this.records.map(() => []);
   }
 
   /** Records due at `tick` that have no snapshot there yet. */
   due(tick: number): number[] {
-    return this.records.flatMap((r, k) => (tick % r.everyTicks === 0 && this.ticks[k].at(-1) !== tick ? [k] : []));
+    return this.records.flatMap((r, k) => (tick % r.everyTicks === 0 && this.last[k] !== tick ? [k] : []));
   }
 
   /** The first tick after `tick` at which some record is due (Infinity without records). */
@@ -37,6 +46,7 @@ export class WeightRecorder {
   add(k: number, tick: number, weights: Float32Array): void {
     this.ticks[k].push(tick);
     this.weights[k].push(weights);
+    this.last[k] = tick;
   }
 
   history(projection: string): WeightHistory {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { sparkline, weightHistogram, weightStats } from '../../src/analysis/weightStats.ts';
 import { compileNetwork } from '../../src/build/compile.ts';
 import { plasticSynapseIds } from '../../src/build/compiled.ts';
-import { shortestF32, weightsCsv, weightsJson } from '../../src/cli/output.ts';
+import { shortestF32, weightsCsv, weightsJson } from '../../src/results/files.ts';
 import { f32 } from '../../src/models/model.ts';
 import { fixedFromF32, stdpCpu, stdpRule } from '../../src/models/stdp.ts';
 import { WeightRecorder } from '../../src/sim/weightRecorder.ts';

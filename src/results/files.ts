@@ -1,4 +1,4 @@
-/** Spike and weight files written by `spikegpu run --out / --weights-out`. */
+/** Spike and weight files (`spikegpu run --out / --weights-out`, the demos' downloads): formats shared by every front end. */
 import type { ProjectionWeights } from '../sim/simulator.ts';
 import type { PopulationSpikes } from '../sim/spikeRecorder.ts';
 import type { StateTrace } from '../sim/stateRecorder.ts';
