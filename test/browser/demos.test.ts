@@ -5,7 +5,8 @@
  * from the canvases); the editor shows spec errors inline; without WebGPU the pages offer the
  * CPU reference. Screenshots go to test/artifacts/ (look at them).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -171,4 +172,22 @@ describe('demos in headless Chromium', () => {
     writeFileSync(join(ARTIFACTS, 'fps.json'), JSON.stringify(out, null, 2));
     console.log('raster page while simulating:', JSON.stringify(out));
   }, 300_000);
+});
+
+describe('the static site (npm run build:demos)', () => {
+  it('builds, and its raster page simulates and draws when served as plain files', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'spikegpu-demos-'));
+    const site = await startHarness({ kind: 'static', outDir });
+    try {
+      for (const page of ['index', 'raster', 'learning', 'scale', 'editor']) expect(existsSync(join(outDir, `${page}.html`))).toBe(true);
+      const { page, errors } = await site.open('raster.html?network=cuba&n=1000&play=1');
+      await waitFor(page, () => ((globalThis as { demo?: { drawn: number } }).demo?.drawn ?? 0) > 100, 90_000, 'spikes drawn');
+      expect((await colouredPixels(page, 'raster'))[E_BLUE]).toBeGreaterThan(100);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await site.close();
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

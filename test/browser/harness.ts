@@ -1,6 +1,6 @@
 /**
- * Headless Chromium on the demos: a Vite dev server on localhost (WebGPU needs a secure
- * context; about:blank has no navigator.gpu) and Debian's /usr/bin/chromium through
+ * Headless Chromium on the demos: a Vite dev server (or the built static site) on localhost
+ * (WebGPU needs a secure context; about:blank has no navigator.gpu) and Debian's /usr/bin/chromium through
  * Puppeteer with WebGPU enabled (SwiftShader where there is no GPU). Each page records its
  * console errors and uncaught exceptions; screenshots go to test/artifacts/.
  */
@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
-import { createServer, type ViteDevServer } from 'vite';
+import { build, createServer, preview, type ViteDevServer } from 'vite';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS = join(ROOT, 'test/artifacts');
@@ -24,13 +24,29 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/**
+ * @param site `dev`: the Vite dev server on demos/ (as `npm run demo`); `static`: the site
+ *   `npm run build:demos` builds, built into `outDir` and served as plain files.
+ */
+export async function startHarness(site: { kind: 'dev' } | { kind: 'static'; outDir: string } = { kind: 'dev' }): Promise<Harness> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const server: ViteDevServer = await createServer({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', server: { port: 0, strictPort: false, host: 'localhost' } });
-  await server.listen();
-  const address = server.httpServer!.address();
-  if (!address || typeof address === 'string') throw new Error('vite dev server has no port');
-  const origin = `http://localhost:${address.port}`;
+  const configFile = join(ROOT, 'vite.config.ts');
+  let server: { close(): Promise<void> };
+  let port: number;
+  if (site.kind === 'dev') {
+    const dev: ViteDevServer = await createServer({ configFile, logLevel: 'error', server: { port: 0, strictPort: false, host: 'localhost' } });
+    await dev.listen();
+    const address = dev.httpServer!.address();
+    if (!address || typeof address === 'string') throw new Error('vite dev server has no port');
+    [server, port] = [dev, address.port];
+  } else {
+    await build({ configFile, logLevel: 'error', build: { outDir: site.outDir, emptyOutDir: true } });
+    const p = await preview({ configFile, logLevel: 'error', build: { outDir: site.outDir }, preview: { port: 0, strictPort: false, host: 'localhost' } });
+    const address = p.httpServer.address();
+    if (!address || typeof address === 'string') throw new Error('vite preview server has no port');
+    [server, port] = [{ close: () => p.close() }, address.port];
+  }
+  const origin = `http://localhost:${port}`;
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -277,3 +277,26 @@ describe('summary', () => {
     sim.dispose();
   });
 });
+
+describe('clearRecordings (long live runs)', () => {
+  it('drops what was recorded so far; later spikes, state and weight snapshots still arrive; counts cover the whole run', async () => {
+    const spec = builtinNetwork('song2000', { n: 200 });
+    spec.record = { spikes: ['inputs', 'neuron'], state: [{ pop: 'neuron', var: 'v', every: 1 }], weights: [{ projection: 'inputs', every: 25 }] };
+    const sim = await Simulator.create(spec, { backend: 'cpu' });
+    await sim.run(50);
+    const first = sim.spikes('inputs');
+    expect(first.ids.length).toBeGreaterThan(50);
+    sim.clearRecordings();
+    expect(sim.spikes('inputs').ids.length).toBe(0);
+    expect(sim.state('neuron', 'v').times.length).toBe(0);
+    expect(sim.weightHistory('inputs').times.length).toBe(0);
+    await sim.run(50);
+    const second = sim.spikes('inputs');
+    expect(second.ids.length).toBeGreaterThan(50);
+    expect(Math.min(...second.times)).toBeGreaterThanOrEqual(50);
+    expect(Array.from(sim.state('neuron', 'v').times)).toEqual(Array.from({ length: 50 }, (_, k) => 50 + k));
+    expect(Array.from(sim.weightHistory('inputs').times)).toEqual([75, 100]); // 50 was taken before the clear
+    expect(sim.summary().populations.inputs.spikes).toBe(first.ids.length + second.ids.length);
+    sim.dispose();
+  });
+});
