@@ -195,7 +195,7 @@ export interface MemoryPerElement {
 export function memoryPerElement(net: CompiledNetwork): MemoryPerElement {
   let syn = 0, rest = 0;
   for (const b of net.buffers) {
-    if (b.role === 'synapses') syn += b.bytes;
+    if (b.role === 'synapses' || b.role === 'plasticSynapses') syn += b.bytes;
     else rest += b.bytes;
   }
   return {

@@ -98,10 +98,12 @@ export const TABLE_COLUMNS = ['network', 'n', 'backend', 'sim', 'wall (median)',
  */
 export function formatTable(report: BenchReport): string {
   const head = [...TABLE_COLUMNS];
+  // The label without its size: the network with its regime or plasticity variant.
+  const name = (r: BenchRow) => r.label.replace(/ n=\d+/, '');
   const body = report.points.map((r) => {
-    if (r.status !== 'ok') return [r.network, String(r.neurons), backendLabel(r), `${r.durationMs} ms`, r.status, '', '', '', '', '', '', '', ''];
+    if (r.status !== 'ok') return [name(r), String(r.neurons), backendLabel(r), `${r.durationMs} ms`, r.status, '', '', '', '', '', '', '', ''];
     return [
-      r.network, String(r.neurons), backendLabel(r), `${r.durationMs} ms`, fmtMs(r.wallMs), fmtNum(r.realTimeFactor), fmtSi(r.ticksPerS),
+      name(r), String(r.neurons), backendLabel(r), `${r.durationMs} ms`, fmtMs(r.wallMs), fmtNum(r.realTimeFactor), fmtSi(r.ticksPerS),
       `${fmtSi(r.eventsPerS)}${r.eventsEstimated ? '*' : ''}`, fmtMs(r.buildMs), fmtNum(r.bytesPerSynapse), fmtNum(r.bytesPerNeuron), fmtNum(r.vsBrian2), fmtNum(r.actualOverBound),
     ];
   });

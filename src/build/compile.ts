@@ -299,7 +299,7 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
       { name: 'tables', role: 'tables', bytes: tableArray.byteLength },
       ...groups.map((g) => ({ name: `${g.model.name} params`, role: 'params' as const, bytes: g.params.byteLength })),
       ...groups.map((g) => ({ name: `${g.model.name} state`, role: 'state' as const, bytes: g.state.byteLength })),
-      ...plastic.flatMap((p) => plasticBuffers(p).map(({ name, bytes }) => ({ name: `${p.name} ${name}`, role: 'plastic' as const, bytes }))),
+      ...plastic.flatMap((p) => plasticBuffers(p).map(({ name, bytes, perSynapse }) => ({ name: `${p.name} ${name}`, role: perSynapse ? ('plasticSynapses' as const) : ('plastic' as const), bytes }))),
     ],
   };
 }
@@ -363,16 +363,16 @@ function plasticLayout(p: PlasticInput): PlasticProjection {
   };
 }
 
-/** GPU buffers of a plastic projection: its layout plus the traces (x for maxDelay + 1 ticks, y). */
-export function plasticBuffers(p: PlasticProjection): { name: string; bytes: number }[] {
+/** GPU buffers of a plastic projection: its layout (16 B per synapse) plus the traces (x for maxDelay + 1 ticks, y). */
+export function plasticBuffers(p: PlasticProjection): { name: string; bytes: number; perSynapse: boolean }[] {
   return [
-    { name: 'segments', bytes: p.segStart.byteLength },
-    { name: 'synapse post', bytes: p.synapsePost.byteLength },
-    { name: 'weights', bytes: p.weight.byteLength },
-    { name: 'column starts', bytes: p.colStart.byteLength },
-    { name: 'column synapses', bytes: p.colSynapse.byteLength },
-    { name: 'column pre/delay', bytes: p.colPreDelay.byteLength },
-    { name: 'pre traces', bytes: (p.maxDelay + 1) * p.preSize * 4 },
-    { name: 'post traces', bytes: p.postSize * 4 },
+    { name: 'segments', bytes: p.segStart.byteLength, perSynapse: false },
+    { name: 'synapse post', bytes: p.synapsePost.byteLength, perSynapse: true },
+    { name: 'weights', bytes: p.weight.byteLength, perSynapse: true },
+    { name: 'column starts', bytes: p.colStart.byteLength, perSynapse: false },
+    { name: 'column synapses', bytes: p.colSynapse.byteLength, perSynapse: true },
+    { name: 'column pre/delay', bytes: p.colPreDelay.byteLength, perSynapse: true },
+    { name: 'pre traces', bytes: (p.maxDelay + 1) * p.preSize * 4, perSynapse: false },
+    { name: 'post traces', bytes: p.postSize * 4, perSynapse: false },
   ];
 }

@@ -129,8 +129,8 @@ export interface WeightRecord {
 
 export interface BufferPlan {
   name: string;
-  /** What it holds: per-synapse arrays, per-neuron arrays, the delay ring, or shared tables. */
-  role: 'synapses' | 'rows' | 'ring' | 'tickSpikes' | 'tables' | 'params' | 'state' | 'plastic';
+  /** What it holds: per-synapse arrays (static; plastic), per-neuron arrays (plastic: traces, row and column starts), the delay ring, or shared tables. */
+  role: 'synapses' | 'rows' | 'ring' | 'tickSpikes' | 'tables' | 'params' | 'state' | 'plasticSynapses' | 'plastic';
   bytes: number;
 }
 

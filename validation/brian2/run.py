@@ -384,6 +384,11 @@ def run_song(args):
         "postRateHz": post_t.size / dur_s,
         "postSpikes": int(post_t.size),
         "inputRateHz": float(in_count.sum()) / N / dur_s,
+        # Same shape as the other networks' output (spikegpu bench counts spikes from it).
+        "populations": {
+            "inputs": {"size": N, "spikes": int(in_count.sum()), "rateHz": float(in_count.sum()) / N / dur_s},
+            "neuron": {"size": 1, "spikes": int(post_t.size), "rateHz": post_t.size / dur_s},
+        },
         "weights": {
             "gmax": gmax,
             "bins": [float(c) / w.size for c in counts],
