@@ -110,6 +110,7 @@ async function run(backend: 'webgpu' | 'cpu'): Promise<void> {
   const doc = checkSpec();
   if (doc === null) return;
   const durationMs = Number($<HTMLInputElement>('duration').value);
+  if (!(durationMs > 0)) return showError(errorBox, `duration must be a number of ms > 0, got ${JSON.stringify($<HTMLInputElement>('duration').value)}`);
   showError(errorBox, null);
   for (const id of ['run', 'dl-csv', 'dl-json']) $<HTMLButtonElement>(id).disabled = true;
   recorded = {};
@@ -117,7 +118,7 @@ async function run(backend: 'webgpu' | 'cpu'): Promise<void> {
   try {
     const info = await client.create(doc, backend);
     dt = info.dt;
-    raster = new RasterPlot($<HTMLCanvasElement>('raster'), info.populations.filter((p) => p.recorded), Math.max(durationMs, 10));
+    raster = new RasterPlot($<HTMLCanvasElement>('raster'), info.populations.filter((p) => p.recorded > 0), Math.max(durationMs, 10));
     let last: Chunk | null = null;
     const chunkMs = Math.max(info.dt, Math.min(50, durationMs));
     for (let done = 0; done < durationMs - 1e-9; ) {

@@ -7,8 +7,9 @@ import { weightHistogram, weightStats } from '../src/analysis/weightStats.ts';
 import { builtinNetwork } from '../src/networks/index.ts';
 import { HistogramPlot, MatrixPlot, RasterPlot } from './lib/plots.ts';
 import type { Chunk, NetworkInfo } from './lib/protocol.ts';
+import { Session } from './lib/session.ts';
 import { Player, SimClient } from './lib/simClient.ts';
-import { $, chooseBackend, demo, frameLoop, networkForm, RateMeter, showError, si } from './lib/ui.ts';
+import { $, chooseBackend, demo, frameLoop, networkForm, playControls, RateMeter, showError, si } from './lib/ui.ts';
 
 const params = new URLSearchParams(location.search);
 const form = networkForm($('form'), ['song2000', 'polychronization'], { name: params.get('network') ?? 'song2000' });
@@ -19,7 +20,6 @@ const client = new SimClient();
 const histogram = new HistogramPlot($<HTMLCanvasElement>('histogram'), 'weight');
 const matrix = new MatrixPlot($<HTMLCanvasElement>('matrix'));
 let info: NetworkInfo | null = null;
-let player: Player | null = null;
 let raster: RasterPlot | null = null;
 let lastWeightsAt = 0;
 let weightLine = '';
@@ -47,7 +47,7 @@ async function showWeights(): Promise<void> {
   for (let s = 0; s < w.pre.length; s++) [rows[s], cols[s]] = l.cell(w.pre[s], w.post[s]);
   matrix.draw(l.rows, l.cols, rows, cols, w.weights, p.wMin, p.wMax, l.x, l.y);
   const st = weightStats(w.weights, p.wMin, p.wMax);
-  weightLine = `${p.name}: mean ${(st.meanFraction * 100).toFixed(1)} % of wMax, ${(st.fractionLow * 100).toFixed(1)} % near 0, ${(st.fractionHigh * 100).toFixed(1)} % near wMax`;
+  weightLine = `${p.name}: mean at ${(st.meanFraction * 100).toFixed(1)} % of [wMin, wMax], ${(st.fractionLow * 100).toFixed(1)} % in its lowest tenth, ${(st.fractionHigh * 100).toFixed(1)} % in its highest`;
   demo.weightReads = (demo.weightReads as number) + 1;
   demo.fractionLow = st.fractionLow;
 }
@@ -64,37 +64,33 @@ async function onChunk(c: Chunk): Promise<void> {
   }
 }
 
-function setPlaying(playing: boolean): void {
-  $<HTMLButtonElement>('play').disabled = playing;
-  $<HTMLButtonElement>('pause').disabled = !playing;
-}
+const session = new Session(playControls({ play: 'play', pause: 'pause' }));
 
 async function build(backend: 'webgpu' | 'cpu'): Promise<void> {
-  await player?.pause();
-  setPlaying(false);
   showError(errorBox, null);
   raster = null;
+  info = null;
   const { name, options } = form.read();
   stats.textContent = `Building ${name}…`;
   try {
-    const spec = builtinNetwork(name, options);
-    info = await client.create(spec, backend);
+    const built = await session.build(() => client.create(builtinNetwork(name, options), backend), () => new Player(client, onChunk, (e) => {
+      showError(errorBox, e.message);
+      session.stopped();
+    }, 10));
+    if (!built) return; // a newer build took over
+    info = built;
   } catch (e) {
     showError(errorBox, (e as Error).message);
     return;
   }
   // The raster shows the recorded populations stacked (spikes of the others are ignored).
   let offset = 0;
-  const rasterPops = info.populations.filter((p) => p.recorded).map((p) => ({ ...p, offset: (offset += p.size) - p.size }));
+  const rasterPops = info.populations.filter((p) => p.recorded > 0).map((p) => ({ ...p, offset: (offset += p.size) - p.size }));
   raster = new RasterPlot($<HTMLCanvasElement>('raster'), rasterPops, 1000);
   summary = null;
   meter.reset();
   demo.adapter = info.adapter;
   await showWeights();
-  player = new Player(client, onChunk, (e) => {
-    showError(errorBox, e.message);
-    setPlaying(false);
-  }, 10);
 }
 
 frameLoop(() => {
@@ -109,14 +105,8 @@ frameLoop(() => {
 
 const backend = await chooseBackend($('banner'));
 await build(backend);
-$('play').addEventListener('click', () => {
-  setPlaying(true);
-  player?.play();
-});
-$('pause').addEventListener('click', async () => {
-  await player?.pause();
-  setPlaying(false);
-});
+$('play').addEventListener('click', () => session.play());
+$('pause').addEventListener('click', () => session.pause());
 $('reset').addEventListener('click', () => build(backend));
 form.onChange(() => build(backend));
 if (params.get('play') === '1') $('play').click();

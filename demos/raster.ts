@@ -7,8 +7,9 @@ import { builtinNetwork } from '../src/networks/index.ts';
 import type { NetworkSpec } from '../src/spec/types.ts';
 import { RasterPlot, RatePlot, SeriesPlot } from './lib/plots.ts';
 import type { Chunk, NetworkInfo } from './lib/protocol.ts';
+import { Session } from './lib/session.ts';
 import { Player, SimClient } from './lib/simClient.ts';
-import { $, chooseBackend, demo, frameLoop, networkForm, RateMeter, showError, si } from './lib/ui.ts';
+import { $, chooseBackend, demo, frameLoop, networkForm, playControls, RateMeter, showError, si } from './lib/ui.ts';
 
 const params = new URLSearchParams(location.search);
 const initialOptions = Object.fromEntries([...params].filter(([k]) => !['network', 'play', 'backend', 'window'].includes(k)).map(([k, v]) => [k, Number.isFinite(Number(v)) ? Number(v) : v]));
@@ -18,7 +19,6 @@ const errorBox = $('error');
 const stats = $('stats');
 const meter = new RateMeter();
 const client = new SimClient();
-let player: Player | null = null;
 let plots: { raster: RasterPlot; rates: RatePlot; trace: SeriesPlot } | null = null;
 let info: NetworkInfo | null = null;
 let summary: Chunk['summary'] | null = null;
@@ -46,28 +46,28 @@ function onChunk(c: Chunk): void {
   demo.spikes = c.summary.spikes;
 }
 
-function setPlaying(playing: boolean): void {
-  $<HTMLButtonElement>('play').disabled = playing;
-  $<HTMLButtonElement>('pause').disabled = !playing;
-  $<HTMLButtonElement>('step').disabled = playing;
-}
+const session = new Session(playControls({ play: 'play', pause: 'pause', step: 'step' }));
 
 async function build(backend: 'webgpu' | 'cpu'): Promise<void> {
-  await player?.pause();
-  setPlaying(false);
   showError(errorBox, null);
   plots = null;
+  info = null;
   const { name, options } = form.read();
   stats.textContent = `Building ${name}…`;
   try {
-    info = await client.create(specWithTraces(builtinNetwork(name, options)), backend);
+    const built = await session.build(() => client.create(specWithTraces(builtinNetwork(name, options)), backend), () => new Player(client, onChunk, (e) => {
+      showError(errorBox, e.message);
+      session.stopped();
+    }));
+    if (!built) return; // a newer build took over
+    info = built;
   } catch (e) {
     showError(errorBox, (e as Error).message);
     stats.textContent = '';
     return;
   }
   const windowMs = Number($<HTMLSelectElement>('window').value);
-  const neuronPops = info.populations.filter((p) => p.recorded);
+  const neuronPops = info.populations.filter((p) => p.recorded > 0).map((p) => ({ name: p.name, size: p.recorded }));
   plots = {
     raster: new RasterPlot($<HTMLCanvasElement>('raster'), info.populations, windowMs),
     rates: new RatePlot($<HTMLCanvasElement>('rates'), neuronPops, windowMs),
@@ -77,10 +77,6 @@ async function build(backend: 'webgpu' | 'cpu'): Promise<void> {
   summary = null;
   meter.reset();
   demo.adapter = info.adapter;
-  player = new Player(client, onChunk, (e) => {
-    showError(errorBox, e.message);
-    setPlaying(false);
-  });
 }
 
 function statsLine(): string {
@@ -108,15 +104,9 @@ frameLoop(() => {
 
 const backend = await chooseBackend($('banner'));
 await build(backend);
-$('play').addEventListener('click', () => {
-  setPlaying(true);
-  player?.play();
-});
-$('pause').addEventListener('click', async () => {
-  await player?.pause();
-  setPlaying(false);
-});
-$('step').addEventListener('click', () => player?.step(10).catch((e: Error) => showError(errorBox, e.message)));
+$('play').addEventListener('click', () => session.play());
+$('pause').addEventListener('click', () => session.pause());
+$('step').addEventListener('click', () => session.step(10).catch((e: Error) => showError(errorBox, e.message)));
 $('reset').addEventListener('click', () => build(backend));
 form.onChange(() => build(backend));
 $('window').addEventListener('change', () => build(backend));

@@ -6,8 +6,9 @@
 import { builtinNetwork } from '../src/networks/index.ts';
 import { SeriesPlot } from './lib/plots.ts';
 import type { Chunk, NetworkInfo } from './lib/protocol.ts';
+import { Session } from './lib/session.ts';
 import { Player, SimClient } from './lib/simClient.ts';
-import { $, chooseBackend, demo, frameLoop, networkForm, RateMeter, showError, si } from './lib/ui.ts';
+import { $, chooseBackend, demo, frameLoop, networkForm, playControls, RateMeter, showError, si } from './lib/ui.ts';
 
 const params = new URLSearchParams(location.search);
 const sized = ['cuba', 'coba', 'brunel', 'izhikevich2003', 'song2000'];
@@ -19,7 +20,6 @@ const meter = new RateMeter();
 const client = new SimClient();
 const speed = new SeriesPlot($<HTMLCanvasElement>('speed'), ['ticks/s'], 'ticks per second', 30_000, 'wall time (ms)');
 let info: NetworkInfo | null = null;
-let player: Player | null = null;
 let summary: Chunk['summary'] | null = null;
 let started = 0;
 
@@ -37,23 +37,26 @@ function onChunk(c: Chunk): void {
   }
 }
 
-function setPlaying(playing: boolean): void {
-  $<HTMLButtonElement>('play').disabled = playing;
-  $<HTMLButtonElement>('pause').disabled = !playing;
-}
+const session = new Session(playControls({ play: 'play', pause: 'pause' }));
+/** Whether the last network was running when the size changed: the new one runs too. */
+let keepRunning = false;
 
 async function build(backend: 'webgpu' | 'cpu'): Promise<void> {
-  const wasPlaying = player?.playing ?? false;
-  await player?.pause();
-  setPlaying(false);
+  keepRunning ||= session.playing;
   showError(errorBox, null);
+  info = null;
   const { name, options } = form.read();
   stats.textContent = `Building ${name}…`;
   try {
-    info = await client.create({ ...builtinNetwork(name, options), record: {} }, backend);
+    const built = await session.build(() => client.create({ ...builtinNetwork(name, options), record: {} }, backend), () => new Player(client, onChunk, (e) => {
+      showError(errorBox, e.message);
+      session.stopped();
+    }, 1, 150));
+    if (!built) return; // a newer build took over
+    info = built;
   } catch (e) {
     showError(errorBox, (e as Error).message);
-    info = null;
+    keepRunning = false;
     return;
   }
   summary = null;
@@ -62,11 +65,8 @@ async function build(backend: 'webgpu' | 'cpu'): Promise<void> {
   started = performance.now();
   demo.gpuBytes = info.gpuBytes;
   demo.adapter = info.adapter;
-  player = new Player(client, onChunk, (e) => {
-    showError(errorBox, e.message);
-    setPlaying(false);
-  }, 1, 150);
-  if (wasPlaying) $('play').click();
+  if (keepRunning) session.play();
+  keepRunning = false;
 }
 
 function row(cells: string[]): string {
@@ -86,14 +86,8 @@ frameLoop(() => {
 
 const backend = await chooseBackend($('banner'));
 await build(backend);
-$('play').addEventListener('click', () => {
-  setPlaying(true);
-  player?.play();
-});
-$('pause').addEventListener('click', async () => {
-  await player?.pause();
-  setPlaying(false);
-});
+$('play').addEventListener('click', () => session.play());
+$('pause').addEventListener('click', () => session.pause());
 const resize = (factor: number) => {
   const input = document.getElementById('opt-n') as HTMLInputElement | null;
   if (!input) return;

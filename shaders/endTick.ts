@@ -12,8 +12,8 @@ export const DispatchArgs = {
   perSpike: 0,
   /**
    * Spikes reaching plastic synapses in the next tick: y = the spike's age d − 1 (d = 1 …
-   * `arrivalTicks`), x enough workgroups for one thread per spike of the busiest of those
-   * ticks (the kernel grid-strides, so fewer would do, more slowly).
+   * `arrivalTicks`), x enough workgroups for `arrivalLanes` threads per spike of the busiest
+   * of those ticks (the kernel grid-strides, so fewer would do, more slowly).
    */
   arrivals: 3,
   words: 6,
@@ -26,6 +26,8 @@ export interface EndTickOptions {
   sizeDispatch: boolean;
   /** Largest plastic delay in ticks (0: no plasticity, no arrival dispatch). */
   arrivalTicks: number;
+  /** Threads per arriving spike: the largest `arrivalLanes` of the plastic projections. */
+  arrivalLanes?: number;
 }
 
 /** `fn endTick()` over the globals `ctrl`, `logMeta` (and `dispatchArgs` when `sizeDispatch`). */
@@ -48,7 +50,7 @@ fn endTick() {
   for (var d = 0u; d < ${o.arrivalTicks}u; d++) {
     busiest = max(busiest, atomicLoad(&ctrl[${Ctrl.spikeCount}u + (tick + ${o.spikeSlots}u - d) % ${o.spikeSlots}u]));
   }
-  ${args(DispatchArgs.arrivals, `min((busiest + ${WORKGROUP_SIZE - 1}u) / ${WORKGROUP_SIZE}u, ${MAX_WORKGROUPS_PER_DIM}u)`, `${o.arrivalTicks}u`)}` : ''}
+  ${args(DispatchArgs.arrivals, `min((busiest * ${o.arrivalLanes ?? 1}u + ${WORKGROUP_SIZE - 1}u) / ${WORKGROUP_SIZE}u, ${MAX_WORKGROUPS_PER_DIM}u)`, `${o.arrivalTicks}u`)}` : ''}
   atomicStore(&ctrl[${Ctrl.spikeCount}u + (tick + 1u) % ${o.spikeSlots}u], 0u);
   atomicStore(&ctrl[${Ctrl.tick}], tick + 1u);
 }

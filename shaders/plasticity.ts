@@ -29,6 +29,9 @@ export interface PlasticityConstants {
   channelCount: number;
 }
 
+/** Kernels per plastic projection per tick. */
+export const PLASTICITY_KERNELS = 3;
+
 /** Binding kinds of each kernel, in order (for the pipeline layout). */
 export const PLASTICITY_BINDINGS = {
   decay: ['read', 'rw', 'rw', 'uniform'],

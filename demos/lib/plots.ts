@@ -316,8 +316,8 @@ export class SeriesPlot {
 }
 
 /**
- * Population rates over time: spikes counted in `binMs` bins, divided by the recorded
- * neurons and the bin width (Hz), one line per population.
+ * Population rates over time: spikes counted in `binMs` bins, divided by the neurons (pass
+ * the recorded count as `size`) and the bin width (Hz), one line per population.
  */
 export class RatePlot {
   readonly plot: SeriesPlot;

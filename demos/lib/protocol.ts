@@ -20,7 +20,8 @@ export interface NetworkInfo {
   dt: number;
   neurons: number;
   synapses: number;
-  populations: { name: string; size: number; offset: number; model: string; recorded: boolean }[];
+  /** `recorded`: neurons whose spikes are recorded (0 … size). */
+  populations: { name: string; size: number; offset: number; model: string; recorded: number }[];
   /** Recorded state traces: population, variable, local ids. */
   probes: { pop: string; variable: string; ids: number[] }[];
   plastic: { name: string; pre: string; post: string; preSize: number; postSize: number; wMin: number; wMax: number }[];

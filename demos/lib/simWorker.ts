@@ -13,7 +13,7 @@ function info(s: Simulator): NetworkInfo {
   const summary = s.summary();
   return {
     name: net.name, dt: net.dt, neurons: net.neuronCount, synapses: net.synapseCount,
-    populations: net.populations.map((p) => ({ name: p.name, size: p.size, offset: p.offset, model: p.model, recorded: p.recordIds === null || p.recordIds.length > 0 })),
+    populations: net.populations.map((p) => ({ name: p.name, size: p.size, offset: p.offset, model: p.model, recorded: p.recordIds === null ? p.size : p.recordIds.length })),
     probes: net.stateProbes.map((p) => ({ pop: p.population, variable: p.variable, ids: Array.from(p.ids) })),
     plastic: net.plastic.map((p) => {
       const spec = net.spec.projections![p.index].plasticity!;

@@ -158,3 +158,17 @@ export class RateMeter {
     return { realTimeFactor: (b.wall - a.wall) / (b.sim - a.sim), eventsPerS: (b.events - a.events) / wallS, ticksPerS: (b.ticks - a.ticks) / wallS };
   }
 }
+
+export type PlayState = 'building' | 'paused' | 'playing';
+
+/**
+ * Enables the play / pause (/ step) buttons for a state: while a network builds none is
+ * clickable, so no player outlives the network it drives.
+ */
+export function playControls(ids: { play: string; pause: string; step?: string }): (state: PlayState) => void {
+  return (state) => {
+    $<HTMLButtonElement>(ids.play).disabled = state !== 'paused';
+    $<HTMLButtonElement>(ids.pause).disabled = state !== 'playing';
+    if (ids.step) $<HTMLButtonElement>(ids.step).disabled = state !== 'paused';
+  };
+}

@@ -6,6 +6,7 @@
  * work between ticks):
  *
  *   dispatches  = 1 propagate (indirect; an empty dispatch when no spikes)
+ *               + 3 per plastic projection (STDP decay, spikes, arrivals)
  *               + 1 per merged neuron group + 1 end-of-tick
  *                 (the fused path, `fused: true`: one dispatch per window of `ticksPerSubmit`
  *                 ticks, phases separated by storage barriers, which cost nothing here)
@@ -33,9 +34,11 @@
  * Left out, all small or zero in a benchmark run (`record: {}`): the spike log and state
  * sampling, the per-window submission, readback copies and host decoding, the one-thread
  * end-of-tick kernel's few words, Poisson-input table lookups (cached), and the spike counter
- * atomics (one per spike). Neuron arithmetic is assumed free (memory-bound).
+ * atomics (one per spike). Neuron arithmetic is assumed free (memory-bound). The bytes of
+ * plasticity (traces, about 16 B per plastic event and the column walk per post spike) are
+ * left out too, so ÷ bound is larger for plastic networks.
  */
-import { PLASTICITY_BINDINGS } from '../../shaders/plasticity.ts';
+import { PLASTICITY_KERNELS } from '../../shaders/plasticity.ts';
 import type { BufferPlan, CompiledNetwork } from '../build/compiled.ts';
 import { DEFAULT_TICKS_PER_SUBMIT } from '../sim/gpuBackend.ts';
 
@@ -112,7 +115,7 @@ export interface Schedule {
 
 /** Dispatches per tick of the per-tick GPU schedule: propagate + the STDP kernels of each plastic projection + one per group + end-of-tick. */
 export function dispatchesPerTick(net: CompiledNetwork): number {
-  return 1 + Object.keys(PLASTICITY_BINDINGS).length * net.plastic.length + net.groups.length + 1;
+  return 1 + PLASTICITY_KERNELS * net.plastic.length + net.groups.length + 1;
 }
 
 /** Dispatches of a run of `ticks` ticks: per tick, or one per window on the fused path. */

@@ -140,10 +140,11 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
     const n = pairs.pre.length;
     const weights = expandValue(pr.weight, n, new CounterRng(seed, streamId(Stream.weight, i)), at(path, 'weight'));
     if (receptor.spec.kind === 'conductance' && weights.some((w) => w < 0)) throw new SpecError(at(path, 'weight'), 'conductance weights must be ≥ 0 (the distribution produced negative values)');
-    const plastic = pr.plasticity;
-    if (plastic && weights.some((w) => w < plastic.wMin || w > plastic.wMax)) throw new SpecError(at(path, 'weight'), `initial weights of a plastic projection must lie in [wMin, wMax] = [${plastic.wMin}, ${plastic.wMax}]`);
-    // A plastic weight may grow to either bound: the fixed-point bound counts the larger.
-    const boundOf = plastic ? () => Math.max(Math.abs(plastic.wMin), Math.abs(plastic.wMax)) : (s: number) => Math.abs(weights[s]);
+    const stdp = pr.plasticity;
+    if (stdp && weights.some((w) => w < stdp.wMin || w > stdp.wMax)) throw new SpecError(at(path, 'weight'), `initial weights of a plastic projection must lie in [wMin, wMax] = [${stdp.wMin}, ${stdp.wMax}]`);
+    // A plastic weight may grow to either bound (as the kernels hold it, in f32): the fixed-point bound counts the larger.
+    const plasticBound = stdp ? Math.max(Math.abs(Math.fround(stdp.wMin)), Math.abs(Math.fround(stdp.wMax))) : 0;
+    const boundOf = stdp ? () => plasticBound : (s: number) => Math.abs(weights[s]);
     const delayMs = expand(pr.delay, dt, n, new CounterRng(seed, streamId(Stream.delay, i)), at(path, 'delay'));
     const delays = new Uint32Array(n);
     const channelOf = new Uint32Array(n);

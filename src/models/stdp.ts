@@ -60,7 +60,9 @@ export function stdpUniform(r: StdpRule): Float32Array {
  * WGSL: `stdpOnSpike`, `stdpPotentiate`, `stdpDepress` and the constants `aPlus`, `aMinus`,
  * `wMin`, `wMax`, `decayPlus`, `decayMinus`, read from the uniform buffer at `binding` (filled
  * from `stdpUniform`). Not WGSL constants: a compiler could fold products of constants
- * (aMinus·decayMinus·y) and round differently from the CPU.
+ * (aMinus·decayMinus·y) and round differently from the CPU. WGSL does not forbid fusing
+ * `w + a·x` into one multiply-add either; SwiftShader does not, and the tests check GPU =
+ * CPU weights on the adapter they run on.
  */
 export function stdpWgsl(r: StdpRule, binding: number): string {
   return /* wgsl */ `

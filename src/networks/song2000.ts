@@ -20,7 +20,10 @@
  *
  * Deviations from the Brian2 example:
  * - Brian2's synapses have no delay, so an input spike acts in the next integration step;
- *   here the delay is one tick (0.1 ms, the minimum), which is the same thing in our tick order.
+ *   here the delay is one tick (0.1 ms, the minimum), which is the same thing in our tick order
+ *   for the input current. STDP pairs arrivals, though, and ours arrive one tick after
+ *   Brian2's: every pairing is shifted by 0.1 ms (a pre and post spike in the same step
+ *   potentiate in Brian2, depress slightly here).
  * - STDP.py leaves v at Brian2's default 0 mV, above threshold, so the neuron fires in its first
  *   step and resets to vr; here v starts at vr = −60 mV directly (one spike less at t = 0).
  * - Initial weights and Poisson spikes come from spikegpu's counter-based RNG, not Brian2's.

@@ -32,7 +32,7 @@ export function spikesCsv(spikes: Record<string, PopulationSpikes>): string {
 
 /** The shortest decimal that reads back as the same f32 (0.01, not 0.009999999776482582). */
 export function shortestF32(x: number): number {
-  for (let digits = 1; digits < 9; digits++) {
+  for (let digits = 1; digits <= 9; digits++) {
     const y = Number(x.toPrecision(digits));
     if (Math.fround(y) === x) return y;
   }

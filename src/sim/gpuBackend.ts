@@ -80,6 +80,9 @@ interface Kernel {
   indirect?: number;
 }
 
+/** WebGPU's limit on queries in a query set. */
+const MAX_QUERIES = 4096;
+
 /** Timestamped passes per tick when profiling: propagation, [plasticity,] neurons. */
 const passesPerTick = (net: CompiledNetwork) => (net.plastic.length ? 3 : 2);
 
@@ -123,8 +126,10 @@ export class GpuBackend implements Backend {
     this.isSoftware = gpu.isSoftware;
     const perTickLog = (Math.max(1, net.recordedCount) + net.stateSlots) * 4;
     const requested = Math.max(1, Math.floor(options.ticksPerSubmit ?? DEFAULT_TICKS_PER_SUBMIT));
-    this.ticksPerSubmit = Math.max(1, Math.min(requested, Math.floor(MAX_LOG_BYTES / perTickLog)));
     const profile = options.profilePhases === true && gpu.hasTimestampQuery;
+    // Profiling takes two timestamps per pass per tick, and a query set holds at most 4096.
+    const maxForQueries = profile ? Math.floor(MAX_QUERIES / (2 * passesPerTick(net))) : Infinity;
+    this.ticksPerSubmit = Math.max(1, Math.min(requested, Math.floor(MAX_LOG_BYTES / perTickLog), maxForQueries));
     this.phases = profile ? { propagateMs: 0, plasticityMs: 0, neuronsMs: 0, hostWaitMs: 0 } : null;
     this.fused = profile ? false : chooseFused(net, { isSoftware: gpu.isSoftware, maxStorageBuffersPerShaderStage: this.device.limits.maxStorageBuffersPerShaderStage }, options.fused);
     this.device.addEventListener('uncapturederror', this.onDeviceError);
@@ -210,10 +215,9 @@ export class GpuBackend implements Backend {
     })).then((ks) => ks.filter((k): k is Kernel => k !== null));
     const prop = await this.pipeline('propagate', propagateWgsl({ ...constants, channelBits: net.synapses.channelBits }), ['rw', 'read', 'read', 'read', 'read', 'rw', 'rw']);
     this.propagate = { pipeline: prop, bindGroup: this.bindGroup(prop, [ctrl, tickSpikes, rowStart, synTarget, synWeight, ring, this.logMeta]), grid: [0, 0], indirect: DispatchArgs.perSpike };
-    this.plasticity = (await Promise.all(net.plastic.map(async (p) => {
+    this.plasticity = (await Promise.all(net.plastic.map(async (p, k) => {
       const buf = (name: string, data: ArrayBufferView | number, usage = 0) => this.buffer(`${p.name} ${name}`, data, usage);
-      const weight = buf('weights', p.weight);
-      this.plasticWeights.push(weight);
+      const weight = (this.plasticWeights[k] = buf('weights', p.weight));
       const preTrace = buf('pre traces', (p.maxDelay + 1) * p.preSize * 4);
       const postTrace = buf('post traces', p.postSize * 4);
       const rule = buf('stdp constants', stdpUniform(p.rule), GPUBufferUsage.UNIFORM);
@@ -227,7 +231,8 @@ export class GpuBackend implements Backend {
         make('arrive', plasticArriveWgsl(p, constants), [ctrl, tickSpikes, buf('segments', p.segStart), buf('synapse post', p.synapsePost), weight, postTrace, ring, this.logMeta, rule], { indirect: DispatchArgs.arrivals }),
       ]);
     }))).flat();
-    const end = await this.pipeline('end tick', endTickWgsl({ spikeSlots: net.spikeSlots, arrivalTicks: net.plastic.length ? net.spikeSlots - 1 : 0 }), ['rw', 'rw', 'rw']);
+    const arrivalLanes = net.plastic.reduce((a, p) => Math.max(a, p.arrivalLanes), 1);
+    const end = await this.pipeline('end tick', endTickWgsl({ spikeSlots: net.spikeSlots, arrivalTicks: net.plastic.length ? net.spikeSlots - 1 : 0, arrivalLanes }), ['rw', 'rw', 'rw']);
     this.endTick = { pipeline: end, bindGroup: this.bindGroup(end, [ctrl, this.logMeta, this.dispatchArgs]), grid: [1, 1] };
     if (this.fused) {
       const g = net.groups[0];

@@ -17,6 +17,7 @@
 import type { CompiledNetwork } from '../build/compiled.ts';
 import { networkBytes, plasticSynapseIds } from '../build/compiled.ts';
 import { compileNetwork } from '../build/compile.ts';
+import { projectionName } from '../spec/validate.ts';
 import { acquireDevice, type GpuContext } from '../gpu/device.ts';
 import { CpuBackend } from '../reference/cpuBackend.ts';
 import type { Backend, Recorders } from './backend.ts';
@@ -171,7 +172,7 @@ export class Simulator {
     const k = this.network.plastic.findIndex((p) => p.name === projection);
     if (k < 0) {
       const plastic = this.network.plastic.map((p) => p.name);
-      const isStatic = (this.network.spec.projections ?? []).some((p, i) => (p.name ?? `projections[${i}]`) === projection);
+      const isStatic = (this.network.spec.projections ?? []).some((p, i) => projectionName(p, i) === projection);
       throw new Error(isStatic
         ? `projection ${projection} is static: its weights are the spec's; only plastic projections are read back`
         : `no plastic projection ${JSON.stringify(projection)}; plastic projections: ${plastic.length ? plastic.join(', ') : 'none'}`);

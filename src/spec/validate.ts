@@ -198,6 +198,7 @@ const connectKeys: Record<string, string[]> = {
 function validateProjection(spec: Obj, pr: Obj, path: string): void {
   onlyKeys(pr, ['name', 'pre', 'post', 'connect', 'weight', 'delay', 'receptor', 'plasticity'], path);
   if (pr.name !== undefined && typeof pr.name !== 'string') fail(at(path, 'name'), 'must be a string');
+  if (typeof pr.name === 'string' && /^projections\[\d+\]$/.test(pr.name)) fail(at(path, 'name'), `${describe(pr.name)} is reserved: it names an unnamed projection`);
   const pops = spec.populations as Record<string, Obj>;
   const popNames = Object.keys(pops);
   for (const side of ['pre', 'post'] as const)
