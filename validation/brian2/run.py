@@ -235,6 +235,34 @@ def setup_device(args, b2):
     return build_dir
 
 
+def run_network(args, b2, net, t0, build_dir):
+    """Run `net` for args.duration on the chosen device, timing construction + code generation
+    (build) apart from the simulation (run). Returns (device, build_s, run_s, timings)."""
+    from brian2 import ms
+    if args.device == "runtime":
+        # Code generation + Cython compilation (cached in ~/.cython) happen in before_run; a
+        # zero-length run does them so that the timed run() below is the simulation alone.
+        net.run(0 * ms)
+        build_s = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        net.run(args.duration * ms)
+        return "runtime(cython)", build_s, time.perf_counter() - t1, {}
+    net.run(args.duration * ms)  # only records the run in standalone mode
+    t_codegen0 = time.perf_counter()
+    dev_obj = b2.get_device()
+    dev_obj.build(directory=build_dir, compile=True, run=True, with_output=False)
+    total = time.perf_counter() - t_codegen0
+    make_s = dev_obj.timers["compile"]["make"] or 0.0
+    clean_s = dev_obj.timers["compile"]["clean"] or 0.0
+    bin_s = dev_obj.timers["run_binary"]
+    run_s = float(dev_obj._last_run_time)  # Network::run() inside the binary
+    build_s = (t_codegen0 - t0) + total - bin_s  # construction + code generation + make
+    timings = {"codegenS": total - bin_s - make_s - clean_s, "compileS": make_s + clean_s,
+               "binaryS": bin_s, "binarySetupS": bin_s - run_s, "buildDir": build_dir,
+               "openmpThreads": args.threads}
+    return "cpp_standalone", build_s, run_s, timings
+
+
 def run_brian(args):
     import numpy as np
     import brian2 as b2
@@ -245,31 +273,7 @@ def run_brian(args):
     t0 = time.perf_counter()
     objs, mon, pops, extra = build_brian(args, b2, np)
     net = b2.Network(*objs)
-    timings = {}
-    if args.device == "runtime":
-        # Code generation + Cython compilation (cached in ~/.cython) happen in before_run; a
-        # zero-length run does them so that the timed run() below is the simulation alone.
-        net.run(0 * ms)
-        build_s = time.perf_counter() - t0
-        t1 = time.perf_counter()
-        net.run(args.duration * ms)
-        run_s = time.perf_counter() - t1
-        dev = "runtime(cython)"
-    else:
-        net.run(args.duration * ms)  # only records the run in standalone mode
-        t_codegen0 = time.perf_counter()
-        dev_obj = b2.get_device()
-        dev_obj.build(directory=build_dir, compile=True, run=True, with_output=False)
-        total = time.perf_counter() - t_codegen0
-        make_s = dev_obj.timers["compile"]["make"] or 0.0
-        clean_s = dev_obj.timers["compile"]["clean"] or 0.0
-        bin_s = dev_obj.timers["run_binary"]
-        run_s = float(dev_obj._last_run_time)  # Network::run() inside the binary
-        build_s = total - bin_s  # code generation + make
-        timings = {"codegenS": total - bin_s - make_s - clean_s, "compileS": make_s + clean_s,
-                   "binaryS": bin_s, "binarySetupS": bin_s - run_s, "buildDir": build_dir,
-                   "openmpThreads": args.threads}
-        dev = "cpp_standalone"
+    dev, build_s, run_s, timings = run_network(args, b2, net, t0, build_dir)
     i = np.asarray(mon.i[:], dtype=np.int64)
     t = np.asarray(mon.t[:] / ms, dtype=np.float64)
     return dev, build_s, run_s, 0.1, t, i, pops, dict(extra, **timings)
@@ -349,28 +353,7 @@ def run_song(args):
     post_mon = SpikeMonitor(neurons)
     in_mon = SpikeMonitor(inp, record=False)  # counts only
     net = b2.Network(inp, neurons, S, post_mon, in_mon)
-    timings = {}
-    if args.device == "runtime":
-        net.run(0 * ms)  # code generation + Cython compilation, outside the timed run
-        build_s = time.perf_counter() - t0
-        t1 = time.perf_counter()
-        net.run(args.duration * ms)
-        run_s = time.perf_counter() - t1
-        dev = "runtime(cython)"
-    else:
-        net.run(args.duration * ms)
-        t_codegen0 = time.perf_counter()
-        dev_obj = b2.get_device()
-        dev_obj.build(directory=build_dir, compile=True, run=True, with_output=False)
-        total = time.perf_counter() - t_codegen0
-        make_s = dev_obj.timers["compile"]["make"] or 0.0
-        clean_s = dev_obj.timers["compile"]["clean"] or 0.0
-        bin_s = dev_obj.timers["run_binary"]
-        run_s = float(dev_obj._last_run_time)
-        build_s = (t_codegen0 - t0) + total - bin_s  # construction + code generation + make
-        timings = {"codegenS": total - bin_s - make_s - clean_s, "compileS": make_s + clean_s,
-                   "binaryS": bin_s, "buildDir": build_dir, "openmpThreads": args.threads}
-        dev = "cpp_standalone"
+    dev, build_s, run_s, timings = run_network(args, b2, net, t0, build_dir)
 
     dur_s = args.duration / 1000.0
     w = np.asarray(S.w[:], dtype=np.float64)
