@@ -11,7 +11,7 @@ import { at, SpecError } from '../spec/errors.ts';
 import type { NetworkSpec, PopulationSpec, Value } from '../spec/types.ts';
 import { projectionName, validateSpec } from '../spec/validate.ts';
 import { stdpRule } from '../models/stdp.ts';
-import type { CompiledGroup, CompiledNetwork, CompiledPopulation, PlasticProjection, ReceptorScale, StateProbe, SynapseRows } from './compiled.ts';
+import { plasticBuffers, type CompiledGroup, type CompiledNetwork, type CompiledPopulation, type PlasticProjection, type ReceptorScale, type StateProbe, type SynapseRows } from './compiled.ts';
 import { connect } from './connectivity.ts';
 import { fixedPointExponent, quantize } from './fixedPoint.ts';
 import { poissonCdfTable } from './poissonTable.ts';
@@ -300,7 +300,7 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
       { name: 'tables', role: 'tables', bytes: tableArray.byteLength },
       ...groups.map((g) => ({ name: `${g.model.name} params`, role: 'params' as const, bytes: g.params.byteLength })),
       ...groups.map((g) => ({ name: `${g.model.name} state`, role: 'state' as const, bytes: g.state.byteLength })),
-      ...plastic.flatMap((p) => plasticBuffers(p).map(({ name, bytes, perSynapse }) => ({ name: `${p.name} ${name}`, role: perSynapse ? ('plasticSynapses' as const) : ('plastic' as const), bytes }))),
+      ...plastic.flatMap((p) => Object.values(plasticBuffers(p)).map(({ name, bytes, perSynapse }) => ({ name: `${p.name} ${name}`, role: perSynapse ? ('plasticSynapses' as const) : ('plastic' as const), bytes }))),
     ],
   };
 }
@@ -362,18 +362,4 @@ function plasticLayout(p: PlasticInput): PlasticProjection {
     arrivalLanes, index: p.index, name: p.name, pre: p.pre.name, post: p.post.name, preOffset: p.pre.offset, preSize, postOffset: p.post.offset, postSize,
     channelBase: p.channelBase, exponent: p.exponent, rule: p.rule, maxDelay, segStart, synapsePost, weight, colStart, colSynapse, colPreDelay, preBits,
   };
-}
-
-/** GPU buffers of a plastic projection: its layout (16 B per synapse) plus the traces (x for maxDelay + 1 ticks, y). */
-export function plasticBuffers(p: PlasticProjection): { name: string; bytes: number; perSynapse: boolean }[] {
-  return [
-    { name: 'segments', bytes: p.segStart.byteLength, perSynapse: false },
-    { name: 'synapse post', bytes: p.synapsePost.byteLength, perSynapse: true },
-    { name: 'weights', bytes: p.weight.byteLength, perSynapse: true },
-    { name: 'column starts', bytes: p.colStart.byteLength, perSynapse: false },
-    { name: 'column synapses', bytes: p.colSynapse.byteLength, perSynapse: true },
-    { name: 'column pre/delay', bytes: p.colPreDelay.byteLength, perSynapse: true },
-    { name: 'pre traces', bytes: (p.maxDelay + 1) * p.preSize * 4, perSynapse: false },
-    { name: 'post traces', bytes: p.postSize * 4, perSynapse: false },
-  ];
 }

@@ -166,6 +166,33 @@ export interface CompiledNetwork {
   buffers: BufferPlan[];
 }
 
+/** A GPU buffer of a plastic projection: its initial contents (or zeros of `bytes`). */
+export interface PlasticBuffer {
+  name: string;
+  data: ArrayBufferView | null;
+  bytes: number;
+  perSynapse: boolean;
+}
+
+/**
+ * GPU buffers of a plastic projection, by role in the kernels: its layout (16 B per synapse)
+ * plus the traces (x for maxDelay + 1 ticks, y), zero at the start.
+ */
+export function plasticBuffers(p: PlasticProjection) {
+  const filled = (name: string, data: ArrayBufferView, perSynapse: boolean): PlasticBuffer => ({ name, data, bytes: data.byteLength, perSynapse });
+  const zeros = (name: string, bytes: number): PlasticBuffer => ({ name, data: null, bytes, perSynapse: false });
+  return {
+    segStart: filled('segments', p.segStart, false),
+    synapsePost: filled('synapse post', p.synapsePost, true),
+    weight: filled('weights', p.weight, true),
+    colStart: filled('column starts', p.colStart, false),
+    colSynapse: filled('column synapses', p.colSynapse, true),
+    colPreDelay: filled('column pre/delay', p.colPreDelay, true),
+    preTrace: zeros('pre traces', (p.maxDelay + 1) * p.preSize * 4),
+    postTrace: zeros('post traces', p.postSize * 4),
+  };
+}
+
 /** Presynaptic id and delay (ticks) of each synapse of a plastic projection, in row order. */
 export function plasticSynapseIds(p: PlasticProjection): { pre: Uint32Array; delayTicks: Uint32Array } {
   const n = p.synapsePost.length;

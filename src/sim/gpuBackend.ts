@@ -12,7 +12,7 @@ import { neuronKernelWgsl } from '../../shaders/neuronKernel.ts';
 import { PLASTICITY_BINDINGS, plasticArriveWgsl, plasticDecayWgsl, plasticSpikesWgsl } from '../../shaders/plasticity.ts';
 import { propagateWgsl } from '../../shaders/propagate.ts';
 import { sampleStateWgsl } from '../../shaders/sampleState.ts';
-import type { CompiledNetwork } from '../build/compiled.ts';
+import { plasticBuffers, type CompiledNetwork } from '../build/compiled.ts';
 import { checkBufferPlan, storageBuffer, withValidation } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { readBuffer, StagingPair } from '../gpu/readback.ts';
@@ -216,19 +216,18 @@ export class GpuBackend implements Backend {
     const prop = await this.pipeline('propagate', propagateWgsl({ ...constants, channelBits: net.synapses.channelBits }), ['rw', 'read', 'read', 'read', 'read', 'rw', 'rw']);
     this.propagate = { pipeline: prop, bindGroup: this.bindGroup(prop, [ctrl, tickSpikes, rowStart, synTarget, synWeight, ring, this.logMeta]), grid: [0, 0], indirect: DispatchArgs.perSpike };
     this.plasticity = (await Promise.all(net.plastic.map(async (p, k) => {
-      const buf = (name: string, data: ArrayBufferView | number, usage = 0) => this.buffer(`${p.name} ${name}`, data, usage);
-      const weight = (this.plasticWeights[k] = buf('weights', p.weight));
-      const preTrace = buf('pre traces', (p.maxDelay + 1) * p.preSize * 4);
-      const postTrace = buf('post traces', p.postSize * 4);
-      const rule = buf('stdp constants', stdpUniform(p.rule), GPUBufferUsage.UNIFORM);
+      const b = Object.fromEntries(Object.entries(plasticBuffers(p)).map(([key, x]) => [key, this.buffer(`${p.name} ${x.name}`, x.data ?? x.bytes)])) as Record<keyof ReturnType<typeof plasticBuffers>, GPUBuffer>;
+      const { weight, preTrace, postTrace } = b;
+      this.plasticWeights[k] = weight;
+      const rule = this.buffer(`${p.name} stdp constants`, stdpUniform(p.rule), GPUBufferUsage.UNIFORM);
       const make = async (kind: keyof typeof PLASTICITY_BINDINGS, code: string, buffers: GPUBuffer[], dispatch: { grid?: [number, number]; indirect?: number }): Promise<Kernel> => {
         const pipeline = await this.pipeline(`${p.name} stdp ${kind}`, code, [...PLASTICITY_BINDINGS[kind]]);
         return { pipeline, bindGroup: this.bindGroup(pipeline, buffers), grid: dispatch.grid ?? [0, 0], indirect: dispatch.indirect };
       };
       return Promise.all([
         make('decay', plasticDecayWgsl(p, constants), [ctrl, preTrace, postTrace, rule], { grid: workgroupGrid(Math.max(p.preSize, p.postSize)) }),
-        make('spikes', plasticSpikesWgsl(p, constants), [ctrl, tickSpikes, buf('column starts', p.colStart), buf('column synapses', p.colSynapse), buf('column pre/delay', p.colPreDelay), preTrace, postTrace, weight, rule], { indirect: DispatchArgs.perSpike }),
-        make('arrive', plasticArriveWgsl(p, constants), [ctrl, tickSpikes, buf('segments', p.segStart), buf('synapse post', p.synapsePost), weight, postTrace, ring, this.logMeta, rule], { indirect: DispatchArgs.arrivals }),
+        make('spikes', plasticSpikesWgsl(p, constants), [ctrl, tickSpikes, b.colStart, b.colSynapse, b.colPreDelay, preTrace, postTrace, weight, rule], { indirect: DispatchArgs.perSpike }),
+        make('arrive', plasticArriveWgsl(p, constants), [ctrl, tickSpikes, b.segStart, b.synapsePost, weight, postTrace, ring, this.logMeta, rule], { indirect: DispatchArgs.arrivals }),
       ]);
     }))).flat();
     const arrivalLanes = net.plastic.reduce((a, p) => Math.max(a, p.arrivalLanes), 1);
