@@ -8,9 +8,12 @@
  *   console.log(sim.summary().populations);
  *   sim.dispose();
  */
-export { Simulator, type SimulatorOptions, type RunSummary, type PopulationSummary, type BackendName } from './sim/simulator.ts';
+export { Simulator, type SimulatorOptions, type RunSummary, type PopulationSummary, type BackendName, type ProjectionWeights } from './sim/simulator.ts';
 export type { PopulationSpikes } from './sim/spikeRecorder.ts';
 export type { StateTrace } from './sim/stateRecorder.ts';
+export type { WeightHistory } from './sim/weightRecorder.ts';
+export { spikesCsv, spikesJson, weightsCsv, weightsJson } from './results/files.ts';
+export { weightHistogram, weightStats, type WeightStats } from './analysis/weightStats.ts';
 export { builtinNetwork, builtinNetworks } from './networks/index.ts';
 export { validateSpec } from './spec/validate.ts';
 export { SpecError } from './spec/errors.ts';
