@@ -9,10 +9,10 @@ import { HistogramPlot, MatrixPlot, RasterPlot } from './lib/plots.ts';
 import type { Chunk, NetworkInfo } from './lib/protocol.ts';
 import { Session } from './lib/session.ts';
 import { Player, SimClient } from './lib/simClient.ts';
-import { $, chooseBackend, demo, frameLoop, networkForm, playControls, RateMeter, showError, si } from './lib/ui.ts';
+import { $, chooseBackend, demo, frameLoop, networkForm, networkFromUrl, playControls, RateMeter, showError, si } from './lib/ui.ts';
 
 const params = new URLSearchParams(location.search);
-const form = networkForm($('form'), ['song2000', 'polychronization'], { name: params.get('network') ?? 'song2000' });
+const form = networkForm($('form'), ['song2000', 'polychronization'], networkFromUrl('song2000'));
 const errorBox = $('error');
 const stats = $('stats');
 const meter = new RateMeter();

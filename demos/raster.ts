@@ -9,11 +9,10 @@ import { RasterPlot, RatePlot, SeriesPlot } from './lib/plots.ts';
 import type { Chunk, NetworkInfo } from './lib/protocol.ts';
 import { Session } from './lib/session.ts';
 import { Player, SimClient } from './lib/simClient.ts';
-import { $, chooseBackend, demo, frameLoop, networkForm, playControls, RateMeter, showError, si } from './lib/ui.ts';
+import { $, chooseBackend, demo, frameLoop, networkForm, networkFromUrl, playControls, RateMeter, showError, si } from './lib/ui.ts';
 
 const params = new URLSearchParams(location.search);
-const initialOptions = Object.fromEntries([...params].filter(([k]) => !['network', 'play', 'backend', 'window'].includes(k)).map(([k, v]) => [k, Number.isFinite(Number(v)) ? Number(v) : v]));
-const form = networkForm($('form'), undefined, { name: params.get('network') ?? 'cuba', options: initialOptions });
+const form = networkForm($('form'), undefined, networkFromUrl('cuba'));
 if (params.get('window')) ($<HTMLSelectElement>('window')).value = params.get('window')!;
 const errorBox = $('error');
 const stats = $('stats');

@@ -8,12 +8,11 @@ import { SeriesPlot } from './lib/plots.ts';
 import type { Chunk, NetworkInfo } from './lib/protocol.ts';
 import { Session } from './lib/session.ts';
 import { Player, SimClient } from './lib/simClient.ts';
-import { $, chooseBackend, demo, frameLoop, networkForm, playControls, RateMeter, showError, si } from './lib/ui.ts';
+import { $, chooseBackend, demo, frameLoop, networkForm, networkFromUrl, playControls, RateMeter, showError, si } from './lib/ui.ts';
 
 const params = new URLSearchParams(location.search);
 const sized = ['cuba', 'coba', 'brunel', 'izhikevich2003', 'song2000'];
-const initialOptions = Object.fromEntries([...params].filter(([k]) => !['network', 'play', 'backend'].includes(k)).map(([k, v]) => [k, Number.isFinite(Number(v)) ? Number(v) : v]));
-const form = networkForm($('form'), sized, { name: params.get('network') ?? 'cuba', options: initialOptions });
+const form = networkForm($('form'), sized, networkFromUrl('cuba'));
 const errorBox = $('error');
 const stats = $('stats');
 const meter = new RateMeter();

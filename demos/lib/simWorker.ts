@@ -15,10 +15,7 @@ function info(s: Simulator): NetworkInfo {
     name: net.name, dt: net.dt, neurons: net.neuronCount, synapses: net.synapseCount,
     populations: net.populations.map((p) => ({ name: p.name, size: p.size, offset: p.offset, model: p.model, recorded: p.recordIds === null ? p.size : p.recordIds.length })),
     probes: net.stateProbes.map((p) => ({ pop: p.population, variable: p.variable, ids: Array.from(p.ids) })),
-    plastic: net.plastic.map((p) => {
-      const spec = net.spec.projections![p.index].plasticity!;
-      return { name: p.name, pre: p.pre, post: p.post, preSize: p.preSize, postSize: p.postSize, wMin: spec.wMin, wMax: spec.wMax };
-    }),
+    plastic: net.plastic.map((p) => ({ name: p.name, pre: p.pre, post: p.post, preSize: p.preSize, postSize: p.postSize, ...p.bounds })),
     adapter: s.adapter, backend: s.backendName, gpuBytes: summary.gpuBytes, buildMs: s.buildMs,
   };
 }

@@ -61,6 +61,21 @@ export function showError(box: HTMLElement, message: string | null): void {
 }
 
 /**
+ * The built-in network a page's URL asks for: `?network=brunel&n=40000&regime=A` (other
+ * parameters are the page's own and are not options of the network).
+ */
+export function networkFromUrl(fallback: string): { name: string; options: Record<string, string | number> } {
+  const params = new URLSearchParams(location.search);
+  const asked = params.get('network');
+  const name = asked && Object.hasOwn(builtinNetworks, asked) ? asked : fallback;
+  const options: Record<string, string | number> = {};
+  for (const [key, value] of params) {
+    if (Object.hasOwn(builtinNetworks[name].options, key)) options[key] = typeof builtinNetworks[name].options[key].default === 'number' ? Number(value) : value;
+  }
+  return { name, options };
+}
+
+/**
  * A form for a built-in network: a select of networks (limited to `names` when given) and an
  * input per option, rebuilt when the network changes. `read()` gives the choice.
  */

@@ -205,7 +205,7 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
 
   const plastic = projections.filter((p) => p.spec.plasticity).map((p): PlasticProjection => plasticLayout({
     index: p.index, name: projectionName(p.spec, p.index), pre: p.pre, post: p.post, channelBase: p.base,
-    exponent: exponentOf.get(`${p.post.name}\u0000${p.receptor.name}`)!, rule: stdpRule(p.spec.plasticity!, dt),
+    exponent: exponentOf.get(`${p.post.name}\u0000${p.receptor.name}`)!, rule: stdpRule(p.spec.plasticity!, dt), bounds: { wMin: p.spec.plasticity!.wMin, wMax: p.spec.plasticity!.wMax },
     preIds: p.pairs.pre, postIds: p.pairs.post, weights: p.weights, delays: p.delays,
   }));
   const spikeSlots = plastic.length ? Math.max(2, ...plastic.map((p) => p.maxDelay + 1)) : 2;
@@ -313,6 +313,7 @@ interface PlasticInput {
   channelBase: number;
   exponent: number;
   rule: PlasticProjection['rule'];
+  bounds: PlasticProjection['bounds'];
   preIds: Uint32Array;
   postIds: Uint32Array;
   weights: Float64Array;
@@ -360,6 +361,6 @@ function plasticLayout(p: PlasticInput): PlasticProjection {
   const arrivalLanes = Math.min(64, 2 ** Math.ceil(Math.log2(Math.max(1, meanSegment))));
   return {
     arrivalLanes, index: p.index, name: p.name, pre: p.pre.name, post: p.post.name, preOffset: p.pre.offset, preSize, postOffset: p.post.offset, postSize,
-    channelBase: p.channelBase, exponent: p.exponent, rule: p.rule, maxDelay, segStart, synapsePost, weight, colStart, colSynapse, colPreDelay, preBits,
+    channelBase: p.channelBase, exponent: p.exponent, rule: p.rule, bounds: p.bounds, maxDelay, segStart, synapsePost, weight, colStart, colSynapse, colPreDelay, preBits,
   };
 }

@@ -105,6 +105,8 @@ export interface PlasticProjection {
   /** Fixed-point exponent of the receptor (the bound counts every plastic weight as max(|wMin|, |wMax|)). */
   exponent: number;
   rule: StdpRule;
+  /** The weight bounds as the spec gives them (`rule` holds their f32 values). */
+  bounds: { wMin: number; wMax: number };
   /** Largest delay of the projection, ticks. */
   maxDelay: number;
   segStart: Uint32Array;

@@ -188,7 +188,7 @@ async function run(positionals: string[], values: Record<string, unknown>): Prom
     ];
     if (weights.length) lines.push('', 'plastic projection  synapses   weights: mean   histogram over [wMin, wMax]');
     for (const [k, w] of weights.entries()) {
-      const { wMin, wMax } = sim.network.spec.projections![sim.network.plastic[k].index].plasticity!;
+      const { wMin, wMax } = sim.network.plastic[k].bounds;
       const mean = w.weights.reduce((a, x) => a + x, 0) / Math.max(1, w.weights.length);
       lines.push(`${w.projection.padEnd(18)} ${String(w.weights.length).padStart(9)} ${mean.toPrecision(4).padStart(15)}   ${wMin} |${sparkline(weightHistogram(w.weights, wMin, wMax, 20))}| ${wMax}`);
     }
