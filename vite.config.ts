@@ -3,9 +3,16 @@ import { defineConfig } from 'vite';
 
 const page = (name: string) => resolve(import.meta.dirname, `demos/${name}.html`);
 
-/** The demos: a multi-page Vite app in demos/ (`npm run demo`, `npm run build:demos`). */
+/**
+ * The demos: a multi-page Vite app in demos/ (`npm run demo`, `npm run build:demos`). They
+ * import `spikegpu` like any user, resolved here to the library's sources. `base: './'` makes
+ * every asset URL relative, so the built site works under any path (a project page's
+ * `/spikegpu/demos/`), not only at a server's root.
+ */
 export default defineConfig({
   root: resolve(import.meta.dirname, 'demos'),
+  base: './',
+  resolve: { alias: { spikegpu: resolve(import.meta.dirname, 'src/index.ts') } },
   server: { host: 'localhost', port: 5173, fs: { allow: [import.meta.dirname] } },
   worker: { format: 'es' },
   build: {

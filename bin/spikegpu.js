@@ -3,7 +3,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/cli/main.ts');
+const { main } = await import('../cli/main.ts');
 const code = await main(process.argv.slice(2));
 // Exit explicitly (Dawn's instance can keep the event loop alive), but only once stdout and
 // stderr are flushed: writes to a pipe are asynchronous and exit() would cut them off.

@@ -4,9 +4,7 @@
  * weights outside a plastic projection's bounds, come back the same way), with the spikes and
  * the spec to download in the CLI's formats.
  */
-import { builtinNetwork, builtinNetworks } from '../src/networks/index.ts';
-import { spikesCsv, spikesJson } from '../src/results/files.ts';
-import { validateSpec } from '../src/spec/validate.ts';
+import { builtinNetwork, builtinNetworks, spikesCsv, spikesJson, validateSpec } from 'spikegpu';
 import { RasterPlot } from './lib/plots.ts';
 import type { Chunk } from './lib/protocol.ts';
 import { SimClient } from './lib/simClient.ts';

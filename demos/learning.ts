@@ -3,8 +3,7 @@
  * times a second (histogram, weight matrix) while spikes stream into a raster.
  * `?network=polychronization&play=1`.
  */
-import { weightHistogram, weightStats } from '../src/analysis/weightStats.ts';
-import { builtinNetwork } from '../src/networks/index.ts';
+import { builtinNetwork, weightHistogram, weightStats } from 'spikegpu';
 import { HistogramPlot, MatrixPlot, RasterPlot } from './lib/plots.ts';
 import type { Chunk, NetworkInfo } from './lib/protocol.ts';
 import { Session } from './lib/session.ts';

@@ -3,8 +3,7 @@
  * population rates) with membrane traces of a few neurons. URL parameters set the start:
  * `?network=brunel&n=40000&play=1` (also `backend=cpu`, `window` ms).
  */
-import { builtinNetwork } from '../src/networks/index.ts';
-import type { NetworkSpec } from '../src/spec/types.ts';
+import { builtinNetwork, type NetworkSpec } from 'spikegpu';
 import { RasterPlot, RatePlot, SeriesPlot } from './lib/plots.ts';
 import type { Chunk, NetworkInfo } from './lib/protocol.ts';
 import { Session } from './lib/session.ts';

@@ -3,7 +3,7 @@
  * off, reporting ticks/s, synaptic events/s, real-time factor and GPU memory, and ticks/s over
  * wall time. `?network=cuba&n=40000&play=1`.
  */
-import { builtinNetwork } from '../src/networks/index.ts';
+import { builtinNetwork } from 'spikegpu';
 import { SeriesPlot } from './lib/plots.ts';
 import type { Chunk, NetworkInfo } from './lib/protocol.ts';
 import { Session } from './lib/session.ts';

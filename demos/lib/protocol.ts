@@ -4,7 +4,7 @@
  * the worker's `navigator.gpu`, and the CPU reference (when the browser has no WebGPU) runs
  * there without freezing the page.
  */
-import type { RunSummary } from '../../src/sim/simulator.ts';
+import type { RunSummary } from 'spikegpu';
 
 export type Backend = 'webgpu' | 'cpu';
 

@@ -1,7 +1,5 @@
 /** The simulation worker: one Simulator, driven by `protocol.ts` messages. */
-import { NoAdapterError } from '../../src/gpu/device.ts';
-import { Simulator } from '../../src/sim/simulator.ts';
-import { SpecError } from '../../src/spec/errors.ts';
+import { NoAdapterError, Simulator, SpecError } from 'spikegpu';
 import type { Chunk, FromWorker, NetworkInfo, ToWorker } from './protocol.ts';
 
 let sim: Simulator | null = null;

@@ -1,5 +1,5 @@
 /** Page furniture shared by the demos: backend choice, network form, stats line, frame loop. */
-import { builtinNetworks } from '../../src/networks/index.ts';
+import { builtinNetworks } from 'spikegpu';
 import type { Backend } from './protocol.ts';
 import { detectWebGpu } from './simClient.ts';
 

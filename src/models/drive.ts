@@ -2,7 +2,7 @@
  * Input shared by every non-source model, WGSL and CPU side by side: receptors read their
  * tick's slot of the delay ring (i32 fixed point → f32), Poisson input (Brian2's
  * PoissonInput: a summed Poisson count per neuron per tick) and Gaussian noise are added,
- * and each receptor kind turns its input into what the model sees (DESIGN §3-4):
+ * and each receptor kind turns its input into what the model sees:
  * - `delta`: summed into `delta` (the model jumps v unless refractory);
  * - `pulse`: added to `iConst` for this tick only;
  * - `current` / `conductance`: added to `g_<r>`, which decays by `decay_<r>` after the step.

@@ -1,5 +1,5 @@
 /**
- * Leaky integrate-and-fire (DESIGN §3):
+ * Leaky integrate-and-fire:
  *   τm dv/dt = (vRest − v) + Σ_current g + Σ_conductance g (eRev − v) + iConst
  * With only current-like receptors the update is exact (the propagator of the linear system,
  * as Brian2's `exact` and NEST's iaf_psc_exp); with conductance receptors v is Euler-stepped

@@ -1,8 +1,8 @@
 /**
  * What a neuron model is: data (state variables, parameters with defaults) plus the same
  * equations twice, as a WGSL snippet and as a CPU function, side by side in one file.
- * Nothing here knows about buffers or populations: `src/build` lays the columns out and
- * `shaders/neuronKernel.ts` / `src/reference` wrap the snippets.
+ * Nothing here knows about buffers or populations: `src/compile` lays the columns out and
+ * `src/kernels/neuronKernel.ts` / `src/reference` wrap the snippets.
  *
  * Bit-identical backends: every f32 operation in a CPU step is rounded with `f32` in the same
  * order as the WGSL, and transcendental factors (exp) are computed once on the host.
@@ -13,10 +13,31 @@
  * delta inputs) and `g_<r>` (current/conductance receptor r, including this tick's input).
  * A snippet sets `spiked`.
  */
-import type { ReceptorSpec } from '../spec/types.ts';
-import type { ValueRange } from '../spec/validate.ts';
+
+/** How a receptor turns synaptic input into what the model sees (spec: `params.receptors`). */
+export type ReceptorSpec =
+  /** v jumps by w (discarded while refractory). */
+  | { kind: 'delta' }
+  /** w is added to the input current for exactly one tick. */
+  | { kind: 'pulse' }
+  /** exponentially decaying current g (mV), `tau` ms; enters τm dv/dt. */
+  | { kind: 'current'; tau: number }
+  /** exponentially decaying conductance g (dimensionless), `tau` ms, reversal `eRev` mV. */
+  | { kind: 'conductance'; tau: number; eRev: number };
 
 export type ReceptorKind = ReceptorSpec['kind'];
+
+/** Allowed values of a parameter (e.g. τ > 0, substeps a positive integer). */
+export interface ValueRange {
+  min?: number;
+  exclusiveMin?: boolean;
+  int?: boolean;
+}
+
+/** The range as words, for messages: "> 0", "≥ 1 and an integer". */
+export function describeRange(r: ValueRange): string {
+  return [r.min !== undefined ? `${r.exclusiveMin ? '>' : '≥'} ${r.min}` : '', r.int ? 'an integer' : ''].filter(Boolean).join(' and ');
+}
 
 /** A receptor as a model sees it: its index among the population's receptors, and its spec. */
 export interface ReceptorSlot {

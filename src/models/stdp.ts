@@ -1,8 +1,8 @@
 /**
- * Pair-based STDP with exponential traces (DESIGN §3, §4 step 3): the rule's arithmetic, once
+ * Pair-based STDP with exponential traces: the rule's arithmetic, once
  * as WGSL and once as CPU functions with every f32 operation rounded in the same order.
  * Where the updates happen (which synapses, in which tick) is the traversal's business:
- * `shaders/plasticity.ts` on the GPU, `src/reference/cpuPlasticity.ts` on the CPU.
+ * `src/kernels/plasticity.ts` on the GPU, `src/reference/cpuPlasticity.ts` on the CPU.
  *
  * Traces: each presynaptic neuron has x, each postsynaptic neuron y, decayed every tick by the
  * exact factors exp(−dt/τ+) and exp(−dt/τ−) (computed once on the host). On a spike a trace
@@ -15,8 +15,32 @@
  * postsynaptic spike changes w by a+·exp(−Δt/τ+) (Δt ≥ 0) or, arriving after it, by
  * −a−·exp(Δt/τ−) (Δt < 0).
  */
-import type { PlasticitySpec } from '../spec/types.ts';
 import { f32 } from './model.ts';
+
+/**
+ * Pair-based STDP (spec: a projection's `plasticity`; its tick order: `src/kernels/plasticity.ts`).
+ * A presynaptic spike arriving Δt ≥ 0 ms before a postsynaptic one adds aPlus·exp(−Δt/tauPlus);
+ * one arriving Δt > 0 ms after it subtracts aMinus·exp(−Δt/tauMinus).
+ */
+export interface PlasticitySpec {
+  rule: 'stdp';
+  /** Presynaptic trace time constant, ms. */
+  tauPlus: number;
+  /** Postsynaptic trace time constant, ms. */
+  tauMinus: number;
+  /** Potentiation amplitude, weight units (≥ 0). */
+  aPlus: number;
+  /** Depression amplitude, weight units (≥ 0; subtracted). */
+  aMinus: number;
+  /** Weights are clipped to [wMin, wMax]; initial weights must lie there. */
+  wMin: number;
+  wMax: number;
+  /** `additive` (default): Δw = ±a·trace; `multiplicative`: scaled by (wMax − w) or (w − wMin). */
+  mode?: 'additive' | 'multiplicative';
+  /** `all` (default): traces add up over spikes; `nearest`: a spike resets its trace to 1. */
+  pairing?: 'all' | 'nearest';
+}
+
 
 /** The rule with its constants as the kernels use them (f32 values). */
 export interface StdpRule {

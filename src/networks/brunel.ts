@@ -1,5 +1,5 @@
 /**
- * Brunel (2000) sparse E/I network of delta-synapse LIF neurons (../shared/NETWORKS.md),
+ * Brunel (2000) sparse E/I network of delta-synapse LIF neurons (docs/networks.md),
  * regimes A–D of fig. 8. External drive: Poisson input of CE sources of weight J at
  * ν_ext = ratio · ν_thr, ν_thr = θ / (J · CE · τm). Scaling to `n` keeps the in-degrees
  * CE = 1000, CI = 250 (so the regime is kept), i.e. ε = 1000 / NE.

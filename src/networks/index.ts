@@ -1,7 +1,7 @@
-/** Built-in networks from ../shared/NETWORKS.md, and `--set key=value` option parsing. */
-import { SpecError } from '../spec/errors.ts';
-import type { NetworkSpec } from '../spec/types.ts';
-import { suggest } from '../spec/validate.ts';
+/** Built-in networks (sources and parameters: docs/networks.md), and `--set key=value` option parsing. */
+import { SpecError } from '../netspec/errors.ts';
+import type { NetworkSpec } from '../netspec/types.ts';
+import { suggest } from '../netspec/validateSpec.ts';
 import { brunel } from './brunel.ts';
 import { izhikevich2003 } from './izhikevich2003.ts';
 import type { BuiltinNetwork } from './network.ts';

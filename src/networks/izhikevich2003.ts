@@ -1,6 +1,6 @@
 /**
  * Izhikevich (2003) "Simple model of spiking neurons", the original net.m
- * (../shared/NETWORKS.md): 80/20 heterogeneous Izhikevich neurons, all-to-all pulse synapses,
+ * (docs/networks.md): 80/20 heterogeneous Izhikevich neurons, all-to-all pulse synapses,
  * Gaussian thalamic input each 1 ms step, v in two 0.5 ms half-steps. Scaling to `n` scales
  * weights by 1000 / n to keep the summed input.
  */

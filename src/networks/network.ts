@@ -1,5 +1,5 @@
 /** A built-in network: a documented spec generator with typed options (`--set key=value`). */
-import type { NetworkSpec } from '../spec/types.ts';
+import type { NetworkSpec } from '../netspec/types.ts';
 
 export interface NetworkOption {
   default: number | string;

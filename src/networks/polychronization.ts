@@ -1,6 +1,6 @@
 /**
  * Izhikevich (2006) "Polychronization: computation with spikes", the original
- * `poly_spnet.cpp` (../shared/NETWORKS.md): 800 regular-spiking E and 200 fast-spiking I
+ * `poly_spnet.cpp` (docs/networks.md): 800 regular-spiking E and 200 fast-spiking I
  * Izhikevich neurons, M = 100 synapses per neuron with axonal delays, STDP on the excitatory
  * synapses, random thalamic input. dt 1 ms, v in two 0.5 ms half-steps, u in one 1 ms step.
  *

@@ -1,5 +1,5 @@
 /**
- * Song, Miller & Abbott (2000) competitive Hebbian STDP (../shared/NETWORKS.md), as Brian2's
+ * Song, Miller & Abbott (2000) competitive Hebbian STDP (docs/networks.md), as Brian2's
  * `examples/synapses/STDP.py`: `n` Poisson inputs at `rate` Hz onto one LIF neuron through
  * plastic excitatory synapses with additive all-to-all STDP. After tens to a hundred seconds
  * of simulated time the weight distribution (projection `inputs`) is bimodal.

@@ -1,12 +1,12 @@
 /**
  * Vogels & Abbott (2005) networks as in Brette et al. (2007) and Brian2's benchmark scripts
- * (../shared/NETWORKS.md): 80/20 LIF populations, p = 0.02 at 4000 neurons, scaled to `n`
+ * (docs/networks.md): 80/20 LIF populations, p = 0.02 at 4000 neurons, scaled to `n`
  * neurons keeping the expected in-degree (p = 0.02 · 4000 / n), one-tick delays.
  * `cuba`: exponential currents (exc τ 5 ms, +1.62 mV; inh τ 10 ms, −9 mV), v(0) ~ U(−60, −50).
  * `coba`: exponential conductances (exc τ 5 ms, eRev 0 mV, 0.6; inh τ 10 ms, eRev −80 mV, 6.7,
  * in units of the leak conductance), 20 mV drive, v(0) ~ N(−55, 5).
  */
-import type { PopulationSpec, ReceptorSpec, Value } from '../spec/types.ts';
+import type { PopulationSpec, ReceptorSpec, Value } from '../netspec/types.ts';
 import type { BuiltinNetwork, NetworkOption } from './network.ts';
 
 const sizeOption: NetworkOption = { default: 4000, min: 80, doc: 'total neurons (E = 80 %), expected in-degree kept at 80' };

@@ -1,10 +1,10 @@
 /**
- * The CPU reference: the same tick semantics as the kernels (DESIGN §4), in plain TypeScript
+ * The CPU reference: the same tick semantics as the kernels (docs/design.md), in plain TypeScript
  * over the same compiled arrays, the same fixed-point ring and the same counter-based RNG,
  * with every float op rounded to f32. It is the test oracle for the GPU backend (identical
  * spikes) and `--backend cpu`.
  */
-import type { CompiledGroup, CompiledNetwork } from '../build/compiled.ts';
+import type { CompiledGroup, CompiledNetwork } from '../compile/compiled.ts';
 import { cpuDrive } from '../models/drive.ts';
 import type { CpuColumns, CpuDrive } from '../models/model.ts';
 import type { Backend, Recorders, RunCounters } from '../sim/backend.ts';

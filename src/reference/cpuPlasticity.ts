@@ -1,10 +1,10 @@
 /**
- * STDP in the CPU reference: the traversal of `shaders/plasticity.ts` (same phases, same
+ * STDP in the CPU reference: the traversal of `src/kernels/plasticity.ts` (same phases, same
  * order, as tick t + 1 begins) over the same layout, with the rule's CPU twins from
  * `src/models/stdp.ts`. Spike order within a tick does not matter: every weight and trace is
  * touched at most once per phase and ring inputs are integers.
  */
-import type { PlasticProjection } from '../build/compiled.ts';
+import type { PlasticProjection } from '../compile/compiled.ts';
 import { f32 } from '../models/model.ts';
 import { fixedFromF32, stdpCpu } from '../models/stdp.ts';
 

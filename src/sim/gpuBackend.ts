@@ -5,14 +5,14 @@
  * Every `ticksPerSubmit` ticks (a window) the spike log and its per-tick offsets are copied
  * to a staging buffer and decoded asynchronously while the next window runs.
  */
-import { ctrlWords, LogMeta, workgroupGrid } from '../../shaders/common.ts';
-import { DispatchArgs, endTickWgsl } from '../../shaders/endTick.ts';
-import { FUSED_STORAGE_BINDINGS, fusedTicksWgsl } from '../../shaders/fusedTicks.ts';
-import { neuronKernelWgsl } from '../../shaders/neuronKernel.ts';
-import { PLASTICITY_BINDINGS, plasticArriveWgsl, plasticDecayWgsl, plasticSpikesWgsl } from '../../shaders/plasticity.ts';
-import { propagateWgsl } from '../../shaders/propagate.ts';
-import { sampleStateWgsl } from '../../shaders/sampleState.ts';
-import { plasticBuffers, type CompiledNetwork } from '../build/compiled.ts';
+import { ctrlWords, LogMeta, workgroupGrid } from '../kernels/common.ts';
+import { DispatchArgs, endTickWgsl } from '../kernels/endTick.ts';
+import { FUSED_STORAGE_BINDINGS, fusedTicksWgsl } from '../kernels/fusedTicks.ts';
+import { neuronKernelWgsl } from '../kernels/neuronKernel.ts';
+import { PLASTICITY_BINDINGS, plasticArriveWgsl, plasticDecayWgsl, plasticSpikesWgsl } from '../kernels/plasticity.ts';
+import { propagateWgsl } from '../kernels/propagate.ts';
+import { sampleStateWgsl } from '../kernels/sampleState.ts';
+import { plasticBuffers, type CompiledNetwork } from '../compile/compiled.ts';
 import { checkBufferPlan, storageBuffer, withValidation } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { readBuffer, StagingPair } from '../gpu/readback.ts';

@@ -14,10 +14,10 @@
  *   await learn.run(10_000);
  *   const { pre, weights } = await learn.weights('inputs');
  */
-import type { CompiledNetwork } from '../build/compiled.ts';
-import { networkBytes, plasticSynapseIds } from '../build/compiled.ts';
-import { compileNetwork } from '../build/compile.ts';
-import { projectionName } from '../spec/validate.ts';
+import type { CompiledNetwork } from '../compile/compiled.ts';
+import { networkBytes, plasticSynapseIds } from '../compile/compiled.ts';
+import { compileNetwork } from '../compile/compile.ts';
+import { projectionName } from '../netspec/validateSpec.ts';
 import { acquireDevice, type GpuContext } from '../gpu/device.ts';
 import { CpuBackend } from '../reference/cpuBackend.ts';
 import type { Backend, Recorders } from './backend.ts';

@@ -2,7 +2,7 @@
  * Recorded spikes per population, filled tick by tick by either backend. Within a tick, ids
  * are sorted, so records are identical whatever order the GPU appended them in.
  */
-import type { CompiledPopulation } from '../build/compiled.ts';
+import type { CompiledPopulation } from '../compile/compiled.ts';
 
 /** Spikes of one population: parallel arrays, in time order, ids local to the population. */
 export interface PopulationSpikes {

@@ -1,5 +1,5 @@
 /** Sampled state variables (`record.state`), filled tick by tick by either backend. */
-import type { StateProbe } from '../build/compiled.ts';
+import type { StateProbe } from '../compile/compiled.ts';
 
 /** Samples of one probe: `values[k · ids.length + j]` is neuron `ids[j]` at `times[k]`. */
 export interface StateTrace {

@@ -4,7 +4,7 @@
  * holds the weights as tick T begins (the pairings of tick T − 1 apply as tick T begins, so
  * they are in the next snapshot).
  */
-import type { WeightRecord } from '../build/compiled.ts';
+import type { WeightRecord } from '../compile/compiled.ts';
 
 /** Snapshots of one projection: `weights[k]` at `times[k]` ms, in `sim.weights()` order. */
 export interface WeightHistory {

@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtinNetwork } from '../../src/networks/index.ts';
 import { Simulator } from '../../src/sim/simulator.ts';
-import type { NetworkSpec, PlasticitySpec } from '../../src/spec/types.ts';
+import type { NetworkSpec, PlasticitySpec } from '../../src/netspec/types.ts';
 import { releaseTestDevice, testDevice } from './helpers.ts';
 
 afterAll(releaseTestDevice);

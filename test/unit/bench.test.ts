@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { adapterSlug, BENCH_DEFAULTS, benchPoints } from '../../src/bench/index.ts';
-import { bandwidthFor, BYTES_PER_EVENT, BYTES_PER_SPIKE, dispatchesPerRun, dispatchesPerTick, lowerBound, memoryPerElement, tickBytes } from '../../src/bench/bound.ts';
-import { median, type AdapterFloor } from '../../src/bench/floor.ts';
-import { plasticityCosts, pointSpec, type BenchBackend, type BenchRow } from '../../src/bench/matrix.ts';
-import { BENCH_SCHEMA, escapeXml, formatTable, makeReport, renderSvg, TABLE_COLUMNS, tickLabel, type BenchReport } from '../../src/bench/report.ts';
-import { compileNetwork } from '../../src/build/compile.ts';
-import { SpecError } from '../../src/spec/errors.ts';
-import type { NetworkSpec } from '../../src/spec/types.ts';
+import { adapterSlug, BENCH_DEFAULTS, benchPoints } from '../../tools/bench/index.ts';
+import { bandwidthFor, BYTES_PER_EVENT, BYTES_PER_SPIKE, dispatchesPerRun, dispatchesPerTick, lowerBound, memoryPerElement, tickBytes } from '../../tools/bench/bound.ts';
+import { median, type AdapterFloor } from '../../tools/bench/floor.ts';
+import { plasticityCosts, pointSpec, type BenchBackend, type BenchRow } from '../../tools/bench/matrix.ts';
+import { BENCH_SCHEMA, escapeXml, formatTable, makeReport, renderSvg, TABLE_COLUMNS, tickLabel, type BenchReport } from '../../tools/bench/report.ts';
+import { compileNetwork } from '../../src/compile/compile.ts';
+import { SpecError } from '../../src/netspec/errors.ts';
+import type { NetworkSpec } from '../../src/netspec/types.ts';
 
 /** Two LIF populations with two current receptors each (one merged group) and a Poisson source (a second group). */
 function smallSpec(): NetworkSpec {
@@ -196,7 +196,7 @@ function syntheticReport(): BenchReport {
   points.push(row('brunel', 12500, 'brian2', 600, { label: 'brunel C n=12500' }));
   points.push(row('izhikevich2003', 1000, 'webgpu', 2000));
   points.push(row('izhikevich2003', 1000, 'cpu', 300));
-  points.push(row('izhikevich2003', 1000, 'brian2', 80, { device: 'numpy', note: 'numpy port of net.m (validation/brian2/run.py), not Brian2' }));
+  points.push(row('izhikevich2003', 1000, 'brian2', 80, { device: 'numpy', note: 'numpy port of net.m (tools/validation/brian2/run.py), not Brian2' }));
   const fig = (value: number, unit: string) => ({ value, best: value, samples: [value, value, value], unit, counts: [8, 64] as [number, number] });
   const floor: AdapterFloor = {
     dispatchUs: fig(12, 'µs'), streamBytesPerS: fig(8e8, 'B/s'), atomicAddsPerS: fig(5e7, 'adds/s'), encodeUsPerDispatch: 2,
@@ -365,7 +365,7 @@ describe('report: SVG plot', () => {
 
 describe('phase split in the table', () => {
   it('lists each profiled point with its shares of the wall time', async () => {
-    const { formatTable } = await import('../../src/bench/report.ts');
+    const { formatTable } = await import('../../tools/bench/report.ts');
     const report = syntheticReport();
     const text = formatTable(report);
     expect(text).toContain('GPU time by phase');

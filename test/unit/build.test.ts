@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { compileNetwork } from '../../src/build/compile.ts';
-import type { CompiledNetwork } from '../../src/build/compiled.ts';
-import { connect } from '../../src/build/connectivity.ts';
-import { fixedPointExponent, I32_MAX, MAX_EXPONENT, quantize } from '../../src/build/fixedPoint.ts';
-import { poissonCdfTable } from '../../src/build/poissonTable.ts';
-import { expandValue } from '../../src/build/values.ts';
+import { compileNetwork } from '../../src/compile/compile.ts';
+import type { CompiledNetwork } from '../../src/compile/compiled.ts';
+import { connect } from '../../src/compile/connectivity.ts';
+import { fixedPointExponent, I32_MAX, MAX_EXPONENT, quantize } from '../../src/compile/fixedPoint.ts';
+import { poissonCdfTable } from '../../src/compile/poissonTable.ts';
+import { expandValue } from '../../src/compile/values.ts';
 import { poissonCount } from '../../src/models/drive.ts';
 import { builtinNetwork } from '../../src/networks/index.ts';
 import { CounterRng, hash4, Stream, streamId } from '../../src/rng/counterHash.ts';
-import { SpecError } from '../../src/spec/errors.ts';
-import type { NetworkSpec } from '../../src/spec/types.ts';
+import { SpecError } from '../../src/netspec/errors.ts';
+import type { NetworkSpec } from '../../src/netspec/types.ts';
 
 const lifDelta = { receptors: { d: { kind: 'delta' as const } } };
 
@@ -328,7 +328,7 @@ describe('expandValue', () => {
 
 describe('regressions', () => {
   it('poissonCount never returns more than the table allows, even for u = 2^32 − 1', async () => {
-    const { poissonCdfTable } = await import('../../src/build/poissonTable.ts');
+    const { poissonCdfTable } = await import('../../src/compile/poissonTable.ts');
     const { poissonCount } = await import('../../src/models/drive.ts');
     for (const lambda of [0, 4, 50]) {
       const table = poissonCdfTable(lambda);
@@ -339,7 +339,7 @@ describe('regressions', () => {
   });
 
   it('a normal distribution drawing a forbidden value is a SpecError naming the neuron', async () => {
-    const { compileNetwork } = await import('../../src/build/compile.ts');
+    const { compileNetwork } = await import('../../src/compile/compile.ts');
     const doc = { version: 1, dt: 0.1, populations: { E: { size: 200, model: 'lif', params: { tauM: { normal: [1, 1] } } } } };
     expect(() => compileNetwork(doc)).toThrow(/^populations\.E\.params\.tauM: must be > 0, but neuron \d+ drew -?[\d.e-]+ \(clip the distribution\)$/);
   });

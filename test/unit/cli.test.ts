@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtinNetwork } from '../../src/networks/index.ts';
-import { validateSpec } from '../../src/spec/validate.ts';
+import { validateSpec } from '../../src/netspec/validateSpec.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const tmp = mkdtempSync(join(tmpdir(), 'spikegpu-cli-'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { connect, type Pairs } from '../../src/build/connectivity.ts';
+import { connect, type Pairs } from '../../src/compile/connectivity.ts';
 import { CounterRng, Stream, streamId } from '../../src/rng/counterHash.ts';
-import type { ConnectSpec } from '../../src/spec/types.ts';
+import type { ConnectSpec } from '../../src/netspec/types.ts';
 
 const rng = (seed = 1, sub = 0) => new CounterRng(seed, streamId(Stream.connect, sub));
 

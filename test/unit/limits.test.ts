@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileNetwork } from '../../src/build/compile.ts';
-import { networkBytes } from '../../src/build/compiled.ts';
+import { compileNetwork } from '../../src/compile/compile.ts';
+import { networkBytes } from '../../src/compile/compiled.ts';
 import { checkBufferPlan, DeviceLimitError } from '../../src/gpu/buffers.ts';
 import { builtinNetwork } from '../../src/networks/index.ts';
 

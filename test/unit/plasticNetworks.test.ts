@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { builtinNetwork } from '../../src/networks/index.ts';
 import { SONG2000_DRIVE, SONG2000_GMAX } from '../../src/networks/song2000.ts';
-import type { NetworkSpec, ProjectionSpec } from '../../src/spec/types.ts';
-import { validateSpec } from '../../src/spec/validate.ts';
+import type { NetworkSpec, ProjectionSpec } from '../../src/netspec/types.ts';
+import { validateSpec } from '../../src/netspec/validateSpec.ts';
 
 const projection = (spec: NetworkSpec, name: string): ProjectionSpec => {
   const p = spec.projections!.find((x) => x.name === name);

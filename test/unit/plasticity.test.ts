@@ -1,13 +1,13 @@
 /** STDP without a GPU: the compiled layout, the rule's arithmetic, weight statistics, recording. */
 import { describe, expect, it } from 'vitest';
 import { sparkline, weightHistogram, weightStats } from '../../src/analysis/weightStats.ts';
-import { compileNetwork } from '../../src/build/compile.ts';
-import { plasticSynapseIds } from '../../src/build/compiled.ts';
+import { compileNetwork } from '../../src/compile/compile.ts';
+import { plasticSynapseIds } from '../../src/compile/compiled.ts';
 import { shortestF32, weightsCsv, weightsJson } from '../../src/results/files.ts';
 import { f32 } from '../../src/models/model.ts';
 import { fixedFromF32, stdpCpu, stdpRule } from '../../src/models/stdp.ts';
 import { WeightRecorder } from '../../src/sim/weightRecorder.ts';
-import type { NetworkSpec, PlasticitySpec } from '../../src/spec/types.ts';
+import type { NetworkSpec, PlasticitySpec } from '../../src/netspec/types.ts';
 
 const STDP: PlasticitySpec = { rule: 'stdp', tauPlus: 20, tauMinus: 30, aPlus: 0.1, aMinus: 0.12, wMin: 0, wMax: 8 };
 

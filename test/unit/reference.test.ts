@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinNetwork } from '../../src/networks/index.ts';
 import { Simulator } from '../../src/sim/simulator.ts';
-import type { NetworkSpec, ReceptorSpec } from '../../src/spec/types.ts';
+import type { NetworkSpec, ReceptorSpec } from '../../src/netspec/types.ts';
 
 const DT = 0.1;
 const tickOf = (t: number) => Math.round(t / DT);

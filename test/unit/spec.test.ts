@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compileNetwork } from '../../src/build/compile.ts';
+import { compileNetwork } from '../../src/compile/compile.ts';
 import { builtinNetwork } from '../../src/networks/index.ts';
-import { SpecError } from '../../src/spec/errors.ts';
-import { validateSpec } from '../../src/spec/validate.ts';
+import { SpecError } from '../../src/netspec/errors.ts';
+import { validateSpec } from '../../src/netspec/validateSpec.ts';
 
 type Doc = any;
 

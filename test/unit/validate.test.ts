@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spikeStats } from '../../src/analysis/spikeStats.ts';
-import { compareStats, comparisonTable, spread } from '../../src/validate/compare.ts';
+import { compareStats, comparisonTable, spread } from '../../tools/validation/compare.ts';
 
 const spikes = (pairs: [number, number][]) => ({ times: Float64Array.from(pairs.map((p) => p[0])), ids: Uint32Array.from(pairs.map((p) => p[1])) });
 

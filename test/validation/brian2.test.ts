@@ -5,7 +5,7 @@
  * Deterministic: both simulators run fixed seeds.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { brian2Available, validate } from '../../src/validate/run.ts';
+import { brian2Available, validate } from '../../tools/validation/run.ts';
 import { releaseTestDevice, testDevice } from '../gpu/helpers.ts';
 
 afterAll(releaseTestDevice);

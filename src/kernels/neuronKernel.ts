@@ -1,0 +1,102 @@
+/**
+ * The neuron kernel of one merged group, generated from the model's WGSL snippet (docs/design.md, "A tick",
+ * step 1): load columns, read and clear this tick's ring slot per receptor (drive code), run
+ * the model, store state, decay receptor values, append spikes to the tick's spike list and,
+ * for recorded neurons, to the spike log.
+ */
+import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
+import type { CompiledGroup } from '../compile/compiled.ts';
+import { driveDecayWgsl, driveHelpersWgsl, driveInputWgsl } from '../models/drive.ts';
+import { rngWgsl } from '../rng/counterHash.ts';
+import { Ctrl, flatIndexWgsl, LogMeta, WORKGROUP_SIZE } from './common.ts';
+
+export interface NeuronKernelConstants {
+  seed: number;
+  /** Neurons in the whole network (tick spike list stride). */
+  neuronCount: number;
+  /** Ticks of spike history kept (2 without plasticity). */
+  spikeSlots: number;
+  delaySlots: number;
+  channelCount: number;
+}
+
+/**
+ * `fn neuronStep(i)` for group-local neuron i, plus the group's constants and the helpers it
+ * needs. Uses the globals `params`, `state`, `ring`, `ctrl`, `tickSpikes`, `logIds`,
+ * `logMeta`, `tables` (shared by the standalone kernel below and the fused kernel).
+ */
+export function neuronStepWgsl(group: CompiledGroup, k: NeuronKernelConstants): string {
+  const { params, u32Params, state } = group.columns;
+  const n = group.size;
+  const source = group.model.isSource;
+  const loads = [
+    ...params.map((c, i) => `  let p_${c} = params[${i * n}u + i];`),
+    ...u32Params.map((c, i) => `  let u_${c} = bitcast<u32>(params[${(params.length + i) * n}u + i]);`),
+    ...state.map((c, i) => `  var s_${c} = state[${i * n}u + i];`),
+  ].join('\n');
+  const stores = state.map((c, i) => `  state[${i * n}u + i] = s_${c};`).join('\n');
+  return wgsl`
+const seed = ${k.seed >>> 0}u;
+const groupSize = ${n}u;
+const groupOffset = ${group.offset}u;
+const channelBase = ${group.channelBase}u;
+const channelCount = ${k.channelCount}u;
+const delaySlots = ${k.delaySlots}u;
+const neuronCount = ${k.neuronCount}u;
+
+${rngWgsl}
+#if ${!source}
+${driveHelpersWgsl}
+#endif
+
+fn neuronStep(i: u32) {
+  let tick = atomicLoad(&ctrl[${Ctrl.tick}]);
+  let globalId = groupOffset + i;
+${loads}
+#if ${!source}
+  let slotBase = (tick % delaySlots) * channelCount + channelBase + i;
+${driveInputWgsl(group.drive).replace(/ringSlot\((\d+)u\)/g, (_m, r) => `slotBase + ${Number(r) * n}u`)}
+#endif
+  var spiked = false;
+${group.model.wgsl(group.receptors)}
+#if ${!source}
+${driveDecayWgsl(group.drive)}
+#endif
+${stores}
+  if (spiked) {
+    let history = tick % ${k.spikeSlots}u;
+    let k = atomicAdd(&ctrl[${Ctrl.spikeCount}u + history], 1u);
+    tickSpikes[history * neuronCount + k] = globalId;
+    if (u_record != 0u) {
+      let j = atomicAdd(&logMeta[${LogMeta.count}], 1u);
+      logIds[j] = globalId;
+    }
+  }
+}
+`;
+}
+
+/** Bindings of the neuron kernel, in order; the fused kernel starts with the same. */
+export const NEURON_BINDINGS = /* wgsl */ `
+@group(0) @binding(0) var<storage, read> params: array<f32>;
+@group(0) @binding(1) var<storage, read_write> state: array<f32>;
+@group(0) @binding(2) var<storage, read_write> ring: array<atomic<i32>>;
+@group(0) @binding(3) var<storage, read_write> ctrl: array<atomic<u32>>;
+@group(0) @binding(4) var<storage, read_write> tickSpikes: array<u32>;
+@group(0) @binding(5) var<storage, read_write> logIds: array<u32>;
+@group(0) @binding(6) var<storage, read_write> logMeta: array<atomic<u32>>;
+@group(0) @binding(7) var<storage, read> tables: array<u32>;
+`;
+
+/** WGSL source for a group's neuron kernel: one thread per neuron. */
+export function neuronKernelWgsl(group: CompiledGroup, k: NeuronKernelConstants): string {
+  return `${NEURON_BINDINGS}
+${neuronStepWgsl(group, k)}
+${flatIndexWgsl}
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = flatIndex(wid, nwg, lid);
+  if (i < groupSize) { neuronStep(i); }
+}
+`;
+}

@@ -1,0 +1,173 @@
+/**
+ * STDP on the GPU (docs/design.md, "A tick"), three kernels per plastic projection. Like propagation,
+ * the plasticity of tick t runs as tick t + 1 begins (so below, `spikeTick` = t and the
+ * arrivals are those due in tick t + 1), after the static propagation and before the neurons:
+ *
+ *   1. decay:   x(t) = x(t − 1)·exp(−dt/τ+) for every pre neuron (kept for maxDelay + 1 ticks,
+ *               as delayed arrivals need old values); y ← y·exp(−dt/τ−) for every post neuron.
+ *   2. spikes:  one workgroup per spike of tick t. Its first thread grows (or, `nearest`,
+ *               resets) the neuron's x(t) and y; then, if it is a post neuron, the threads walk
+ *               its column: each incoming synapse (pre j, delay d) is potentiated by x_j(t − d),
+ *               the presynaptic trace as the synapse sees it (arrivals up to and including
+ *               tick t). x(t) is written and x(t − d), d ≥ 1, read: no race.
+ *   3. arrive:  one workgroup per (pre spike, delay d) arriving in tick t + 1, threads along
+ *               that row segment: add the current weight to the target's ring slot for tick
+ *               t + 1, then depress it by y decayed to t + 1 (post spikes up to tick t).
+ *
+ * Each weight is written by at most one thread per kernel, so learning is deterministic, and a
+ * pre spike arriving in the tick of a post spike counts as causal (potentiation, Δt = 0).
+ * The rule's arithmetic is `src/models/stdp.ts`; the CPU reference mirrors this traversal.
+ */
+import type { PlasticProjection } from '../compile/compiled.ts';
+import { fixedFromF32Wgsl, stdpWgsl } from '../models/stdp.ts';
+import { Ctrl, flatIndexWgsl, LogMeta, WORKGROUP_SIZE } from './common.ts';
+
+export interface PlasticityConstants {
+  neuronCount: number;
+  spikeSlots: number;
+  delaySlots: number;
+  channelCount: number;
+}
+
+/** Kernels per plastic projection per tick. */
+export const PLASTICITY_KERNELS = 3;
+
+/** Binding kinds of each kernel, in order (for the pipeline layout). */
+export const PLASTICITY_BINDINGS = {
+  decay: ['read', 'rw', 'rw', 'uniform'],
+  spikes: ['read', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw', 'uniform'],
+  arrive: ['read', 'read', 'read', 'read', 'rw', 'read', 'rw', 'rw', 'uniform'],
+} as const;
+
+/** Constants and helpers of every kernel; the rule's uniform buffer is the kernel's last binding. */
+function header(p: PlasticProjection, k: PlasticityConstants, kind: keyof typeof PLASTICITY_BINDINGS): string {
+  return /* wgsl */ `
+const neuronCount = ${k.neuronCount}u;
+const spikeSlots = ${k.spikeSlots}u;
+const preOffset = ${p.preOffset}u;
+const preSize = ${p.preSize}u;
+const postOffset = ${p.postOffset}u;
+const postSize = ${p.postSize}u;
+/** Ticks of presynaptic trace kept: x(t − d) for every delay d of the projection. */
+const traceSlots = ${p.maxDelay + 1}u;
+const maxDelay = ${p.maxDelay}u;
+${stdpWgsl(p.rule, PLASTICITY_BINDINGS[kind].length - 1)}
+${flatIndexWgsl}
+`;
+}
+
+/** Kernel 1: decay every trace by one tick. Bindings: ctrl, preTrace, postTrace, rule. */
+export function plasticDecayWgsl(p: PlasticProjection, k: PlasticityConstants): string {
+  return /* wgsl */ `
+@group(0) @binding(0) var<storage, read> ctrl: array<u32>;
+@group(0) @binding(1) var<storage, read_write> preTrace: array<f32>;
+@group(0) @binding(2) var<storage, read_write> postTrace: array<f32>;
+${header(p, k, 'decay')}
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let tick = ctrl[${Ctrl.tick}];
+  if (tick == 0u) { return; }
+  let spikeTick = tick - 1u;
+  let i = flatIndex(wid, nwg, lid);
+  if (i < preSize) {
+    preTrace[(spikeTick % traceSlots) * preSize + i] = preTrace[((spikeTick + traceSlots - 1u) % traceSlots) * preSize + i] * stdp.decayPlus;
+  }
+  if (i < postSize) { postTrace[i] = postTrace[i] * stdp.decayMinus; }
+}
+`;
+}
+
+/**
+ * Kernel 2: traces of the neurons that spiked, and potentiation. Bindings: ctrl, tickSpikes,
+ * colStart, colSynapse, colPreDelay, preTrace, postTrace, weight, rule.
+ */
+export function plasticSpikesWgsl(p: PlasticProjection, k: PlasticityConstants): string {
+  const preMask = p.preBits >= 32 ? 0xffffffff : 2 ** p.preBits - 1;
+  return /* wgsl */ `
+@group(0) @binding(0) var<storage, read> ctrl: array<u32>;
+@group(0) @binding(1) var<storage, read> tickSpikes: array<u32>;
+@group(0) @binding(2) var<storage, read> colStart: array<u32>;
+@group(0) @binding(3) var<storage, read> colSynapse: array<u32>;
+@group(0) @binding(4) var<storage, read> colPreDelay: array<u32>;
+@group(0) @binding(5) var<storage, read_write> preTrace: array<f32>;
+@group(0) @binding(6) var<storage, read_write> postTrace: array<f32>;
+@group(0) @binding(7) var<storage, read_write> weight: array<f32>;
+${header(p, k, 'spikes')}
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let tick = ctrl[${Ctrl.tick}];
+  if (tick == 0u) { return; }
+  let spikeTick = tick - 1u;
+  let history = spikeTick % spikeSlots;
+  let count = ctrl[${Ctrl.spikeCount}u + history];
+  for (var s = wid.x; s < count; s += nwg.x) {
+    let neuron = tickSpikes[history * neuronCount + s];
+    let pre = neuron - preOffset;
+    let post = neuron - postOffset;
+    if (lid == 0u) {
+      if (pre < preSize) {
+        let x = (spikeTick % traceSlots) * preSize + pre;
+        preTrace[x] = stdpOnSpike(preTrace[x]);
+      }
+      if (post < postSize) { postTrace[post] = stdpOnSpike(postTrace[post]); }
+    }
+    if (post >= postSize) { continue; }
+    let end = colStart[post + 1u];
+    for (var c = colStart[post] + lid; c < end; c += ${WORKGROUP_SIZE}u) {
+      let packed = colPreDelay[c];
+      let delay = packed >> ${p.preBits}u;
+      let x = preTrace[((spikeTick + traceSlots - delay) % traceSlots) * preSize + (packed & ${preMask}u)];
+      let syn = colSynapse[c];
+      weight[syn] = stdpPotentiate(weight[syn], x);
+    }
+  }
+}
+`;
+}
+
+/**
+ * Kernel 3: arrivals. Workgroups (·, y) take the spikes of tick t − y (delay d = y + 1), each
+ * walking its row segment of delay d with `arrivalLanes` threads (so a workgroup takes
+ * 64 / arrivalLanes spikes at a time: short segments, as with spread delays, do not leave most
+ * threads idle). Bindings: ctrl, tickSpikes, segStart, synapsePost, weight, postTrace, ring,
+ * logMeta, rule.
+ */
+export function plasticArriveWgsl(p: PlasticProjection, k: PlasticityConstants): string {
+  const lanes = p.arrivalLanes;
+  const perGroup = WORKGROUP_SIZE / lanes;
+  return /* wgsl */ `
+@group(0) @binding(0) var<storage, read> ctrl: array<u32>;
+@group(0) @binding(1) var<storage, read> tickSpikes: array<u32>;
+@group(0) @binding(2) var<storage, read> segStart: array<u32>;
+@group(0) @binding(3) var<storage, read> synapsePost: array<u32>;
+@group(0) @binding(4) var<storage, read_write> weight: array<f32>;
+@group(0) @binding(5) var<storage, read> postTrace: array<f32>;
+@group(0) @binding(6) var<storage, read_write> ring: array<atomic<i32>>;
+@group(0) @binding(7) var<storage, read_write> logMeta: array<atomic<u32>>;
+${header(p, k, 'arrive')}
+${fixedFromF32Wgsl(p.exponent)}
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let tick = ctrl[${Ctrl.tick}];
+  let d = wid.y + 1u;
+  if (d > tick || d > maxDelay) { return; }
+  let history = (tick - d) % spikeSlots;
+  let count = ctrl[${Ctrl.spikeCount}u + history];
+  let ringBase = (tick % ${k.delaySlots}u) * ${k.channelCount}u + ${p.channelBase}u;
+  let lane = lid % ${lanes}u;
+  for (var r = wid.x * ${perGroup}u + lid / ${lanes}u; r < count; r += nwg.x * ${perGroup}u) {
+    let pre = tickSpikes[history * neuronCount + r] - preOffset;
+    if (pre >= preSize) { continue; }
+    let segment = pre * maxDelay + d - 1u;
+    let end = segStart[segment + 1u];
+    if (lane == 0u) { atomicAdd(&logMeta[${LogMeta.events}], end - segStart[segment]); }
+    for (var s = segStart[segment] + lane; s < end; s += ${lanes}u) {
+      let post = synapsePost[s];
+      let w = weight[s];
+      atomicAdd(&ring[ringBase + post], fixedFromF32(w));
+      weight[s] = stdpDepress(w, postTrace[post] * stdp.decayMinus);
+    }
+  }
+}
+`;
+}

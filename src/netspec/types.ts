@@ -1,0 +1,103 @@
+/**
+ * Network spec v1: the public JSON contract. Units: ms, mV, Hz.
+ * These types describe a document after validation (`validateSpec`), with no defaults applied;
+ * defaults live next to the thing they default (model params in `src/models`, spec-level
+ * defaults in `defaults.ts`).
+ */
+import type { ReceptorSpec } from '../models/model.ts';
+import type { PlasticitySpec } from '../models/stdp.ts';
+
+// Receptor and plasticity parameters belong to the models that interpret them.
+export type { PlasticitySpec, ReceptorSpec };
+
+/** A value: a number, one number per neuron / synapse, or a distribution. */
+export type Value = number | number[] | Distribution;
+
+export type Distribution =
+  | { uniform: [number, number] }
+  | { normal: [number, number]; clip?: [number, number] };
+
+export interface PoissonInputSpec {
+  /** Number of independent Poisson sources summed. */
+  count: number;
+  /** Rate of each source, Hz. */
+  rate: number;
+  /** Weight of each event, in the receptor's units. */
+  weight: number;
+  /** Receptor name on this population. */
+  receptor: string;
+}
+
+export interface PopulationSpec {
+  size: number;
+  /** Model name: `lif`, `izhikevich`, `poisson`, `spikeSource`. */
+  model: string;
+  /** Model parameters (each a Value) plus `receptors`. */
+  params?: Record<string, Value | Record<string, ReceptorSpec> | undefined> & {
+    receptors?: Record<string, ReceptorSpec>;
+  };
+  /** Initial values of state variables. */
+  init?: Record<string, Value>;
+  /** Constant input current, mV (same units as the model's input). */
+  iExt?: Value;
+  /** Gaussian input current drawn independently each tick, `sd` in the input's units. */
+  noise?: { sd: number };
+  poissonInput?: PoissonInputSpec[];
+  /** spikeSource only: spike times (ms) and local neuron ids, paired. */
+  times?: number[];
+  ids?: number[];
+}
+
+export type ConnectSpec =
+  | { rule: 'allToAll'; allowSelf?: boolean }
+  | { rule: 'oneToOne' }
+  | { rule: 'fixedProbability'; p: number; allowSelf?: boolean }
+  | { rule: 'fixedInDegree'; k: number; allowSelf?: boolean; allowMultiple?: boolean }
+  | { rule: 'fixedOutDegree'; k: number; allowSelf?: boolean; allowMultiple?: boolean }
+  | { rule: 'fixedTotal'; n: number; allowSelf?: boolean; allowMultiple?: boolean }
+  | { rule: 'list'; pre: number[]; post: number[] };
+
+export interface ProjectionSpec {
+  /** Optional name, unique among projections, used in messages and weight readback. */
+  name?: string;
+  pre: string;
+  post: string;
+  connect: ConnectSpec;
+  weight: Value;
+  /** ms; rounded to ticks, minimum one tick. Default one tick. */
+  delay?: Value;
+  receptor: string;
+  plasticity?: PlasticitySpec;
+}
+
+export interface StateRecordSpec {
+  pop: string;
+  var: string;
+  ids?: number[];
+  /** ms between samples (default dt). */
+  every?: number;
+}
+
+/** Snapshots of a plastic projection's weights every `every` ms (from t = 0). */
+export interface WeightRecordSpec {
+  /** The projection's `name` (or `projections[i]` when it has none). */
+  projection: string;
+  every: number;
+}
+
+export interface RecordSpec {
+  spikes?: (string | { pop: string; ids: number[] })[];
+  state?: StateRecordSpec[];
+  weights?: WeightRecordSpec[];
+}
+
+export interface NetworkSpec {
+  version: 1;
+  name?: string;
+  /** Time step, ms. */
+  dt: number;
+  seed?: number;
+  populations: Record<string, PopulationSpec>;
+  projections?: ProjectionSpec[];
+  record?: RecordSpec;
+}

@@ -1,0 +1,331 @@
+/**
+ * Validation of network spec v1. `validateSpec` either returns the document typed
+ * as a `NetworkSpec` or throws one `SpecError` naming the JSON path of the first problem.
+ * Unknown keys are errors (with a suggestion), since a misspelt parameter would otherwise
+ * silently fall back to its default.
+ */
+import { models } from '../models/index.ts';
+import type { ValueRange } from '../models/model.ts';
+import { at, SpecError } from './errors.ts';
+import type { NetworkSpec, Value } from './types.ts';
+
+type Obj = Record<string, unknown>;
+
+const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+/** Own keys only: a population called "constructor" must not find Object.prototype's. */
+const has = (o: object, key: unknown): key is string => typeof key === 'string' && Object.hasOwn(o, key);
+const fail = (path: string, problem: string): never => {
+  throw new SpecError(path, problem);
+};
+
+function obj(x: unknown, path: string): Obj {
+  return isObj(x) ? x : fail(path, `must be an object, got ${describe(x)}`);
+}
+
+function describe(x: unknown): string {
+  if (Array.isArray(x)) return 'an array';
+  if (x === null) return 'null';
+  return typeof x === 'string' ? JSON.stringify(x) : typeof x === 'object' ? 'an object' : String(x);
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+  return d[a.length][b.length];
+}
+
+/** "did you mean" for a name among `known`. */
+export function suggest(name: string, known: string[]): string {
+  const best = known.map((k) => [k, editDistance(name, k)] as const).sort((x, y) => x[1] - y[1])[0];
+  const hint = best && best[1] <= Math.max(2, name.length / 3) ? ` (did you mean ${JSON.stringify(best[0])}?)` : '';
+  return `${hint}; expected one of: ${known.join(', ')}`;
+}
+
+function onlyKeys(o: Obj, allowed: string[], path: string): void {
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) fail(at(path, k), `unknown key${suggest(k, allowed)}`);
+}
+
+function num(x: unknown, path: string, check?: { min?: number; max?: number; int?: boolean; exclusiveMin?: boolean }): number {
+  if (typeof x !== 'number' || !Number.isFinite(x)) return fail(path, `must be a finite number, got ${describe(x)}`);
+  if (check?.int && !Number.isInteger(x)) fail(path, `must be an integer, got ${x}`);
+  if (check?.min !== undefined && (check.exclusiveMin ? x <= check.min : x < check.min)) fail(path, `must be ${check.exclusiveMin ? '>' : '≥'} ${check.min}, got ${x}`);
+  if (check?.max !== undefined && x > check.max) fail(path, `must be ≤ ${check.max}, got ${x}`);
+  return x;
+}
+
+function numArray(x: unknown, path: string, check?: Parameters<typeof num>[2]): number[] {
+  if (!Array.isArray(x)) return fail(path, `must be an array of numbers, got ${describe(x)}`);
+  x.forEach((v, i) => num(v, at(path, i), check));
+  return x as number[];
+}
+
+function pair(x: unknown, path: string): [number, number] {
+  const a = numArray(x, path);
+  if (a.length !== 2) fail(path, `must be [low, high], got ${a.length} numbers`);
+  if (a[0] > a[1]) fail(path, `low must be ≤ high, got [${a[0]}, ${a[1]}]`);
+  return a as [number, number];
+}
+
+/**
+ * A Value: number, array (length `count` when known) or distribution.
+ * `range` bounds numbers, arrays and uniform bounds here; drawn normals are checked after
+ * they are drawn (`src/compile/values.ts`).
+ */
+export function validateValue(x: unknown, path: string, count?: number, range: ValueRange = {}): Value {
+  if (typeof x === 'number') return num(x, path, range);
+  if (Array.isArray(x)) {
+    numArray(x, path, range);
+    if (count !== undefined && x.length !== count) fail(path, `has ${x.length} values, expected ${count} (one per element)`);
+    return x as number[];
+  }
+  if (isObj(x)) {
+    if ('uniform' in x) {
+      onlyKeys(x, ['uniform'], path);
+      const [lo] = pair(x.uniform, at(path, 'uniform'));
+      if (range.int) fail(path, 'must be an integer or an array of integers, not a distribution');
+      num(lo, at(path, 'uniform'), { min: range.min, exclusiveMin: range.exclusiveMin });
+      return x as Value;
+    }
+    if ('normal' in x) {
+      onlyKeys(x, ['normal', 'clip'], path);
+      const [, sd] = numArray(x.normal, at(path, 'normal'));
+      if ((x.normal as number[]).length !== 2) fail(at(path, 'normal'), 'must be [mean, sd]');
+      if (range.int) fail(path, 'must be an integer or an array of integers, not a distribution');
+      if (sd < 0) fail(at(path, 'normal'), `sd must be ≥ 0, got ${sd}`);
+      if (x.clip !== undefined) {
+        const [lo, hi] = pair(x.clip, at(path, 'clip'));
+        if (lo === hi) fail(at(path, 'clip'), 'low and high must differ');
+      }
+      return x as Value;
+    }
+  }
+  return fail(path, `must be a number, an array, {"uniform": [lo, hi]} or {"normal": [mean, sd], "clip"?: [lo, hi]}; got ${describe(x)}`);
+}
+
+const receptorKeys: Record<string, string[]> = {
+  delta: ['kind'],
+  pulse: ['kind'],
+  current: ['kind', 'tau'],
+  conductance: ['kind', 'tau', 'eRev'],
+};
+
+function validatePopulation(name: string, p: Obj, path: string): void {
+  const size = num(p.size, at(path, 'size'), { min: 1, int: true });
+  if (typeof p.model !== 'string') fail(at(path, 'model'), `must be a model name${suggest('', Object.keys(models))}`);
+  const model = has(models, p.model) ? models[p.model] : fail(at(path, 'model'), `unknown model ${JSON.stringify(p.model)}${suggest(p.model as string, Object.keys(models))}`);
+  const driveKeys = model.isSource ? [] : ['iExt', 'noise', 'poissonInput'];
+  const sourceKeys = model.name === 'spikeSource' ? ['times', 'ids'] : [];
+  onlyKeys(p, ['size', 'model', 'params', 'init', ...driveKeys, ...sourceKeys], path);
+
+  const params = p.params === undefined ? {} : obj(p.params, at(path, 'params'));
+  const paramNames = Object.keys(model.params);
+  onlyKeys(params, model.isSource ? paramNames : [...paramNames, 'receptors'], at(path, 'params'));
+  for (const [k, info] of Object.entries(model.params)) {
+    if (params[k] === undefined) {
+      if (info.default === undefined) fail(at(at(path, 'params'), k), `is required for model ${model.name} (${info.doc}, ${info.unit})`);
+      continue;
+    }
+    validateValue(params[k], at(at(path, 'params'), k), size, info.range);
+  }
+  const receptorNames: string[] = [];
+  if (params.receptors !== undefined) {
+    const rp = at(at(path, 'params'), 'receptors');
+    for (const [rn, r] of Object.entries(obj(params.receptors, rp))) {
+      const ro = obj(r, at(rp, rn));
+      const kinds = Object.keys(receptorKeys);
+      if (!kinds.includes(ro.kind as string)) fail(at(at(rp, rn), 'kind'), `unknown receptor kind ${describe(ro.kind)}${suggest(String(ro.kind), kinds)}`);
+      onlyKeys(ro, receptorKeys[ro.kind as string], at(rp, rn));
+      if (receptorKeys[ro.kind as string].includes('tau')) num(ro.tau, at(at(rp, rn), 'tau'), { min: 0, exclusiveMin: true });
+      if (ro.kind === 'conductance') num(ro.eRev, at(at(rp, rn), 'eRev'));
+      receptorNames.push(rn);
+    }
+  }
+  if (p.init !== undefined) {
+    const init = obj(p.init, at(path, 'init'));
+    const vars = Object.entries(model.state).filter(([, s]) => !s.internal).map(([k]) => k);
+    onlyKeys(init, vars, at(path, 'init'));
+    for (const [k, v] of Object.entries(init)) validateValue(v, at(at(path, 'init'), k), size);
+  }
+  if (p.iExt !== undefined) validateValue(p.iExt, at(path, 'iExt'), size);
+  if (p.noise !== undefined) {
+    const n = obj(p.noise, at(path, 'noise'));
+    onlyKeys(n, ['sd'], at(path, 'noise'));
+    num(n.sd, at(at(path, 'noise'), 'sd'), { min: 0 });
+  }
+  if (p.poissonInput !== undefined) {
+    if (!Array.isArray(p.poissonInput)) fail(at(path, 'poissonInput'), 'must be an array of {count, rate, weight, receptor}');
+    (p.poissonInput as unknown[]).forEach((x, j) => {
+      const jp = at(at(path, 'poissonInput'), j);
+      const pi = obj(x, jp);
+      onlyKeys(pi, ['count', 'rate', 'weight', 'receptor'], jp);
+      num(pi.count, at(jp, 'count'), { min: 0, int: true });
+      num(pi.rate, at(jp, 'rate'), { min: 0 });
+      num(pi.weight, at(jp, 'weight'));
+      if (!receptorNames.includes(pi.receptor as string)) fail(at(jp, 'receptor'), `population ${name} has no receptor ${describe(pi.receptor)}${receptorNames.length ? suggest(String(pi.receptor), receptorNames) : ' (it declares none: add params.receptors)'}`);
+    });
+  }
+  if (model.name === 'spikeSource') {
+    const times = numArray(p.times ?? [], at(path, 'times'), { min: 0 });
+    const ids = numArray(p.ids ?? [], at(path, 'ids'), { min: 0, max: size - 1, int: true });
+    if (times.length !== ids.length) fail(at(path, 'ids'), `has ${ids.length} entries but times has ${times.length}; they pair up`);
+  }
+}
+
+const connectKeys: Record<string, string[]> = {
+  allToAll: ['rule', 'allowSelf'],
+  oneToOne: ['rule'],
+  fixedProbability: ['rule', 'p', 'allowSelf'],
+  fixedInDegree: ['rule', 'k', 'allowSelf', 'allowMultiple'],
+  fixedOutDegree: ['rule', 'k', 'allowSelf', 'allowMultiple'],
+  fixedTotal: ['rule', 'n', 'allowSelf', 'allowMultiple'],
+  list: ['rule', 'pre', 'post'],
+};
+
+function validateProjection(spec: Obj, pr: Obj, path: string): void {
+  onlyKeys(pr, ['name', 'pre', 'post', 'connect', 'weight', 'delay', 'receptor', 'plasticity'], path);
+  if (pr.name !== undefined && typeof pr.name !== 'string') fail(at(path, 'name'), 'must be a string');
+  if (typeof pr.name === 'string' && /^projections\[\d+\]$/.test(pr.name)) fail(at(path, 'name'), `${describe(pr.name)} is reserved: it names an unnamed projection`);
+  const pops = spec.populations as Record<string, Obj>;
+  const popNames = Object.keys(pops);
+  for (const side of ['pre', 'post'] as const)
+    if (!has(pops, pr[side])) fail(at(path, side), `unknown population ${describe(pr[side])}${suggest(String(pr[side]), popNames)}`);
+  const pre = pops[pr.pre as string], post = pops[pr.post as string];
+  if (models[post.model as string].isSource) fail(at(path, 'post'), `population ${pr.post} is a ${post.model} source and takes no input`);
+  const receptors = Object.keys((post.params as Obj | undefined)?.receptors as Obj ?? {});
+  if (!has((post.params as Obj | undefined)?.receptors as Obj ?? {}, pr.receptor)) fail(at(path, 'receptor'), `population ${pr.post} has no receptor ${describe(pr.receptor)}${receptors.length ? suggest(String(pr.receptor), receptors) : ' (it declares none: add params.receptors)'}`);
+
+  const cp = at(path, 'connect');
+  const c = obj(pr.connect, cp);
+  const rules = Object.keys(connectKeys);
+  if (!rules.includes(c.rule as string)) fail(at(cp, 'rule'), `unknown rule ${describe(c.rule)}${suggest(String(c.rule), rules)}`);
+  onlyKeys(c, connectKeys[c.rule as string], cp);
+  for (const b of ['allowSelf', 'allowMultiple']) if (c[b] !== undefined && typeof c[b] !== 'boolean') fail(at(cp, b), 'must be true or false');
+  const nPre = pre.size as number, nPost = post.size as number;
+  switch (c.rule) {
+    case 'fixedProbability': num(c.p, at(cp, 'p'), { min: 0, max: 1 }); break;
+    case 'fixedInDegree': {
+      const k = num(c.k, at(cp, 'k'), { min: 0, int: true });
+      if (c.allowMultiple === false && k > nPre) fail(at(cp, 'k'), `is ${k} but ${pr.pre} has only ${nPre} neurons and allowMultiple is false`);
+      break;
+    }
+    case 'fixedOutDegree': {
+      const k = num(c.k, at(cp, 'k'), { min: 0, int: true });
+      if (c.allowMultiple === false && k > nPost) fail(at(cp, 'k'), `is ${k} but ${pr.post} has only ${nPost} neurons and allowMultiple is false`);
+      break;
+    }
+    case 'fixedTotal': {
+      const n = num(c.n, at(cp, 'n'), { min: 0, int: true });
+      const pairs = nPre * nPost - (pr.pre === pr.post && c.allowSelf === false ? nPre : 0);
+      if (c.allowMultiple === false && n > pairs) fail(at(cp, 'n'), `is ${n} but there are only ${pairs} possible pairs and allowMultiple is false`);
+      if (n > 0 && pairs === 0) fail(at(cp, 'n'), `is ${n} but there is no possible pair (allowSelf is false and the population has one neuron)`);
+      break;
+    }
+    case 'oneToOne':
+      if (nPre !== nPost) fail(cp, `oneToOne needs equal sizes, but ${pr.pre} has ${nPre} and ${pr.post} has ${nPost}`);
+      break;
+    case 'list': {
+      const a = numArray(c.pre, at(cp, 'pre'), { min: 0, max: nPre - 1, int: true });
+      const b = numArray(c.post, at(cp, 'post'), { min: 0, max: nPost - 1, int: true });
+      if (a.length !== b.length) fail(at(cp, 'post'), `has ${b.length} entries but pre has ${a.length}; they pair up`);
+      break;
+    }
+  }
+  const postModelReceptor = ((post.params as Obj | undefined)?.receptors as Record<string, Obj>)[pr.receptor as string];
+  validateValue(pr.weight, at(path, 'weight'), undefined, postModelReceptor.kind === 'conductance' ? { min: 0 } : {});
+  if (pr.delay !== undefined) validateValue(pr.delay, at(path, 'delay'), undefined, { min: 0 });
+  if (pr.plasticity !== undefined) {
+    const pp = at(path, 'plasticity');
+    const pl = obj(pr.plasticity, pp);
+    onlyKeys(pl, ['rule', 'tauPlus', 'tauMinus', 'aPlus', 'aMinus', 'wMin', 'wMax', 'mode', 'pairing'], pp);
+    if (pl.rule !== 'stdp') fail(at(pp, 'rule'), `unknown rule ${describe(pl.rule)}; expected one of: stdp`);
+    for (const k of ['tauPlus', 'tauMinus']) num(pl[k], at(pp, k), { min: 0, exclusiveMin: true });
+    // aPlus and aMinus are magnitudes: potentiation adds, depression subtracts.
+    for (const k of ['aPlus', 'aMinus']) num(pl[k], at(pp, k), { min: 0 });
+    for (const k of ['wMin', 'wMax']) num(pl[k], at(pp, k));
+    if ((pl.wMin as number) > (pl.wMax as number)) fail(at(pp, 'wMax'), `must be ≥ wMin (${pl.wMin})`);
+    if (postModelReceptor.kind === 'conductance' && (pl.wMin as number) < 0) fail(at(pp, 'wMin'), `must be ≥ 0: receptor ${pr.receptor} is a conductance`);
+    if (pl.mode !== undefined && !['additive', 'multiplicative'].includes(pl.mode as string)) fail(at(pp, 'mode'), 'must be "additive" or "multiplicative"');
+    if (pl.pairing !== undefined && !['all', 'nearest'].includes(pl.pairing as string)) fail(at(pp, 'pairing'), 'must be "all" or "nearest"');
+  }
+}
+
+function validateRecord(spec: Obj, r: Obj, path: string): void {
+  onlyKeys(r, ['spikes', 'state', 'weights'], path);
+  const pops = spec.populations as Record<string, Obj>;
+  const popNames = Object.keys(pops);
+  const popRef = (x: unknown, p: string): Obj => (has(pops, x) ? pops[x] : fail(p, `unknown population ${describe(x)}${suggest(String(x), popNames)}`));
+  if (r.spikes !== undefined) {
+    if (!Array.isArray(r.spikes)) fail(at(path, 'spikes'), 'must be an array of population names or {pop, ids}');
+    (r.spikes as unknown[]).forEach((s, i) => {
+      const sp = at(at(path, 'spikes'), i);
+      if (typeof s === 'string') return void popRef(s, sp);
+      const so = obj(s, sp);
+      onlyKeys(so, ['pop', 'ids'], sp);
+      const pop = popRef(so.pop, at(sp, 'pop'));
+      numArray(so.ids, at(sp, 'ids'), { min: 0, max: (pop.size as number) - 1, int: true });
+    });
+  }
+  if (r.state !== undefined) {
+    if (!Array.isArray(r.state)) fail(at(path, 'state'), 'must be an array of {pop, var, ids?, every?}');
+    (r.state as unknown[]).forEach((s, i) => {
+      const sp = at(at(path, 'state'), i);
+      const so = obj(s, sp);
+      onlyKeys(so, ['pop', 'var', 'ids', 'every'], sp);
+      const pop = popRef(so.pop, at(sp, 'pop'));
+      const vars = Object.entries(models[pop.model as string].state).filter(([, v]) => !v.internal).map(([k]) => k);
+      if (!vars.includes(so.var as string)) fail(at(sp, 'var'), `model ${pop.model} has no state variable ${describe(so.var)}${vars.length ? suggest(String(so.var), vars) : ''}`);
+      if (so.ids !== undefined) numArray(so.ids, at(sp, 'ids'), { min: 0, max: (pop.size as number) - 1, int: true });
+      if (so.every !== undefined) num(so.every, at(sp, 'every'), { min: spec.dt as number });
+    });
+  }
+  if (r.weights !== undefined) {
+    if (!Array.isArray(r.weights)) fail(at(path, 'weights'), 'must be an array of {projection, every}');
+    const projections = (spec.projections ?? []) as Obj[];
+    const plastic = projections.map((p, i) => (p.plasticity ? projectionName(p, i) : null)).filter((n): n is string => n !== null);
+    (r.weights as unknown[]).forEach((w, i) => {
+      const wp = at(at(path, 'weights'), i);
+      const wo = obj(w, wp);
+      onlyKeys(wo, ['projection', 'every'], wp);
+      if (!plastic.includes(wo.projection as string)) fail(at(wp, 'projection'), `no plastic projection named ${describe(wo.projection)}${plastic.length ? suggest(String(wo.projection), plastic) : ' (the network has none)'}`);
+      num(wo.every, at(wp, 'every'), { min: spec.dt as number });
+    });
+  }
+}
+
+/** A projection's name: its `name`, or `projections[i]`. */
+export function projectionName(p: { name?: unknown }, index: number): string {
+  return typeof p.name === 'string' ? p.name : `projections[${index}]`;
+}
+
+/**
+ * Check a parsed JSON document against spec v1.
+ * @throws SpecError naming the path of the first problem.
+ * @example
+ *   const spec = validateSpec(JSON.parse(text)); // throws `populations.E.size: must be ≥ 1, got 0`
+ */
+export function validateSpec(doc: unknown): NetworkSpec {
+  const d = obj(doc, '');
+  onlyKeys(d, ['version', 'name', 'dt', 'seed', 'populations', 'projections', 'record'], '');
+  if (d.version !== 1) fail('version', `must be 1 (this is spec v1), got ${describe(d.version)}`);
+  if (d.name !== undefined && typeof d.name !== 'string') fail('name', 'must be a string');
+  num(d.dt, 'dt', { min: 0, exclusiveMin: true, max: 10 });
+  if (d.seed !== undefined) num(d.seed, 'seed', { min: 0, max: 0xffffffff, int: true });
+  const pops = obj(d.populations, 'populations');
+  if (Object.keys(pops).length === 0) fail('populations', 'must define at least one population');
+  for (const [name, p] of Object.entries(pops)) validatePopulation(name, obj(p, at('populations', name)), at('populations', name));
+  if (d.projections !== undefined) {
+    if (!Array.isArray(d.projections)) fail('projections', 'must be an array');
+    (d.projections as unknown[]).forEach((p, i) => validateProjection(d, obj(p, at('projections', i)), at('projections', i)));
+    const names = new Map<string, number>();
+    (d.projections as Obj[]).forEach((p, i) => {
+      if (typeof p.name !== 'string') return;
+      if (names.has(p.name)) fail(at(at('projections', i), 'name'), `${describe(p.name)} is already the name of projections[${names.get(p.name)}]`);
+      names.set(p.name, i);
+    });
+  }
+  if (d.record !== undefined) validateRecord(d, obj(d.record, 'record'), 'record');
+  return d as unknown as NetworkSpec;
+}
