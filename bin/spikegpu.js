@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// The `spikegpu` command: runs the TypeScript sources through tsx, so there is no build step.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../cli/main.ts');
-const code = await main(process.argv.slice(2));
-// Exit explicitly (Dawn's instance can keep the event loop alive), but only once stdout and
-// stderr are flushed: writes to a pipe are asynchronous and exit() would cut them off.
-process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+// The `spikegpu` command: the compiled CLI in dist/ (built by `npm run build`, which `npm ci`
+// and `npm install` run in a clone through the `prepare` script).
+try {
+  await import('../dist/cli/spikegpu.js');
+} catch (e) {
+  if (e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('dist/cli/spikegpu.js')) {
+    process.stderr.write('spikegpu: the compiled CLI is missing (dist/cli/spikegpu.js); run `npm run build` in the spikegpu folder\n');
+    process.exit(1);
+  }
+  throw e;
+}

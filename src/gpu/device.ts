@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * WebGPU device acquisition in a browser (`navigator.gpu`) or in Node (the `webgpu` package,
  * Dawn). Asks for the adapter's own buffer limits rather than the small defaults, so large

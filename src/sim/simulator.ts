@@ -3,7 +3,7 @@
  *
  * @example
  *   import { Simulator, builtinNetwork } from 'spikegpu';
- *   const sim = await Simulator.create(builtinNetwork('cuba'), { backend: 'webgpu' });
+ *   const sim = await Simulator.create(builtinNetwork('cuba'));   // WebGPU, or the CPU without an adapter
  *   await sim.run(1000);                       // ms
  *   const { times, ids } = sim.spikes('E');    // times in ms, ids local to E
  *   console.log(sim.summary().populations.E.rateHz);
@@ -18,7 +18,7 @@ import type { CompiledNetwork } from '../compile/compiled.ts';
 import { networkBytes, plasticSynapseIds } from '../compile/compiled.ts';
 import { compileNetwork } from '../compile/compile.ts';
 import { projectionName } from '../netspec/validateSpec.ts';
-import { acquireDevice, type GpuContext } from '../gpu/device.ts';
+import { acquireDevice, NoAdapterError, type GpuContext } from '../gpu/device.ts';
 import { CpuBackend } from '../reference/cpuBackend.ts';
 import type { Backend, Recorders } from './backend.ts';
 import { GpuBackend, type PhaseTimes } from './gpuBackend.ts';
@@ -38,11 +38,18 @@ export interface ProjectionWeights {
   weights: Float32Array;
 }
 
+/** The backend a simulator runs on. */
 export type BackendName = 'webgpu' | 'cpu';
 
+/** The backend asked for: `auto` takes WebGPU when an adapter exists, else the CPU reference. */
+export type BackendChoice = BackendName | 'auto';
+
 export interface SimulatorOptions {
-  /** `webgpu` (default) or `cpu` (the reference, same results). */
-  backend?: BackendName;
+  /**
+   * `auto` (default): WebGPU when an adapter exists, else `cpu` (see `Simulator.fallback`);
+   * `webgpu` (fails with NoAdapterError without an adapter); `cpu`: the reference, same results.
+   */
+  backend?: BackendChoice;
   /** A device to use instead of acquiring one; it is not released by `dispose()`. */
   device?: GpuContext;
   /** WebGPU: ticks encoded per submission, which is also the spike readback window. Default 100. */
@@ -103,6 +110,8 @@ export class Simulator {
     private readonly backend: Backend,
     private readonly ownedDevice: GpuContext | null,
     readonly buildMs: number,
+    /** With `backend: 'auto'` on the CPU: why WebGPU was not used (the NoAdapterError message); else null. */
+    readonly fallback: string | null = null,
   ) {
     this.recorders = { spikes: new SpikeRecorder(network.populations, network.dt), state: new StateRecorder(network.stateProbes, network.dt) };
     this.weightRecorder = new WeightRecorder(network.weightRecords, network.dt);
@@ -110,15 +119,29 @@ export class Simulator {
 
   /**
    * Validate and compile `spec` (a spec v1 document) and set up a backend.
-   * @throws SpecError for an invalid document (nothing is allocated), NoAdapterError when no
-   *   WebGPU adapter exists, DeviceLimitError when the network exceeds the device.
+   * @throws SpecError for an invalid document (nothing is allocated), NoAdapterError when
+   *   `backend: 'webgpu'` finds no adapter, DeviceLimitError when the network exceeds the device.
+   * @example
+   *   const sim = await Simulator.create(builtinNetwork('cuba'), { backend: 'auto' });
+   *   if (sim.fallback) console.warn(`CPU reference: ${sim.fallback}`);
    */
   static async create(spec: unknown, options: SimulatorOptions = {}): Promise<Simulator> {
     const t0 = performance.now();
     const doc = options.seed === undefined ? spec : { ...(spec as object), seed: options.seed };
     const net = compileNetwork(doc);
-    if ((options.backend ?? 'webgpu') === 'cpu') return new Simulator(net, new CpuBackend(net), null, performance.now() - t0);
-    const owned = options.device ? null : await acquireDevice();
+    const choice = options.backend ?? 'auto';
+    if (choice !== 'auto' && choice !== 'webgpu' && choice !== 'cpu') throw new TypeError(`backend must be 'auto', 'webgpu' or 'cpu', got ${JSON.stringify(choice)}`);
+    const onCpu = (fallback: string | null) => new Simulator(net, new CpuBackend(net), null, performance.now() - t0, fallback);
+    if (choice === 'cpu') return onCpu(null);
+    let owned: GpuContext | null = null;
+    if (!options.device) {
+      try {
+        owned = await acquireDevice();
+      } catch (e) {
+        if (choice === 'auto' && e instanceof NoAdapterError) return onCpu(e.message);
+        throw e;
+      }
+    }
     try {
       const backend = await GpuBackend.create(options.device ?? owned!, net, { ticksPerSubmit: options.ticksPerSubmit, fused: options.fused, profilePhases: options.profilePhases });
       return new Simulator(net, backend, owned, performance.now() - t0);

@@ -17,10 +17,10 @@ interface Result {
   stderr: string;
 }
 
-/** `node bin/spikegpu.js ...args` in the repository root; never touches a GPU in these tests. */
+/** `spikegpu ...args` (the CLI's sources, through tsx) in the repository root; never touches a GPU in these tests. */
 function cli(...args: string[]): Promise<Result> {
   return new Promise((done) => {
-    execFile(process.execPath, ['bin/spikegpu.js', ...args], { cwd: ROOT, env: { ...process.env, SPIKEGPU_DEBUG: '' } }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', 'cli/spikegpu.ts', ...args], { cwd: ROOT, env: { ...process.env, SPIKEGPU_DEBUG: '' } }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       done({ code, stdout, stderr });
     });
