@@ -61,6 +61,27 @@ async function deviceFrom(gpu: GPU, keepAlive: unknown, missing: string): Promis
 /** Debian's Chromium ships SwiftShader's Vulkan driver here; Dawn can use it where no GPU is. */
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
+const NO_DRIVER = `no GPU driver, and SwiftShader is missing (on Debian: apt-get install chromium, which ships ${SWIFTSHADER_ICD})`;
+
+/**
+ * Whether the Vulkan loader can find any driver on Linux: one named by the loader's
+ * environment variables, or a manifest in its standard folders.
+ */
+function hasVulkanDriver(fs: typeof import('node:fs'), env: NodeJS.ProcessEnv): boolean {
+  if (env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES || env.VK_ADD_DRIVER_FILES) return true;
+  const configDirs = (env.XDG_CONFIG_DIRS || '/etc/xdg').split(':');
+  const dataDirs = (env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':');
+  const home = env.HOME ? [`${env.HOME}/.local/share`] : [];
+  const folders = [...configDirs, '/etc', ...dataDirs, ...home].map((d) => `${d}/vulkan/icd.d`);
+  return folders.some((dir) => {
+    try {
+      return fs.readdirSync(dir).some((f) => f.endsWith('.json'));
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Import a Node-only module without letting a browser bundler try to resolve it. */
 const nodeImport = (specifier: string) => import(/* @vite-ignore */ specifier);
 
@@ -79,6 +100,9 @@ async function nodeGpu(): Promise<GpuContext> {
   const wantSoftware = env.SPIKEGPU_ADAPTER === 'software' || (!hasGpuNode && env.SPIKEGPU_ADAPTER !== 'hardware');
   const swiftshader = fs.existsSync(SWIFTSHADER_ICD);
   if (!env.VK_ICD_FILENAMES && wantSoftware && swiftshader) env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  // With no Vulkan driver at all, Dawn would only print native warnings and find nothing:
+  // say so in one error instead (the CPU fallback's message) without loading it.
+  if (process.platform === 'linux' && !hasVulkanDriver(fs, env)) throw new NoAdapterError(NO_DRIVER);
   const webgpu: typeof import('webgpu') = await nodeImport('webgpu');
   Object.assign(globalThis, webgpu.globals);
   const attempt = async () => {
@@ -89,7 +113,7 @@ async function nodeGpu(): Promise<GpuContext> {
     return await attempt();
   } catch (e) {
     if (!(e instanceof NoAdapterError) || env.VK_ICD_FILENAMES || !swiftshader) {
-      if (e instanceof NoAdapterError && !swiftshader) throw new NoAdapterError(`no GPU driver, and SwiftShader is missing (install Debian's chromium package: ${SWIFTSHADER_ICD})`);
+      if (e instanceof NoAdapterError && !swiftshader) throw new NoAdapterError(NO_DRIVER);
       throw e;
     }
     env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;

@@ -1,0 +1,83 @@
+/**
+ * What the test suites need beyond npm packages, checked before `npm test` runs them, and
+ * installed with apt-get where that is possible (as `playwright install --with-deps` does):
+ * - SwiftShader, the software Vulkan driver Dawn uses where there is no GPU (Debian's chromium
+ *   ships it), and the Vulkan loader;
+ * - Chromium, which the browser tests drive;
+ * - Brian2, the reference simulator of the validation tests (Debian's python3-brian).
+ * Where it cannot install (not root, no apt-get) it stops with the exact command to run.
+ *
+ * Run: `npx tsx test/setup/requirements.ts` (the first step of `npm test`).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+interface Requirement {
+  /** What it is, for messages. */
+  what: string;
+  /** Why the tests need it. */
+  why: string;
+  /** Debian package that provides it. */
+  debianPackage: string;
+  present(): boolean;
+}
+
+const succeeds = (command: string, args: string[]) => spawnSync(command, args, { stdio: 'ignore', timeout: 60_000 }).status === 0;
+const python = process.env.SPIKEGPU_PYTHON || '/usr/bin/python3';
+
+const REQUIREMENTS: Requirement[] = [
+  {
+    what: 'SwiftShader (/usr/lib/chromium/vk_swiftshader_icd.json)',
+    why: 'the GPU tests run WebGPU on it where there is no GPU',
+    debianPackage: 'chromium',
+    present: () => existsSync('/usr/lib/chromium/vk_swiftshader_icd.json'),
+  },
+  {
+    what: 'Chromium (/usr/bin/chromium)',
+    why: 'the browser tests drive it',
+    debianPackage: 'chromium',
+    present: () => existsSync('/usr/bin/chromium'),
+  },
+  {
+    what: 'the Vulkan loader (libvulkan.so.1)',
+    why: 'Dawn reaches every GPU driver and SwiftShader through it',
+    debianPackage: 'libvulkan1',
+    present: () => spawnSync('/sbin/ldconfig', ['-p'], { encoding: 'utf8' }).stdout?.includes('libvulkan.so.1') ?? false,
+  },
+  {
+    what: `Brian2 (${python} -c 'import brian2')`,
+    why: 'the validation tests compare with it',
+    debianPackage: 'python3-brian',
+    present: () => succeeds(python, ['-c', 'import brian2']),
+  },
+];
+
+function main(): number {
+  const missing = REQUIREMENTS.filter((r) => !r.present());
+  if (missing.length === 0) return 0;
+  const packages = [...new Set(missing.map((r) => r.debianPackage))];
+  const installArgs = ['install', '-y', '-q', '--no-install-recommends', ...packages];
+  const log = (line: string) => process.stderr.write(`test requirements: ${line}\n`);
+  for (const r of missing) log(`missing ${r.what}: ${r.why}`);
+  const isRoot = process.getuid?.() === 0;
+  const hasApt = existsSync('/usr/bin/apt-get');
+  if (!isRoot || !hasApt) {
+    log(hasApt ? `install them, then run npm test again:\n\n  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${packages.join(' ')}\n` : `this is not a Debian-like system: install the equivalents of the Debian packages ${packages.join(', ')}, then run npm test again`);
+    return 1;
+  }
+  log(`installing ${packages.join(', ')} with apt-get (about a minute)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-q'], installArgs]) {
+    log(`apt-get ${args.join(' ')}`);
+    const r = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+    if (r.status !== 0) {
+      log(`apt-get ${args[0]} failed (exit ${r.status ?? r.signal})`);
+      return 1;
+    }
+  }
+  const still = REQUIREMENTS.filter((r) => !r.present());
+  for (const r of still) log(`still missing after the install: ${r.what}`);
+  return still.length === 0 ? 0 : 1;
+}
+
+process.exit(main());
