@@ -92,6 +92,8 @@ export interface RecordSpec {
 }
 
 export interface NetworkSpec {
+  /** The JSON Schema this document follows, for editors (e.g. `./node_modules/spikegpu/schema/spec-v1.json`); ignored by the simulator. */
+  $schema?: string;
   version: 1;
   name?: string;
   /** Time step, ms. */

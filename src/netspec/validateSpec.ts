@@ -301,14 +301,18 @@ export function projectionName(p: { name?: unknown }, index: number): string {
 }
 
 /**
- * Check a parsed JSON document against spec v1.
+ * Check a parsed JSON document against spec v1. A top-level `"$schema"` string (for editors,
+ * e.g. `"./node_modules/spikegpu/schema/spec-v1.json"`) is allowed and ignored.
  * @throws SpecError naming the path of the first problem.
  * @example
  *   const spec = validateSpec(JSON.parse(text)); // throws `populations.E.size: must be ≥ 1, got 0`
  */
 export function validateSpec(doc: unknown): NetworkSpec {
   const d = obj(doc, '');
-  onlyKeys(d, ['version', 'name', 'dt', 'seed', 'populations', 'projections', 'record'], '');
+  // `$schema` only points editors at schema/spec-v1.json; it is not part of the network.
+  const { $schema, ...network } = d;
+  if ($schema !== undefined && typeof $schema !== 'string') fail('$schema', `must be a string (the JSON Schema's URL or path), got ${describe($schema)}`);
+  onlyKeys(network, ['version', 'name', 'dt', 'seed', 'populations', 'projections', 'record'], '');
   if (d.version !== 1) fail('version', `must be 1 (this is spec v1), got ${describe(d.version)}`);
   if (d.name !== undefined && typeof d.name !== 'string') fail('name', 'must be a string');
   num(d.dt, 'dt', { min: 0, exclusiveMin: true, max: 10 });

@@ -23,11 +23,26 @@ export function spikesJson(dt: number, spikes: Record<string, PopulationSpikes>,
   return JSON.stringify(traces.length ? { dt, populations, state: traces } : { dt, populations });
 }
 
-/** `population,time_ms,id` rows in time order per population. */
+/** A field needs quotes when it holds a separator, a quote or a line break (RFC 4180, 2.6). */
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * One CSV record per RFC 4180, ending in LF: a field holding a comma, quote, CR or LF is
+ * quoted, its quotes doubled; numbers print as JavaScript prints them. Every CSV writer here
+ * goes through it, so names like `E, layer "2/3"` read back intact. Records end in LF, as
+ * these files always have, not the RFC's CRLF: csv readers take either, and a CR or LF
+ * inside a quoted field is kept as it is.
+ * @example csvRow(['E, layer "2/3"', 0.1, 7]) // '"E, layer ""2/3""",0.1,7\n'
+ */
+export function csvRow(fields: readonly (string | number)[]): string {
+  return fields.map((f) => (typeof f === 'string' && NEEDS_QUOTES.test(f) ? `"${f.replaceAll('"', '""')}"` : String(f))).join(',') + '\n';
+}
+
+/** `population,time_ms,id` rows (RFC 4180, see `csvRow`) in time order per population. */
 export function spikesCsv(spikes: Record<string, PopulationSpikes>): string {
-  const rows = ['population,time_ms,id'];
-  for (const [name, s] of Object.entries(spikes)) for (let k = 0; k < s.ids.length; k++) rows.push(`${name},${roundTime(s.times[k])},${s.ids[k]}`);
-  return rows.join('\n') + '\n';
+  const rows = [csvRow(['population', 'time_ms', 'id'])];
+  for (const [name, s] of Object.entries(spikes)) for (let k = 0; k < s.ids.length; k++) rows.push(csvRow([name, roundTime(s.times[k]), s.ids[k]]));
+  return rows.join('');
 }
 
 /** The shortest decimal that reads back as the same f32 (0.01, not 0.009999999776482582). */
@@ -65,9 +80,10 @@ export function weightsJson(dt: number, timeMs: number, projections: WeightsOut[
   return JSON.stringify({ dt, timeMs: roundTime(timeMs), projections: out });
 }
 
+/** `projection,pre,post,delay_ms,weight` rows (RFC 4180, see `csvRow`), synapses in order per projection. */
 export function weightsCsv(projections: ProjectionWeights[]): string {
-  const rows = ['projection,pre,post,delay_ms,weight'];
-  for (const p of projections) for (let s = 0; s < p.weights.length; s++) rows.push(`${p.projection},${p.pre[s]},${p.post[s]},${roundTime(p.delayMs[s])},${shortestF32(p.weights[s])}`);
-  return rows.join('\n') + '\n';
+  const rows = [csvRow(['projection', 'pre', 'post', 'delay_ms', 'weight'])];
+  for (const p of projections) for (let s = 0; s < p.weights.length; s++) rows.push(csvRow([p.projection, p.pre[s], p.post[s], roundTime(p.delayMs[s]), shortestF32(p.weights[s])]));
+  return rows.join('');
 }
 
