@@ -61,13 +61,14 @@ async function deviceFrom(gpu: GPU, keepAlive: unknown, missing: string): Promis
 /** Debian's Chromium ships SwiftShader's Vulkan driver here; Dawn can use it where no GPU is. */
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-const NO_DRIVER = `no GPU driver, and SwiftShader is missing (on Debian: apt-get install chromium, which ships ${SWIFTSHADER_ICD})`;
+const NO_DRIVER = `no GPU driver, and SwiftShader is missing (on Debian: apt-get install chromium libvulkan1; chromium ships ${SWIFTSHADER_ICD})`;
+const NO_HARDWARE_DRIVER = 'no GPU driver found (SPIKEGPU_ADAPTER=hardware leaves SwiftShader out)';
 
 /**
  * Whether the Vulkan loader can find any driver on Linux: one named by the loader's
  * environment variables, or a manifest in its standard folders.
  */
-function hasVulkanDriver(fs: typeof import('node:fs'), env: NodeJS.ProcessEnv): boolean {
+export function hasVulkanDriver(fs: { readdirSync(dir: string): string[] }, env: Record<string, string | undefined>): boolean {
   if (env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES || env.VK_ADD_DRIVER_FILES) return true;
   const configDirs = (env.XDG_CONFIG_DIRS || '/etc/xdg').split(':');
   const dataDirs = (env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':');
@@ -88,6 +89,7 @@ const nodeImport = (specifier: string) => import(/* @vite-ignore */ specifier);
 async function nodeGpu(): Promise<GpuContext> {
   const fs: typeof import('node:fs') = await nodeImport('node:fs');
   const env = process.env;
+  if (env.SPIKEGPU_ADAPTER === 'none') throw new NoAdapterError('WebGPU is turned off (SPIKEGPU_ADAPTER=none)');
   if (!env.XDG_RUNTIME_DIR) {
     // Dawn warns when it is unset; a private directory silences a harmless message.
     const dir = `/tmp/spikegpu-xdg-${process.getuid?.() ?? 0}`;
@@ -95,14 +97,15 @@ async function nodeGpu(): Promise<GpuContext> {
     env.XDG_RUNTIME_DIR = dir;
   }
   // Without GPU device nodes, go straight to SwiftShader (software) if it is installed;
-  // SPIKEGPU_ADAPTER=software forces it, VK_ICD_FILENAMES set by the user wins.
+  // SPIKEGPU_ADAPTER=software forces it (none: no adapter at all, as on a machine without
+  // one), VK_ICD_FILENAMES set by the user wins.
   const hasGpuNode = ['/dev/dri', '/dev/nvidia0', '/dev/dxg'].some((p) => fs.existsSync(p));
   const wantSoftware = env.SPIKEGPU_ADAPTER === 'software' || (!hasGpuNode && env.SPIKEGPU_ADAPTER !== 'hardware');
   const swiftshader = fs.existsSync(SWIFTSHADER_ICD);
   if (!env.VK_ICD_FILENAMES && wantSoftware && swiftshader) env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   // With no Vulkan driver at all, Dawn would only print native warnings and find nothing:
   // say so in one error instead (the CPU fallback's message) without loading it.
-  if (process.platform === 'linux' && !hasVulkanDriver(fs, env)) throw new NoAdapterError(NO_DRIVER);
+  if (process.platform === 'linux' && !hasVulkanDriver(fs, env)) throw new NoAdapterError(swiftshader ? NO_HARDWARE_DRIVER : NO_DRIVER);
   const webgpu: typeof import('webgpu') = await nodeImport('webgpu');
   Object.assign(globalThis, webgpu.globals);
   const attempt = async () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +18,12 @@ interface Result {
 }
 
 /** `spikegpu ...args` (the CLI's sources, through tsx) in the repository root; never touches a GPU in these tests. */
-function cli(...args: string[]): Promise<Result> {
+const cli = (...args: string[]): Promise<Result> => cliWithEnv({}, ...args);
+
+/** `spikegpu ...args` with `env` over the test's environment (an undefined value removes the variable). */
+function cliWithEnv(env: Record<string, string | undefined>, ...args: string[]): Promise<Result> {
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', 'cli/spikegpu.ts', ...args], { cwd: ROOT, env: { ...process.env, SPIKEGPU_DEBUG: '' } }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', 'cli/spikegpu.ts', ...args], { cwd: ROOT, env: { ...process.env, SPIKEGPU_DEBUG: '', ...env } }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       done({ code, stdout, stderr });
     });
@@ -156,18 +159,19 @@ describe('invalid input: exit 2, one line on stderr, no stack trace', () => {
     ['--set bogus=1', ['run', 'cuba', '--set', 'bogus=1', '--backend', 'cpu'], 'spikegpu: --set bogus: network cuba has no option "bogus"; expected one of: n'],
     ['--set without =', ['run', 'cuba', '--set', 'n', '--backend', 'cpu'], 'spikegpu: --set expects key=value, got "n"'],
     ['--set on a spec file', ['run', badSpec, '--set', 'n=5', '--backend', 'cpu'], 'spikegpu: --set applies to built-in networks only (cuba, coba, brunel, izhikevich2003, song2000, polychronization)'],
-    ['--backend foo', ['run', 'cuba', '--backend', 'foo'], 'spikegpu: --backend must be webgpu or cpu, got "foo"'],
+    ['--backend foo', ['run', 'cuba', '--backend', 'foo'], 'spikegpu: --backend: unknown value "foo"; expected one of: auto, webgpu, cpu'],
+    ['--backend gpu (close to cpu)', ['run', 'cuba', '--backend', 'gpu'], 'spikegpu: --backend: unknown value "gpu" (did you mean "cpu"?); expected one of: auto, webgpu, cpu'],
     ['--duration abc', ['run', 'cuba', '--backend', 'cpu', '--duration', 'abc'], 'spikegpu: --duration must be a number ≥ 0, got "abc"'],
     ['--duration=-5', ['run', 'cuba', '--backend', 'cpu', '--duration=-5'], 'spikegpu: --duration must be a number ≥ 0, got "-5"'],
-    ['--seed 1.5', ['run', 'cuba', '--backend', 'cpu', '--seed', '1.5'], 'spikegpu: --seed must be an integer'],
+    ['--seed 1.5', ['run', 'cuba', '--backend', 'cpu', '--seed', '1.5'], 'spikegpu: --seed must be an integer ≥ 0, got "1.5"'],
     ['--out with another extension', ['run', 'cuba', '--backend', 'cpu', '--out', 'x.txt'], 'spikegpu: --out must end in .json or .csv, got "x.txt"'],
     ['--weights-out with another extension', ['run', 'song2000', '--backend', 'cpu', '--weights-out', 'w.txt'], 'spikegpu: --weights-out must end in .json or .csv, got "w.txt"'],
     ['--weights-out of a static network', ['run', 'cuba', '--set', 'n=100', '--backend', 'cpu', '--weights-out', join(tmp, 'w.json')], 'spikegpu: --weights-out: cuba has no plastic projections'],
     ['a non-JSON file', ['run', notJson, '--backend', 'cpu'], new RegExp(`^spikegpu: ${notJson.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid JSON \\(.+\\)$`)],
-    ['an unknown option', ['run', 'cuba', '--backend', 'cpu', '--frobnicate'], /^spikegpu: Unknown option '--frobnicate'/],
-    ['--fused maybe', ['run', 'cuba', '--backend', 'cpu', '--fused', 'maybe'], 'spikegpu: --fused must be auto, on or off, got "maybe"'],
-    ['validate of an unknown case', ['validate', '--networks', 'cuba,nope'], 'spikegpu: --networks: unknown case "nope"; known: cuba, coba, brunelA, brunelC, izhikevich2003, song2000, song2000cond'],
-    ['validate with one seed', ['validate', '--seeds', '1'], 'spikegpu: --seeds must be an integer ≥ 2 (the rule needs a spread)'],
+    ['an unknown option', ['run', 'cuba', '--backend', 'cpu', '--frobnicate'], /^spikegpu: unknown option --frobnicate for 'spikegpu run'; expected one of: --duration, /],
+    ['--fused maybe', ['run', 'cuba', '--backend', 'cpu', '--fused', 'maybe'], 'spikegpu: --fused: unknown value "maybe"; expected one of: auto, on, off'],
+    ['validate of an unknown case', ['validate', '--networks', 'cuba,nope'], 'spikegpu: --networks: unknown case "nope"; expected one of: cuba, coba, brunelA, brunelC, izhikevich2003, song2000, song2000cond'],
+    ['validate with one seed', ['validate', '--seeds', '1'], 'spikegpu: --seeds must be an integer ≥ 2, got "1"'],
     ['bench of an unknown network', ['bench', '--networks', 'cubaa'], /^spikegpu: unknown network "cubaa" \(did you mean "cuba"\?\)/],
   ];
 
@@ -181,5 +185,172 @@ describe('invalid input: exit 2, one line on stderr, no stack trace', () => {
     if (typeof message === 'string') expect(lines[0]).toBe(message);
     else expect(lines[0]).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+/** Exit 2, nothing on stdout, exactly one line on stderr (no stack trace); returns that line. */
+function usageErrorLine(r: Result): string {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr.endsWith('\n')).toBe(true);
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  return lines[0];
+}
+
+/** Every `--option` a help text lists, in order. */
+const listedOptions = (help: string) => [...help.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]);
+
+describe('help and version', () => {
+  const COMMAND_OPTIONS: Record<string, string[]> = {
+    run: ['--duration', '--seed', '--backend', '--set', '--out', '--weights-out', '--ticks-per-submit', '--fused', '--json', '--help'],
+    networks: ['--help'],
+    export: ['--set', '--help'],
+    validate: ['--networks', '--seeds', '--duration', '--size', '--backend', '--json', '--help'],
+    bench: ['--networks', '--sizes', '--backends', '--duration', '--repeats', '--out-dir', '--fused', '--no-floor', '--help'],
+  };
+
+  it('spikegpu --help lists the commands and the global options only', async () => {
+    const [long, short, viaHelp] = await Promise.all([cli('--help'), cli('-h'), cli('help')]);
+    for (const r of [long, short, viaHelp]) {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(long.stdout);
+    }
+    expect(long.stdout).toContain('Usage: spikegpu <command> [options]');
+    for (const command of Object.keys(COMMAND_OPTIONS)) expect(long.stdout).toMatch(new RegExp(`^ {2}${command}\\b`, 'm'));
+    expect(listedOptions(long.stdout)).toEqual(['--version', '--help']);
+  });
+
+  it.concurrent.each(Object.entries(COMMAND_OPTIONS))("spikegpu %s --help and 'spikegpu help %s' print that command's usage and options only", async (command, options) => {
+    const [flag, short, viaHelp] = await Promise.all([cli(command, '--help'), cli(command, '-h'), cli('help', command)]);
+    for (const r of [flag, short, viaHelp]) {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(flag.stdout);
+    }
+    expect(flag.stdout.split('\n')[0]).toMatch(new RegExp(`^Usage: spikegpu ${command}\\b.*\\[options\\]$`));
+    expect(listedOptions(flag.stdout)).toEqual(options);
+  });
+
+  it('help texts state defaults and choices from the option descriptions', async () => {
+    const [run, validate, bench] = await Promise.all([cli('run', '--help'), cli('validate', '--help'), cli('bench', '--help')]);
+    expect(run.stdout).toMatch(/^ {2}--duration <ms> +simulated time; default 1000$/m);
+    expect(run.stdout).toMatch(/^ {2}--backend <auto\|webgpu\|cpu> .*/m);
+    expect(run.stdout).toMatch(/--set <key=value> .*; repeatable$/m);
+    for (const r of [run, validate]) expect(r.stdout).toMatch(/default auto$/m);
+    expect(validate.stdout).toMatch(/^ {2}--seeds <n> .*; default 3$/m);
+    expect(validate.stdout).toContain('python3-brian');
+    expect(bench.stdout).toMatch(/^ {2}--out-dir <dir> .*; default bench\/results$/m);
+  });
+
+  it('help after an invalid option still prints the help', async () => {
+    const r = await cli('run', '--frobnicate', '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('Usage: spikegpu run ')).toBe(true);
+  });
+
+  it("--version and -V print package.json's version", async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const [long, short] = await Promise.all([cli('--version'), cli('-V')]);
+    for (const r of [long, short]) expect(r).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+});
+
+describe('arguments that do not belong to a command: exit 2, one line on stderr', () => {
+  const cases: [string, string[], string | RegExp][] = [
+    ['run --duraton', ['run', 'cuba', '--duraton', '5'], /^spikegpu: unknown option --duraton for 'spikegpu run' \(did you mean "--duration"\?\); expected one of: --duration, --seed, /],
+    ['run --repeats (a bench option)', ['run', 'cuba', '--repeats', '3'], /^spikegpu: unknown option --repeats for 'spikegpu run'; expected one of: /],
+    ['validate --seed', ['validate', '--seed', '3'], /^spikegpu: unknown option --seed for 'spikegpu validate' \(did you mean "--seeds"\?\)/],
+    ['bench --repeat', ['bench', '--repeat', '3'], /^spikegpu: unknown option --repeat for 'spikegpu bench' \(did you mean "--repeats"\?\)/],
+    ['bench --weights-out (a run option)', ['bench', '--weights-out', 'w.json'], /^spikegpu: unknown option --weights-out for 'spikegpu bench'; expected one of: /],
+    ['export --duration (a run option)', ['export', 'cuba', '--duration', '5'], "spikegpu: unknown option --duration for 'spikegpu export'; expected one of: --set, --help"],
+    ['networks --json', ['networks', '--json'], "spikegpu: unknown option --json for 'spikegpu networks'; expected one of: --help"],
+    ['networks extra', ['networks', 'extra'], 'spikegpu: unexpected argument "extra"; usage: spikegpu networks [options]'],
+    ['run with two targets', ['run', 'cuba', 'coba'], 'spikegpu: unexpected argument "coba"; usage: spikegpu run <spec.json | builtin> [options]'],
+    ['validate cuba (a positional)', ['validate', 'cuba'], 'spikegpu: unexpected argument "cuba"; usage: spikegpu validate [options]'],
+    ['run without a target', ['run', '--backend', 'cpu'], 'spikegpu: run needs a spec file or a built-in network name; usage: spikegpu run <spec.json | builtin> [options]'],
+    ['export without a network', ['export'], 'spikegpu: export needs a built-in network name; usage: spikegpu export <builtin> [options]'],
+    ['a flag with a value', ['run', 'cuba', '--json=yes'], 'spikegpu: --json takes no value, got "yes"'],
+    ['an option without its value', ['run', 'cuba', '--duration'], 'spikegpu: --duration needs a value (--duration <ms>)'],
+    ['an option followed by another option', ['run', 'cuba', '--out', '--json'], 'spikegpu: --out needs a value (--out <file>)'],
+    ['--size medium', ['validate', '--size', 'medium'], 'spikegpu: --size: unknown value "medium"; expected one of: small, full'],
+    ['bench --backends cpux', ['bench', '--backends', 'webgpu,cpux'], 'spikegpu: --backends: unknown backend "cpux" (did you mean "cpu"?); expected one of: webgpu, cpu, brian2'],
+    ['bench --sizes 1.5', ['bench', '--sizes', '1000,1.5'], 'spikegpu: --sizes must be an integer ≥ 1, got "1.5"'],
+    ['an unknown command', ['rn', 'cuba'], 'spikegpu: unknown command "rn" (did you mean "run"?); expected one of: run, networks, export, validate, bench, help'],
+    ['help for an unknown command', ['help', 'valdate'], 'spikegpu: unknown command "valdate" (did you mean "validate"?); expected one of: run, networks, export, validate, bench, help'],
+    ['no command', [], "spikegpu: no command given; one of: run, networks, export, validate, bench (see 'spikegpu --help')"],
+    ['a command option before the command', ['--json', 'run', 'cuba'], /^spikegpu: unknown option --json for 'spikegpu' \(a command's options go after it\); expected one of: --version, --help$/],
+  ];
+
+  it.concurrent.each(cases)('%s', async (_label, args, message) => {
+    const line = usageErrorLine(await cli(...args));
+    if (typeof message === 'string') expect(line).toBe(message);
+    else expect(line).toMatch(message);
+  });
+});
+
+describe('spikegpu validate: the Brian2 interpreter fails → exit 1, one line naming it, no stack', () => {
+  /** Passes the `-c 'import brian2'` check, then fails in the reference run like a Python error. */
+  const brokenPython = join(tmp, 'broken-python');
+  writeFileSync(brokenPython, '#!/bin/sh\n[ "$1" = -c ] && exit 0\necho "Traceback (most recent call last):" >&2\necho "RuntimeError: reference run exploded" >&2\nexit 3\n');
+  chmodSync(brokenPython, 0o755);
+  const validateArgs = ['validate', '--networks', 'cuba', '--seeds', '2', '--duration', '10', '--backend', 'cpu'];
+
+  const cases: [string, string, RegExp][] = [
+    ['an interpreter without Brian2', '/bin/false', /^spikegpu: Brian2 is not available: \/bin\/false cannot import brian2; install Brian2 \(Debian: apt-get install python3-brian\) or set SPIKEGPU_PYTHON/],
+    ['a missing interpreter', '/nonexistent/python3', /^spikegpu: Brian2 is not available: \/nonexistent\/python3 does not exist; install Brian2 \(Debian: apt-get install python3-brian\)/],
+    ['a failing reference script', brokenPython, new RegExp(`^spikegpu: the Brian2 reference run failed: ${brokenPython.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} exited with status 3: RuntimeError: reference run exploded; install Brian2 \\(Debian: apt-get install python3-brian\\)`)],
+  ];
+
+  it.concurrent.each(cases)('%s', async (_label, python, message) => {
+    const r = await cliWithEnv({ SPIKEGPU_PYTHON: python }, ...validateArgs);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    // Progress lines ("cuba: spikegpu seed 1 done") may come first; the failure is one line, last.
+    const lines = r.stderr.trimEnd().split('\n').filter((l) => !/^spikegpu: cuba: spikegpu seed \d+ done$/.test(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at |TypeError/);
+  });
+});
+
+/** No WebGPU adapter, as on a machine without a GPU or SwiftShader (see test/unit/device.test.ts for how that is detected). */
+const NO_ADAPTER_ENV = { SPIKEGPU_ADAPTER: 'none' };
+
+describe('no WebGPU adapter', () => {
+  const FALLBACK_LINE = /^spikegpu: running on the CPU reference \(same spikes, slower\): no WebGPU adapter found: .*apt-get install chromium.*; --backend cpu silences this$/;
+
+  it('--backend auto (the default) runs on the CPU reference and says so in one stderr line', async () => {
+    const r = await cliWithEnv(NO_ADAPTER_ENV, 'run', 'cuba', '--set', 'n=100', '--duration', '10', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ backend: 'cpu', adapter: 'cpu (reference)' });
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(FALLBACK_LINE);
+  });
+
+  it('validate says it once per process, not once per simulator', async () => {
+    // The reference fails after spikegpu's two simulators ran: enough to count the fallback lines.
+    const r = await cliWithEnv({ ...NO_ADAPTER_ENV, SPIKEGPU_PYTHON: join(tmp, 'broken-python') }, 'validate', '--networks', 'cuba', '--seeds', '2', '--duration', '10');
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.filter((l) => FALLBACK_LINE.test(l))).toHaveLength(1);
+    expect(lines.filter((l) => /spikegpu seed \d+ done/.test(l))).toHaveLength(2);
+  });
+
+  it('--backend webgpu fails: exit 1, one line; SPIKEGPU_DEBUG=1 adds the stack', async () => {
+    const [plain, debug] = await Promise.all([
+      cliWithEnv(NO_ADAPTER_ENV, 'run', 'cuba', '--set', 'n=100', '--duration', '10', '--backend', 'webgpu'),
+      cliWithEnv({ ...NO_ADAPTER_ENV, SPIKEGPU_DEBUG: '1' }, 'run', 'cuba', '--set', 'n=100', '--duration', '10', '--backend', 'webgpu'),
+    ]);
+    expect(plain.code).toBe(1);
+    expect(plain.stdout).toBe('');
+    const lines = plain.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^spikegpu: no WebGPU adapter found: .*; --backend auto or cpu runs the CPU reference$/);
+    expect(debug.code).toBe(1);
+    expect(debug.stderr.startsWith(`${lines[0]}\n`)).toBe(true);
+    expect(debug.stderr).toMatch(/\n\s+at /);
   });
 });

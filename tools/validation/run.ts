@@ -16,8 +16,7 @@ import { spikeStats, type SpikeStats } from '../../src/analysis/spikeStats.ts';
 import { sparkline, weightHistogram, weightStats, WEIGHT_STAT_NAMES, type WeightStats } from '../../src/analysis/weightStats.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { builtinNetwork, builtinNetworks } from '../../src/networks/index.ts';
-import type { BackendName } from '../../src/sim/simulator.ts';
-import { Simulator } from '../../src/sim/simulator.ts';
+import { Simulator, type BackendChoice } from '../../src/sim/simulator.ts';
 import { compareStats, compareValues, comparisonTable, type Comparison } from './compare.ts';
 
 const run = promisify(execFile);
@@ -67,9 +66,12 @@ export interface ValidateOptions {
   /** Simulated ms per run (default 1000; plastic cases: their own, 10 s small and 100 s full). */
   durationMs?: number;
   size?: 'small' | 'full';
-  backend?: BackendName;
+  /** Default 'auto': WebGPU where an adapter exists, else the CPU reference (see `onFallback`). */
+  backend?: BackendChoice;
   device?: GpuContext;
   onProgress?: (line: string) => void;
+  /** Called with `Simulator.fallback` each time `auto` ran a simulator on the CPU reference. */
+  onFallback?: (reason: string) => void;
 }
 
 export interface ValidationResult {
@@ -107,6 +109,13 @@ async function brian2Weights(c: ValidationCase, options: Record<string, string |
   }
 }
 
+/** A simulator for one seed of a case, on the backend `options` asks for. */
+async function createSimulator(spec: unknown, seed: number, options: ValidateOptions): Promise<Simulator> {
+  const sim = await Simulator.create(spec, { backend: options.backend ?? 'auto', device: options.device, seed });
+  if (sim.fallback) options.onFallback?.(sim.fallback);
+  return sim;
+}
+
 const mean = (rows: number[][]) => rows[0].map((_, k) => rows.reduce((a, r) => a + r[k], 0) / rows.length);
 
 /** A plastic case: final weights and the post population's rate, per seed, in both simulators. */
@@ -120,7 +129,7 @@ async function validateWeights(c: ValidationCase, networkOptions: Record<string,
   reference.catch(() => {});
   const ours: WeightRun[] = [];
   for (const seed of seeds) {
-    const sim = await Simulator.create(builtinNetwork(c.network, { ...networkOptions, seed }), { backend: options.backend ?? 'webgpu', device: options.device, seed });
+    const sim = await createSimulator(builtinNetwork(c.network, { ...networkOptions, seed }), seed, options);
     try {
       await sim.run(durationMs);
       ours.push(summariseWeights((await sim.weights(projection)).weights, wMin, wMax, sim.summary().populations[pr.post].rateHz));
@@ -209,7 +218,7 @@ export async function validate(options: ValidateOptions = {}): Promise<Validatio
     for (const seed of seeds) {
       // Networks that draw their own parameters from a seed option (izhikevich2003) get it too.
       const withSeed = 'seed' in builtinNetworks[c.network].options ? builtinNetwork(c.network, { ...networkOptions, seed }) : spec;
-      const sim = await Simulator.create(withSeed, { backend: options.backend ?? 'webgpu', device: options.device, seed });
+      const sim = await createSimulator(withSeed, seed, options);
       try {
         await sim.run(durationMs);
         ours.push(Object.fromEntries(Object.keys(sizes).map((p) => [p, sim.spikes(p)])));

@@ -1,0 +1,131 @@
+/** `spikegpu run <spec.json | builtin>`: simulate a network and report spikes, rates and weights. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { sparkline, weightHistogram } from '../src/analysis/weightStats.ts';
+import { builtinNetwork, builtinNetworks } from '../src/networks/index.ts';
+import { spikesCsv, spikesJson, weightsCsv, weightsJson } from '../src/results/files.ts';
+import { Simulator, type RunSummary } from '../src/sim/simulator.ts';
+import { defineCommand, UsageError } from './args.ts';
+import { BACKEND_OPTION, FUSED_OPTION, FUSED_SETTING, parseSets, reportCpuFallback, SET_OPTION } from './shared.ts';
+
+const builtinNames = () => Object.keys(builtinNetworks).join(', ');
+
+/** A spec from a file path or a built-in network name. */
+function loadSpec(target: string, sets: Record<string, string>, seed: number | undefined): unknown {
+  if (Object.hasOwn(builtinNetworks, target)) {
+    const withSeed = seed !== undefined && 'seed' in builtinNetworks[target].options ? { ...sets, seed: String(seed) } : sets;
+    return builtinNetwork(target, withSeed);
+  }
+  if (Object.keys(sets).length) throw new UsageError(`--set applies to built-in networks only (${builtinNames()})`);
+  let text: string;
+  try {
+    text = readFileSync(target, 'utf8');
+  } catch {
+    throw new UsageError(`${target}: no such built-in network or readable file (built-ins: ${builtinNames()})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${target}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** Progress on stderr for runs longer than a couple of seconds. */
+function progressReporter(enabled: boolean) {
+  const start = performance.now();
+  let last = 0;
+  const tty = process.stderr.isTTY;
+  return {
+    update(doneMs: number, totalMs: number) {
+      const now = performance.now();
+      if (!enabled || now - start < 2000 || now - last < (tty ? 250 : 5000)) return;
+      last = now;
+      const pct = totalMs ? (100 * doneMs) / totalMs : 100;
+      const line = `spikegpu: ${doneMs.toFixed(0)} / ${totalMs.toFixed(0)} ms simulated (${pct.toFixed(0)} %), ${((now - start) / 1000).toFixed(1)} s`;
+      process.stderr.write(tty ? `\r${line}` : `${line}\n`);
+    },
+    done() {
+      if (enabled && tty && last) process.stderr.write('\n');
+    },
+  };
+}
+
+/** `--out`-style paths: the extension picks the format. */
+function checkFileFormat(path: string | undefined, option: string): void {
+  if (path && !/\.(json|csv)$/i.test(path)) throw new UsageError(`${option} must end in .json or .csv, got ${JSON.stringify(path)}`);
+}
+const isCsv = (path: string) => path.toLowerCase().endsWith('.csv');
+
+type Weights = Awaited<ReturnType<Simulator['weights']>>;
+
+/** The human-readable report: network, backend, timing, populations, plastic weights, files. */
+function report(s: RunSummary, sim: Simulator, weights: Weights[], files: string[]): string {
+  const lines = [
+    `${s.network}: ${s.neurons} neurons, ${s.synapses} synapses, ${s.durationMs} ms at dt ${s.dt} ms (${s.ticks} ticks), seed ${s.seed}`,
+    `backend ${s.backend} on ${s.adapter}${s.gpuBytes ? `, ${(s.gpuBytes / 2 ** 20).toFixed(1)} MiB of GPU buffers` : ''}${s.fused ? ', fused ticks' : ''}`,
+    `build ${s.buildMs.toFixed(0)} ms, simulation ${s.wallMs.toFixed(0)} ms wall (real-time factor ${s.realTimeFactor.toFixed(2)}), ${(s.eventsPerSecond / 1e6).toFixed(2)} M synaptic events/s`,
+    '',
+    'population      size    spikes   rate (Hz)',
+    ...Object.entries(s.populations).map(([name, p]) => `${name.padEnd(12)} ${String(p.size).padStart(7)} ${String(p.spikes).padStart(9)} ${p.rateHz.toFixed(2).padStart(11)}`),
+  ];
+  if (weights.length) lines.push('', 'plastic projection  synapses   weights: mean   histogram over [wMin, wMax]');
+  for (const [k, w] of weights.entries()) {
+    const { wMin, wMax } = sim.network.plastic[k].bounds;
+    const mean = w.weights.reduce((a, x) => a + x, 0) / Math.max(1, w.weights.length);
+    lines.push(`${w.projection.padEnd(18)} ${String(w.weights.length).padStart(9)} ${mean.toPrecision(4).padStart(15)}   ${wMin} |${sparkline(weightHistogram(w.weights, wMin, wMax, 20))}| ${wMax}`);
+  }
+  if (files.length) lines.push('', ...files);
+  return lines.join('\n') + '\n';
+}
+
+export const runCommand = defineCommand({
+  name: 'run',
+  summary: 'simulate a network (a spec v1 JSON file or a built-in) and report spikes and rates',
+  operands: [{ name: '<spec.json | builtin>', missing: 'a spec file or a built-in network name' }],
+  options: {
+    duration: { type: 'number', value: 'ms', min: 0, default: 1000, help: 'simulated time' },
+    seed: { type: 'number', value: 'n', min: 0, integer: true, help: "replace the spec's seed" },
+    backend: BACKEND_OPTION,
+    set: SET_OPTION,
+    out: { type: 'string', value: 'file', help: 'write recorded spikes (and record.state traces, in .json): .json or .csv' },
+    'weights-out': { type: 'string', value: 'file', help: 'write the final weights of plastic projections (and record.weights snapshots, in .json): .json or .csv' },
+    'ticks-per-submit': { type: 'number', value: 'n', min: 1, integer: true, default: 100, help: 'WebGPU: ticks per GPU submission and spike readback window' },
+    fused: FUSED_OPTION,
+    json: { type: 'flag', help: 'print one JSON summary object on stdout' },
+  },
+  notes: `Built-in networks: ${builtinNames()} (options: 'spikegpu networks').`,
+  async run(o, [target]) {
+    const out = o.out, weightsOut = o['weights-out'];
+    checkFileFormat(out, '--out');
+    checkFileFormat(weightsOut, '--weights-out');
+    const spec = loadSpec(target, parseSets(o.set), o.seed);
+    const sim = await Simulator.create(spec, { backend: o.backend, seed: o.seed, ticksPerSubmit: o['ticks-per-submit'], fused: FUSED_SETTING[o.fused] });
+    try {
+      if (sim.fallback) reportCpuFallback(sim.fallback);
+      if (weightsOut && !sim.network.plastic.length) throw new UsageError(`--weights-out: ${sim.network.name} has no plastic projections`);
+      const progress = progressReporter(!(o.json && !process.stdout.isTTY));
+      await sim.run(o.duration, (done, total) => progress.update(done, total));
+      progress.done();
+      const files: string[] = [];
+      if (out) {
+        const spikes = Object.fromEntries(sim.network.populations.map((p) => [p.name, sim.spikes(p.name)]));
+        const state = sim.network.stateProbes.map((p) => ({ pop: p.population, var: p.variable, ...sim.state(p.population, p.variable) }));
+        writeFileSync(out, isCsv(out) ? spikesCsv(spikes) : spikesJson(sim.network.dt, spikes, state));
+        files.push(`spikes written to ${out}`);
+      }
+      const weights = await Promise.all(
+        sim.network.plastic.map(async (p) => ({
+          ...(await sim.weights(p.name)),
+          ...(sim.network.weightRecords.some((r) => r.projection === p.name) ? { history: sim.weightHistory(p.name) } : {}),
+        })),
+      );
+      if (weightsOut) {
+        writeFileSync(weightsOut, isCsv(weightsOut) ? weightsCsv(weights) : weightsJson(sim.network.dt, sim.timeMs, weights));
+        files.push(`weights written to ${weightsOut}`);
+      }
+      process.stdout.write(o.json ? JSON.stringify(sim.summary()) + '\n' : report(sim.summary(), sim, weights, files));
+      return 0;
+    } finally {
+      sim.dispose();
+    }
+  },
+});
