@@ -88,10 +88,7 @@ function optionLabel(name: string, o: OptionSpec): string {
 }
 
 function optionHelp(o: OptionSpec): string {
-  const notes = [
-    ...('default' in o && o.default !== undefined ? [`default ${o.default}`] : []),
-    ...('repeatable' in o && o.repeatable ? ['repeatable'] : []),
-  ];
+  const notes = [...('default' in o && o.default !== undefined ? [`default ${o.default}`] : []), ...('repeatable' in o && o.repeatable ? ['repeatable'] : [])];
   return [o.help, ...notes].join('; ');
 }
 
@@ -120,13 +117,20 @@ export const optionRows = (options: OptionTable): [string, string][] =>
   Object.entries({ ...options, help: HELP_OPTION }).map(([name, o]) => [optionLabel(name, o), optionHelp(o)]);
 
 /** Paragraphs wrapped to the help width (blank lines kept). */
-export const helpParagraphs = (text: string) => text.split('\n').map((p) => wrap(p, 0)).join('\n');
+export const helpParagraphs = (text: string) =>
+  text
+    .split('\n')
+    .map((p) => wrap(p, 0))
+    .join('\n');
 
 /** A number option's value, checked; `name` as written on the command line, for the message. */
 export function toNumber(raw: string, name: string, check: { min?: number; integer?: boolean } = {}): number {
   const x = Number(raw);
   const ok = raw.trim() !== '' && Number.isFinite(x) && (!check.integer || Number.isInteger(x)) && (check.min === undefined || x >= check.min);
-  if (!ok) throw new UsageError(`${name} must be ${check.integer ? 'an integer' : 'a number'}${check.min === undefined ? '' : ` ≥ ${check.min}`}, got ${JSON.stringify(raw)}`);
+  if (!ok)
+    throw new UsageError(
+      `${name} must be ${check.integer ? 'an integer' : 'a number'}${check.min === undefined ? '' : ` ≥ ${check.min}`}, got ${JSON.stringify(raw)}`,
+    );
   return x;
 }
 
@@ -142,7 +146,10 @@ function convert(name: string, o: OptionSpec, raw: string[]): unknown {
       if (!o.choices.includes(last)) throw new UsageError(`${flagName(name)}: unknown value ${JSON.stringify(last)}${suggest(last, [...o.choices])}`);
       return last;
     case 'list':
-      return last.split(',').map((v) => v.trim()).filter(Boolean);
+      return last
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
     case 'string':
       return o.repeatable ? raw : last;
   }
@@ -167,7 +174,10 @@ export type Parsed<T extends OptionTable> = { help: true } | { help: false; valu
 export function parseOptions<T extends OptionTable>(args: string[], options: T, context: string): Parsed<T> {
   const table: OptionTable = { ...options, help: HELP_OPTION };
   const config: ParseArgsConfig['options'] = Object.fromEntries(
-    Object.entries(table).map(([name, o]) => [name, { type: o.type === 'flag' ? ('boolean' as const) : ('string' as const), ...(o.short ? { short: o.short } : {}) }]),
+    Object.entries(table).map(([name, o]) => [
+      name,
+      { type: o.type === 'flag' ? ('boolean' as const) : ('string' as const), ...(o.short ? { short: o.short } : {}) },
+    ]),
   );
   // Not strict: the checks below give one-line messages with suggestions instead of Node's.
   const { tokens } = parseArgs({ args, options: config, strict: false, allowPositionals: true, tokens: true });
@@ -185,7 +195,8 @@ export function parseOptions<T extends OptionTable>(args: string[], options: T, 
     else if (!o) problem = `unknown option ${token.rawName} for ${context}${suggest(token.rawName, Object.keys(table).map(flagName))}`;
     else if (o.type === 'flag' && token.value !== undefined) problem = `${token.rawName} takes no value, got ${JSON.stringify(token.value)}`;
     // A following "--option" was taken as the value: the value was forgotten.
-    else if (o.type !== 'flag' && (token.value === undefined || (!token.inlineValue && token.value.startsWith('--')))) problem = `${token.rawName} needs a value (${optionLabel(token.name, o)})`;
+    else if (o.type !== 'flag' && (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))))
+      problem = `${token.rawName} needs a value (${optionLabel(token.name, o)})`;
     else raw.set(token.name, [...(raw.get(token.name) ?? []), token.value ?? '']);
   }
   if (help) return { help };
@@ -198,7 +209,15 @@ export function parseOptions<T extends OptionTable>(args: string[], options: T, 
 export function defineCommand<T extends OptionTable>(spec: CommandSpec<T>): Command {
   const erased = spec as unknown as CommandSpec<OptionTable>;
   const help = () =>
-    [`Usage: ${usageLine(erased)}`, '', helpParagraphs(spec.summary), '', 'Options:', helpRows(optionRows(spec.options)), ...(spec.notes ? ['', helpParagraphs(spec.notes)] : [])].join('\n') + '\n';
+    [
+      `Usage: ${usageLine(erased)}`,
+      '',
+      helpParagraphs(spec.summary),
+      '',
+      'Options:',
+      helpRows(optionRows(spec.options)),
+      ...(spec.notes ? ['', helpParagraphs(spec.notes)] : []),
+    ].join('\n') + '\n';
   return {
     name: spec.name,
     summary: spec.summary,

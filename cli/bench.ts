@@ -14,7 +14,11 @@ export const benchCommand = defineCommand({
   options: {
     networks: { type: 'list', value: 'a,b,...', help: `built-in networks (default ${DEFAULT_BENCH_NETWORKS.join(', ')})` },
     sizes: { type: 'list', value: 'n,n,...', help: 'neurons, for every network (default per network; cuba 4000 … 200000)' },
-    backends: { type: 'list', value: 'a,b,...', help: `${BENCH_BACKENDS.join(', ')} (default all; webgpu is skipped with a note where no adapter exists; brian2 = cpp_standalone run phase)` },
+    backends: {
+      type: 'list',
+      value: 'a,b,...',
+      help: `${BENCH_BACKENDS.join(', ')} (default all; webgpu is skipped with a note where no adapter exists; brian2 = cpp_standalone run phase)`,
+    },
     duration: { type: 'number', value: 'ms', min: 0, help: 'simulated time per timed repeat (default per network)' },
     repeats: { type: 'number', value: 'n', min: 3, integer: true, default: 3, help: 'timed repeats per point, median reported' },
     'out-dir': { type: 'string', value: 'dir', default: 'bench/results', help: 'where <date>-<adapter>.json and .svg go' },

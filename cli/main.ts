@@ -27,22 +27,24 @@ const version = (): string => (JSON.parse(readFileSync(packagePath('package.json
 function globalHelp(): string {
   const commands = COMMANDS.map((c): [string, string] => [c.synopsis, c.summary]);
   commands.push(['help <command>', "a command's usage and options (as 'spikegpu <command> --help')"]);
-  return [
-    `spikegpu ${version()}: spiking neural networks on WebGPU`,
-    '',
-    'Usage: spikegpu <command> [options]',
-    '',
-    'Commands:',
-    helpRows(commands),
-    '',
-    'Options:',
-    helpRows(optionRows(GLOBAL_OPTIONS)),
-    '',
-    helpParagraphs(
-      'Exit status: 0 success, 1 runtime failure, 2 invalid input (errors are one line on stderr; SPIKEGPU_DEBUG=1 adds the stack trace).\n' +
-        'Environment: SPIKEGPU_ADAPTER=software|hardware|none picks the WebGPU adapter (none: as if there were none); SPIKEGPU_PYTHON is the Python with Brian2 for validate (default /usr/bin/python3).',
-    ),
-  ].join('\n') + '\n';
+  return (
+    [
+      `spikegpu ${version()}: spiking neural networks on WebGPU`,
+      '',
+      'Usage: spikegpu <command> [options]',
+      '',
+      'Commands:',
+      helpRows(commands),
+      '',
+      'Options:',
+      helpRows(optionRows(GLOBAL_OPTIONS)),
+      '',
+      helpParagraphs(
+        'Exit status: 0 success, 1 runtime failure, 2 invalid input (errors are one line on stderr; SPIKEGPU_DEBUG=1 adds the stack trace).\n' +
+          'Environment: SPIKEGPU_ADAPTER=software|hardware|none picks the WebGPU adapter (none: as if there were none); SPIKEGPU_PYTHON is the Python with Brian2 for validate (default /usr/bin/python3).',
+      ),
+    ].join('\n') + '\n'
+  );
 }
 
 function findCommand(name: string): Command {

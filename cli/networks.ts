@@ -12,7 +12,8 @@ export const networksCommand = defineCommand({
     const lines: string[] = [];
     for (const n of Object.values(builtinNetworks)) {
       lines.push(`${n.name}: ${n.doc}`);
-      for (const [k, o] of Object.entries(n.options)) lines.push(`  --set ${k}=<${o.choices ? o.choices.join('|') : 'number'}>  default ${o.default}. ${o.doc}`);
+      for (const [k, o] of Object.entries(n.options))
+        lines.push(`  --set ${k}=<${o.choices ? o.choices.join('|') : 'number'}>  default ${o.default}. ${o.doc}`);
       lines.push('');
     }
     process.stdout.write(lines.join('\n'));

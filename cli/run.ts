@@ -65,13 +65,17 @@ function report(s: RunSummary, sim: Simulator, weights: Weights[], files: string
     `build ${s.buildMs.toFixed(0)} ms, simulation ${s.wallMs.toFixed(0)} ms wall (real-time factor ${s.realTimeFactor.toFixed(2)}), ${(s.eventsPerSecond / 1e6).toFixed(2)} M synaptic events/s`,
     '',
     'population      size    spikes   rate (Hz)',
-    ...Object.entries(s.populations).map(([name, p]) => `${name.padEnd(12)} ${String(p.size).padStart(7)} ${String(p.spikes).padStart(9)} ${p.rateHz.toFixed(2).padStart(11)}`),
+    ...Object.entries(s.populations).map(
+      ([name, p]) => `${name.padEnd(12)} ${String(p.size).padStart(7)} ${String(p.spikes).padStart(9)} ${p.rateHz.toFixed(2).padStart(11)}`,
+    ),
   ];
   if (weights.length) lines.push('', 'plastic projection  synapses   weights: mean   histogram over [wMin, wMax]');
   for (const [k, w] of weights.entries()) {
     const { wMin, wMax } = sim.network.plastic[k].bounds;
     const mean = w.weights.reduce((a, x) => a + x, 0) / Math.max(1, w.weights.length);
-    lines.push(`${w.projection.padEnd(18)} ${String(w.weights.length).padStart(9)} ${mean.toPrecision(4).padStart(15)}   ${wMin} |${sparkline(weightHistogram(w.weights, wMin, wMax, 20))}| ${wMax}`);
+    lines.push(
+      `${w.projection.padEnd(18)} ${String(w.weights.length).padStart(9)} ${mean.toPrecision(4).padStart(15)}   ${wMin} |${sparkline(weightHistogram(w.weights, wMin, wMax, 20))}| ${wMax}`,
+    );
   }
   if (files.length) lines.push('', ...files);
   return lines.join('\n') + '\n';
@@ -87,14 +91,19 @@ export const runCommand = defineCommand({
     backend: BACKEND_OPTION,
     set: SET_OPTION,
     out: { type: 'string', value: 'file', help: 'write recorded spikes (and record.state traces, in .json): .json or .csv' },
-    'weights-out': { type: 'string', value: 'file', help: 'write the final weights of plastic projections (and record.weights snapshots, in .json): .json or .csv' },
+    'weights-out': {
+      type: 'string',
+      value: 'file',
+      help: 'write the final weights of plastic projections (and record.weights snapshots, in .json): .json or .csv',
+    },
     'ticks-per-submit': { type: 'number', value: 'n', min: 1, integer: true, default: 100, help: 'WebGPU: ticks per GPU submission and spike readback window' },
     fused: FUSED_OPTION,
     json: { type: 'flag', help: 'print one JSON summary object on stdout' },
   },
   notes: `Built-in networks: ${builtinNames()} (options: 'spikegpu networks').`,
   async run(o, [target]) {
-    const out = o.out, weightsOut = o['weights-out'];
+    const out = o.out,
+      weightsOut = o['weights-out'];
     checkFileFormat(out, '--out');
     checkFileFormat(weightsOut, '--weights-out');
     const spec = loadSpec(target, parseSets(o.set), o.seed);

@@ -8,7 +8,12 @@ export const BACKEND_OPTION = {
   help: 'auto: WebGPU where an adapter exists, else the CPU reference (same spikes, slower); webgpu: fail without an adapter; cpu: the reference',
 } as const satisfies OptionSpec;
 
-export const SET_OPTION = { type: 'string', value: 'key=value', repeatable: true, help: "built-in network option (see 'spikegpu networks')" } as const satisfies OptionSpec;
+export const SET_OPTION = {
+  type: 'string',
+  value: 'key=value',
+  repeatable: true,
+  help: "built-in network option (see 'spikegpu networks')",
+} as const satisfies OptionSpec;
 
 export const FUSED_OPTION = {
   type: 'choice',
@@ -36,7 +41,9 @@ export function parseSets(sets: string[]): Record<string, string> {
  * (the library names the chromium package itself when SwiftShader is missing).
  */
 export function webGpuHint(reason: string): string {
-  return reason.includes('apt-get install chromium') ? '' : '; for WebGPU install a GPU driver, or on Debian `apt-get install chromium libvulkan1` (chromium ships SwiftShader)';
+  return reason.includes('apt-get install chromium')
+    ? ''
+    : '; for WebGPU install a GPU driver, or on Debian `apt-get install chromium libvulkan1` (chromium ships SwiftShader)';
 }
 
 let fallbackReported = false;

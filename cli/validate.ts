@@ -21,12 +21,19 @@ const isProcessFailure = (e: unknown): e is ProcessFailure => e instanceof Error
 
 /** One line saying why the reference interpreter failed, naming it, with what to install. */
 function referenceFailure(e: ProcessFailure): Error {
-  const lastStderrLine = String(e.stderr ?? '').trim().split('\n').pop()?.trim();
+  const lastStderrLine = String(e.stderr ?? '')
+    .trim()
+    .split('\n')
+    .pop()
+    ?.trim();
   const what =
-    e.code === 'ENOENT' ? 'was not found'
-    : typeof e.code === 'string' ? `could not be started (${e.code})`
-    : e.signal ? `was killed by ${e.signal}`
-    : `exited with status ${e.code}${lastStderrLine ? `: ${lastStderrLine}` : ''}`;
+    e.code === 'ENOENT'
+      ? 'was not found'
+      : typeof e.code === 'string'
+        ? `could not be started (${e.code})`
+        : e.signal
+          ? `was killed by ${e.signal}`
+          : `exited with status ${e.code}${lastStderrLine ? `: ${lastStderrLine}` : ''}`;
   return new Error(`the Brian2 reference run failed: ${PYTHON} ${what}; ${INSTALL_HINT}`);
 }
 
@@ -43,17 +50,22 @@ export const validateCommand = defineCommand({
     json: { type: 'flag', help: 'print the comparisons as JSON' },
   },
   notes:
-    'Statistics per population: rate, CV of inter-spike intervals, silent fraction and 1 ms Fano factor; plastic cases (song2000): the final weight distribution and the learning neuron\'s rate.\n' +
+    "Statistics per population: rate, CV of inter-spike intervals, silent fraction and 1 ms Fano factor; plastic cases (song2000): the final weight distribution and the learning neuron's rate.\n" +
     'Passes when, for every population and statistic, |mean difference| ≤ 3·√(sd₁² + sd₂²) + a small floor (seed-to-seed spread); exits 1 when any comparison fails.\n' +
     "Brian2 runs in /usr/bin/python3 (Debian's python3-brian); SPIKEGPU_PYTHON names another interpreter.",
   async run(o) {
-    for (const c of o.networks ?? []) if (!CASE_NAMES.includes(c)) throw new UsageError(`--networks: unknown case ${JSON.stringify(c)}${suggest(c, CASE_NAMES)}`);
+    for (const c of o.networks ?? [])
+      if (!CASE_NAMES.includes(c)) throw new UsageError(`--networks: unknown case ${JSON.stringify(c)}${suggest(c, CASE_NAMES)}`);
     if (!(await brian2Available())) {
       const problem = PYTHON.includes('/') && !existsSync(PYTHON) ? 'does not exist' : 'cannot import brian2';
       throw new Error(`Brian2 is not available: ${PYTHON} ${problem}; ${INSTALL_HINT}`);
     }
     const result = await validate({
-      cases: o.networks, seeds: o.seeds, size: o.size, backend: o.backend, durationMs: o.duration,
+      cases: o.networks,
+      seeds: o.seeds,
+      size: o.size,
+      backend: o.backend,
+      durationMs: o.duration,
       onProgress: (line) => process.stderr.write(`spikegpu: ${line}\n`),
       onFallback: reportCpuFallback,
     }).catch((e: unknown) => {

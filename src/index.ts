@@ -8,7 +8,15 @@
  *   console.log(sim.summary().populations);
  *   sim.dispose();
  */
-export { Simulator, type BackendChoice, type SimulatorOptions, type RunSummary, type PopulationSummary, type BackendName, type ProjectionWeights } from './sim/simulator.ts';
+export {
+  Simulator,
+  type BackendChoice,
+  type SimulatorOptions,
+  type RunSummary,
+  type PopulationSummary,
+  type BackendName,
+  type ProjectionWeights,
+} from './sim/simulator.ts';
 export type { PopulationSpikes } from './sim/spikeRecorder.ts';
 export type { StateTrace } from './sim/stateRecorder.ts';
 export type { WeightHistory } from './sim/weightRecorder.ts';

@@ -26,12 +26,15 @@ export function spikeStats(spikes: PopulationSpikes, size: number, durationMs: n
   const { times, ids } = spikes;
   const perNeuron: number[][] = Array.from({ length: size }, () => []);
   for (let k = 0; k < ids.length; k++) perNeuron[ids[k]].push(times[k]);
-  let cvSum = 0, cvCount = 0, silent = 0;
+  let cvSum = 0,
+    cvCount = 0,
+    silent = 0;
   for (const t of perNeuron) {
     if (t.length === 0) silent++;
     if (t.length < 3) continue;
     t.sort((a, b) => a - b);
-    let m = 0, m2 = 0;
+    let m = 0,
+      m2 = 0;
     for (let k = 1; k < t.length; k++) {
       const isi = t[k] - t[k - 1];
       m += isi;
@@ -44,7 +47,8 @@ export function spikeStats(spikes: PopulationSpikes, size: number, durationMs: n
   }
   const bins = new Float64Array(Math.max(1, Math.ceil(durationMs - 1e-9)));
   for (const t of times) bins[Math.min(bins.length - 1, Math.floor(t))]++;
-  let bm = 0, bm2 = 0;
+  let bm = 0,
+    bm2 = 0;
   for (const b of bins) {
     bm += b;
     bm2 += b * b;

@@ -27,7 +27,9 @@ export function weightHistogram(weights: ArrayLike<number>, lo: number, hi: numb
 export function weightStats(weights: ArrayLike<number>, wMin: number, wMax: number): WeightStats {
   const n = Math.max(1, weights.length);
   const span = wMax - wMin || 1;
-  let sum = 0, low = 0, high = 0;
+  let sum = 0,
+    low = 0,
+    high = 0;
   for (let s = 0; s < weights.length; s++) {
     const x = (weights[s] - wMin) / span;
     sum += x;

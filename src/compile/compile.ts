@@ -11,7 +11,16 @@ import { at, SpecError } from '../netspec/errors.ts';
 import type { NetworkSpec, PopulationSpec, Value } from '../netspec/types.ts';
 import { projectionName, validateSpec } from '../netspec/validateSpec.ts';
 import { stdpRule } from '../models/stdp.ts';
-import { plasticBuffers, type CompiledGroup, type CompiledNetwork, type CompiledPopulation, type PlasticProjection, type ReceptorScale, type StateProbe, type SynapseRows } from './compiled.ts';
+import {
+  plasticBuffers,
+  type CompiledGroup,
+  type CompiledNetwork,
+  type CompiledPopulation,
+  type PlasticProjection,
+  type ReceptorScale,
+  type StateProbe,
+  type SynapseRows,
+} from './compiled.ts';
 import { connect } from './connectivity.ts';
 import { fixedPointExponent, quantize } from './fixedPoint.ts';
 import { poissonCdfTable } from './poissonTable.ts';
@@ -36,7 +45,10 @@ interface PopPlan {
 function planPopulation(name: string, index: number, spec: PopulationSpec): PopPlan {
   const model = models[spec.model];
   const receptors: ReceptorSlot[] = Object.entries(spec.params?.receptors ?? {}).map(([rn, r], i) => ({ name: rn, index: i, spec: r }));
-  const poissonInputs: PoissonInputSlot[] = (spec.poissonInput ?? []).map((p, j) => ({ index: j, receptor: receptors.findIndex((r) => r.name === p.receptor) }));
+  const poissonInputs: PoissonInputSlot[] = (spec.poissonInput ?? []).map((p, j) => ({
+    index: j,
+    receptor: receptors.findIndex((r) => r.name === p.receptor),
+  }));
   const drive: DriveLayout = { receptors, poissonInputs, noise: spec.noise !== undefined && spec.noise.sd > 0 };
   const key = [spec.model, receptors.map((r) => r.spec.kind).join(','), poissonInputs.map((p) => p.receptor).join(','), drive.noise].join('|');
   return { name, index, spec, model, receptors, drive, key };
@@ -103,14 +115,28 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
       state: [...mc.state, ...dc.state],
     };
     const group: CompiledGroup = {
-      key, model, receptors: first.receptors, drive: first.drive, size, offset: neuronOffset,
-      channelBase: channelOffset, populations: members.map((m) => m.name), columns,
+      key,
+      model,
+      receptors: first.receptors,
+      drive: first.drive,
+      size,
+      offset: neuronOffset,
+      channelBase: channelOffset,
+      populations: members.map((m) => m.name),
+      columns,
       params: new Float32Array((columns.params.length + columns.u32Params.length) * size),
       state: new Float32Array(columns.state.length * size),
     };
     let local = 0;
     for (const m of members) {
-      populations.push({ name: m.name, size: m.spec.size, model: m.model.name, offset: neuronOffset + local, group: groups.length, recordIds: recorded.has(m.name) ? recorded.get(m.name)! : new Uint32Array(0) });
+      populations.push({
+        name: m.name,
+        size: m.spec.size,
+        model: m.model.name,
+        offset: neuronOffset + local,
+        group: groups.length,
+        recordIds: recorded.has(m.name) ? recorded.get(m.name)! : new Uint32Array(0),
+      });
       local += m.spec.size;
     }
     neuronOffset += size;
@@ -128,7 +154,8 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
   let maxDelay = 1;
   const projections = (spec.projections ?? []).map((pr, i) => {
     const path = at('projections', i);
-    const pre = popByName.get(pr.pre)!, post = popByName.get(pr.post)!;
+    const pre = popByName.get(pr.pre)!,
+      post = popByName.get(pr.post)!;
     const group = groups[post.group];
     const receptor = planByName.get(pr.post)!.receptors.find((r) => r.name === pr.receptor)!;
     let pairs;
@@ -139,9 +166,11 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
     }
     const n = pairs.pre.length;
     const weights = expandValue(pr.weight, n, new CounterRng(seed, streamId(Stream.weight, i)), at(path, 'weight'));
-    if (receptor.spec.kind === 'conductance' && weights.some((w) => w < 0)) throw new SpecError(at(path, 'weight'), 'conductance weights must be ≥ 0 (the distribution produced negative values)');
+    if (receptor.spec.kind === 'conductance' && weights.some((w) => w < 0))
+      throw new SpecError(at(path, 'weight'), 'conductance weights must be ≥ 0 (the distribution produced negative values)');
     const stdp = pr.plasticity;
-    if (stdp && weights.some((w) => w < stdp.wMin || w > stdp.wMax)) throw new SpecError(at(path, 'weight'), `initial weights of a plastic projection must lie in [wMin, wMax] = [${stdp.wMin}, ${stdp.wMax}]`);
+    if (stdp && weights.some((w) => w < stdp.wMin || w > stdp.wMax))
+      throw new SpecError(at(path, 'weight'), `initial weights of a plastic projection must lie in [wMin, wMax] = [${stdp.wMin}, ${stdp.wMax}]`);
     // A plastic weight may grow to either bound (as the kernels hold it, in f32): the fixed-point bound counts the larger.
     const plasticBound = stdp ? Math.max(Math.abs(Math.fround(stdp.wMin)), Math.abs(Math.fround(stdp.wMax))) : 0;
     const boundOf = stdp ? () => plasticBound : (s: number) => Math.abs(weights[s]);
@@ -168,7 +197,8 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
     const group = groups[pop.group];
     for (const r of group.receptors) {
       const base = group.channelBase + r.index * group.size + (pop.offset - group.offset);
-      let maxAbs = 0, maxN = 0;
+      let maxAbs = 0,
+        maxN = 0;
       for (let i = 0; i < pop.size; i++) {
         maxAbs = Math.max(maxAbs, absSum[base + i]);
         maxN = Math.max(maxN, inCount[base + i]);
@@ -183,7 +213,8 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
   const delaySlots = maxDelay + 1;
   const delayBits = Math.max(1, Math.ceil(Math.log2(maxDelay + 1)));
   const channelBits = 32 - delayBits;
-  if (channelCount > 2 ** channelBits) throw new SpecError('projections', `too many receptor inputs (${channelCount}) for delays up to ${maxDelay} ticks: at most ${2 ** channelBits}`);
+  if (channelCount > 2 ** channelBits)
+    throw new SpecError('projections', `too many receptor inputs (${channelCount}) for delays up to ${maxDelay} ticks: at most ${2 ** channelBits}`);
   const synapseCount = projections.reduce((a, p) => a + p.pairs.pre.length, 0);
   const staticProjections = projections.filter((p) => !p.spec.plasticity);
   const staticCount = staticProjections.reduce((a, p) => a + p.pairs.pre.length, 0);
@@ -203,11 +234,24 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
   }
   const synapses: SynapseRows = { rowStart, target, weight, channelBits };
 
-  const plastic = projections.filter((p) => p.spec.plasticity).map((p): PlasticProjection => plasticLayout({
-    index: p.index, name: projectionName(p.spec, p.index), pre: p.pre, post: p.post, channelBase: p.base,
-    exponent: exponentOf.get(`${p.post.name}\u0000${p.receptor.name}`)!, rule: stdpRule(p.spec.plasticity!, dt), bounds: { wMin: p.spec.plasticity!.wMin, wMax: p.spec.plasticity!.wMax },
-    preIds: p.pairs.pre, postIds: p.pairs.post, weights: p.weights, delays: p.delays,
-  }));
+  const plastic = projections
+    .filter((p) => p.spec.plasticity)
+    .map((p): PlasticProjection =>
+      plasticLayout({
+        index: p.index,
+        name: projectionName(p.spec, p.index),
+        pre: p.pre,
+        post: p.post,
+        channelBase: p.base,
+        exponent: exponentOf.get(`${p.post.name}\u0000${p.receptor.name}`)!,
+        rule: stdpRule(p.spec.plasticity!, dt),
+        bounds: { wMin: p.spec.plasticity!.wMin, wMax: p.spec.plasticity!.wMax },
+        preIds: p.pairs.pre,
+        postIds: p.pairs.post,
+        weights: p.weights,
+        delays: p.delays,
+      }),
+    );
   const spikeSlots = plastic.length ? Math.max(2, ...plastic.map((p) => p.maxDelay + 1)) : 2;
 
   // Parameter and state columns per group.
@@ -222,11 +266,23 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
       const user: Record<string, Float64Array> = {};
       Object.entries(plan.model.params).forEach(([k, info], pi) => {
         const path = at(at(popPath, 'params'), k);
-        user[k] = expand(plan.spec.params?.[k] as Value | undefined, info.default ?? NaN, n, new CounterRng(seed, streamId(Stream.param, plan.index), pi), path);
+        user[k] = expand(
+          plan.spec.params?.[k] as Value | undefined,
+          info.default ?? NaN,
+          n,
+          new CounterRng(seed, streamId(Stream.param, plan.index), pi),
+          path,
+        );
         checkRange(user[k], info.range, path);
       });
       const derived: Record<string, Float64Array | Uint32Array> = {
-        ...plan.model.deriveParams(user, { dt, n, receptors: plan.receptors, addTable, events: plan.spec.times ? { times: plan.spec.times, ids: plan.spec.ids ?? [] } : undefined }),
+        ...plan.model.deriveParams(user, {
+          dt,
+          n,
+          receptors: plan.receptors,
+          addTable,
+          events: plan.spec.times ? { times: plan.spec.times, ids: plan.spec.ids ?? [] } : undefined,
+        }),
       };
       if (!plan.model.isSource) {
         derived.iExt = expand(plan.spec.iExt, 0, n, new CounterRng(seed, streamId(Stream.param, plan.index), 1000), at(popPath, 'iExt'));
@@ -263,7 +319,9 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
           init[k] = Float64Array.from({ length: n }, (_, i) => fn(user, init, i));
         }
       });
-      sCols.forEach((c, ci) => { if (init[c]) group.state.set(init[c], ci * group.size + local); });
+      sCols.forEach((c, ci) => {
+        if (init[c]) group.state.set(init[c], ci * group.size + local);
+      });
       local += n;
     }
   });
@@ -276,7 +334,15 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
     const ids = r.ids ? Uint32Array.from(r.ids) : Uint32Array.from({ length: pop.size }, (_, i) => i);
     const column = group.columns.state.indexOf(r.var);
     const stateIndex = ids.map((id) => column * group.size + (pop.offset - group.offset) + id);
-    const probe = { population: r.pop, variable: r.var, ids, everyTicks: Math.max(1, Math.round((r.every ?? dt) / dt)), group: pop.group, stateIndex, slot: stateSlots };
+    const probe = {
+      population: r.pop,
+      variable: r.var,
+      ids,
+      everyTicks: Math.max(1, Math.round((r.every ?? dt) / dt)),
+      group: pop.group,
+      stateIndex,
+      slot: stateSlots,
+    };
     stateSlots += ids.length;
     return probe;
   });
@@ -289,8 +355,25 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
   const recordedCount = populations.reduce((a, p) => a + (p.recordIds === null ? p.size : p.recordIds.length), 0);
   const tableArray = Uint32Array.from(tables.length ? tables : [0]);
   return {
-    spec, name: spec.name ?? 'network', dt, seed, neuronCount: neuronOffset, synapseCount, populations, groups,
-    channelCount, delaySlots, spikeSlots, synapses, plastic, tables: tableArray, scales, recordedCount, stateProbes, stateSlots, weightRecords,
+    spec,
+    name: spec.name ?? 'network',
+    dt,
+    seed,
+    neuronCount: neuronOffset,
+    synapseCount,
+    populations,
+    groups,
+    channelCount,
+    delaySlots,
+    spikeSlots,
+    synapses,
+    plastic,
+    tables: tableArray,
+    scales,
+    recordedCount,
+    stateProbes,
+    stateSlots,
+    weightRecords,
     buffers: [
       { name: 'synapse targets', role: 'synapses', bytes: target.byteLength },
       { name: 'synapse weights', role: 'synapses', bytes: weight.byteLength },
@@ -300,7 +383,13 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
       { name: 'tables', role: 'tables', bytes: tableArray.byteLength },
       ...groups.map((g) => ({ name: `${g.model.name} params`, role: 'params' as const, bytes: g.params.byteLength })),
       ...groups.map((g) => ({ name: `${g.model.name} state`, role: 'state' as const, bytes: g.state.byteLength })),
-      ...plastic.flatMap((p) => Object.values(plasticBuffers(p)).map(({ name, bytes, perSynapse }) => ({ name: `${p.name} ${name}`, role: perSynapse ? ('plasticSynapses' as const) : ('plastic' as const), bytes }))),
+      ...plastic.flatMap((p) =>
+        Object.values(plasticBuffers(p)).map(({ name, bytes, perSynapse }) => ({
+          name: `${p.name} ${name}`,
+          role: perSynapse ? ('plasticSynapses' as const) : ('plastic' as const),
+          bytes,
+        })),
+      ),
     ],
   };
 }
@@ -323,11 +412,16 @@ interface PlasticInput {
 /** Rows by (pre, delay) and columns by post of one plastic projection (see PlasticProjection). */
 function plasticLayout(p: PlasticInput): PlasticProjection {
   const n = p.preIds.length;
-  const preSize = p.pre.size, postSize = p.post.size;
+  const preSize = p.pre.size,
+    postSize = p.post.size;
   const maxDelay = p.delays.reduce((a, d) => Math.max(a, d), 1);
   const delayBits = Math.max(1, Math.ceil(Math.log2(maxDelay + 1)));
   const preBits = 32 - delayBits;
-  if (preSize > 2 ** preBits) throw new SpecError(at('projections', p.index), `plastic projection too large: ${preSize} presynaptic neurons with delays up to ${maxDelay} ticks (at most ${2 ** preBits})`);
+  if (preSize > 2 ** preBits)
+    throw new SpecError(
+      at('projections', p.index),
+      `plastic projection too large: ${preSize} presynaptic neurons with delays up to ${maxDelay} ticks (at most ${2 ** preBits})`,
+    );
   // Counting sort by segment (pre, delay), stable in generation order.
   const segStart = new Uint32Array(preSize * maxDelay + 1);
   const segOf = (s: number) => p.preIds[s] * maxDelay + p.delays[s] - 1;
@@ -336,7 +430,8 @@ function plasticLayout(p: PlasticInput): PlasticProjection {
   const fill = segStart.slice(0, preSize * maxDelay);
   const synapsePost = new Uint32Array(n);
   const weight = new Float32Array(n);
-  const rowPre = new Uint32Array(n), rowDelay = new Uint32Array(n);
+  const rowPre = new Uint32Array(n),
+    rowDelay = new Uint32Array(n);
   for (let s = 0; s < n; s++) {
     const k = fill[segOf(s)]++;
     synapsePost[k] = p.postIds[s];
@@ -360,7 +455,26 @@ function plasticLayout(p: PlasticInput): PlasticProjection {
   const meanSegment = n / Math.max(1, nonEmpty);
   const arrivalLanes = Math.min(64, 2 ** Math.ceil(Math.log2(Math.max(1, meanSegment))));
   return {
-    arrivalLanes, index: p.index, name: p.name, pre: p.pre.name, post: p.post.name, preOffset: p.pre.offset, preSize, postOffset: p.post.offset, postSize,
-    channelBase: p.channelBase, exponent: p.exponent, rule: p.rule, bounds: p.bounds, maxDelay, segStart, synapsePost, weight, colStart, colSynapse, colPreDelay, preBits,
+    arrivalLanes,
+    index: p.index,
+    name: p.name,
+    pre: p.pre.name,
+    post: p.post.name,
+    preOffset: p.pre.offset,
+    preSize,
+    postOffset: p.post.offset,
+    postSize,
+    channelBase: p.channelBase,
+    exponent: p.exponent,
+    rule: p.rule,
+    bounds: p.bounds,
+    maxDelay,
+    segStart,
+    synapsePost,
+    weight,
+    colStart,
+    colSynapse,
+    colPreDelay,
+    preBits,
   };
 }

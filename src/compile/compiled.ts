@@ -198,7 +198,8 @@ export function plasticBuffers(p: PlasticProjection) {
 /** Presynaptic id and delay (ticks) of each synapse of a plastic projection, in row order. */
 export function plasticSynapseIds(p: PlasticProjection): { pre: Uint32Array; delayTicks: Uint32Array } {
   const n = p.synapsePost.length;
-  const pre = new Uint32Array(n), delayTicks = new Uint32Array(n);
+  const pre = new Uint32Array(n),
+    delayTicks = new Uint32Array(n);
   for (let j = 0; j < p.preSize; j++) {
     for (let d = 1; d <= p.maxDelay; d++) {
       const seg = j * p.maxDelay + d - 1;

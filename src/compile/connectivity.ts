@@ -19,7 +19,11 @@ class PairBuffer {
   length = 0;
   push(i: number, j: number): void {
     if (this.length === this.pre.length) {
-      const grow = (a: Uint32Array) => { const b = new Uint32Array(a.length * 2); b.set(a); return b; };
+      const grow = (a: Uint32Array) => {
+        const b = new Uint32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
       this.pre = grow(this.pre);
       this.post = grow(this.post);
     }
@@ -37,7 +41,7 @@ function draw(k: number, n: number, exclude: number, multiple: boolean, rng: Cou
   if (!multiple && k > available) throw new Error(`cannot draw ${k} distinct partners from ${available}`);
   if (available <= 0 && k > 0) throw new Error('no partner available (allowSelf is false and the population has one neuron)');
   const seen = multiple ? null : new Set<number>();
-  for (let c = 0; c < k; ) {
+  for (let c = 0; c < k;) {
     const x = rng.below(n);
     if (x === exclude || seen?.has(x)) continue;
     seen?.add(x);
@@ -63,7 +67,7 @@ export function connect(rule: ConnectSpec, nPre: number, nPost: number, samePopu
       // Geometric skipping: O(synapses), not O(pairs).
       const logQ = Math.log1p(-p);
       for (let i = 0; i < nPre; i++) {
-        for (let j = -1; ; ) {
+        for (let j = -1; ;) {
           j += p >= 1 ? 1 : 1 + Math.floor(Math.log1p(-rng.uniform()) / logQ);
           if (j >= nPost) break;
           if (allowSelf || i !== j) out.push(i, j);
@@ -82,10 +86,15 @@ export function connect(rule: ConnectSpec, nPre: number, nPost: number, samePopu
       if (rule.n > 0 && pairs === 0) throw new Error('no possible pair');
       if (!multiple && rule.n > pairs) throw new Error(`cannot draw ${rule.n} distinct pairs from ${pairs}`);
       const seen = multiple ? null : new Set<number>();
-      for (let c = 0; c < rule.n; ) {
-        const i = rng.below(nPre), j = rng.below(nPost);
+      for (let c = 0; c < rule.n;) {
+        const i = rng.below(nPre),
+          j = rng.below(nPost);
         if (!allowSelf && i === j) continue;
-        if (seen) { const key = i * nPost + j; if (seen.has(key)) continue; seen.add(key); }
+        if (seen) {
+          const key = i * nPost + j;
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
         out.push(i, j);
         c++;
       }

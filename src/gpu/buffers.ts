@@ -17,7 +17,9 @@ export function checkBufferPlan(device: GPUDevice, plan: { name: string; bytes: 
   const maxBinding = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
   for (const b of plan) {
     if (b.bytes > maxBinding) {
-      throw new DeviceLimitError(`the network needs ${MiB(b.bytes)} for its ${b.name}, but this adapter binds at most ${MiB(maxBinding)} per buffer; reduce the network (buffer sharding is not implemented yet)`);
+      throw new DeviceLimitError(
+        `the network needs ${MiB(b.bytes)} for its ${b.name}, but this adapter binds at most ${MiB(maxBinding)} per buffer; reduce the network (buffer sharding is not implemented yet)`,
+      );
     }
   }
 }
@@ -26,7 +28,12 @@ export function checkBufferPlan(device: GPUDevice, plan: { name: string; bytes: 
 export function storageBuffer(device: GPUDevice, label: string, data: ArrayBufferView | number, extraUsage = 0): GPUBuffer {
   const bytes = typeof data === 'number' ? data : data.byteLength;
   const size = Math.max(4, Math.ceil(bytes / 4) * 4);
-  const buffer = device.createBuffer({ label, size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC | extraUsage, mappedAtCreation: typeof data !== 'number' });
+  const buffer = device.createBuffer({
+    label,
+    size,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC | extraUsage,
+    mappedAtCreation: typeof data !== 'number',
+  });
   if (typeof data !== 'number') {
     new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     buffer.unmap();

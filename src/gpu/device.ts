@@ -25,17 +25,14 @@ export class NoAdapterError extends Error {
 }
 
 /** Limits worth raising to what the adapter offers. */
-const RAISED_LIMITS = [
-  'maxStorageBufferBindingSize',
-  'maxBufferSize',
-  'maxStorageBuffersPerShaderStage',
-  'maxComputeWorkgroupsPerDimension',
-] as const;
+const RAISED_LIMITS = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupsPerDimension'] as const;
 
 function describeAdapter(adapter: GPUAdapter): { text: string; software: boolean } {
   const info = adapter.info;
   const name = [info.description, info.device, info.architecture].find((s) => s) || 'unknown adapter';
-  const software = /swiftshader|llvmpipe|lavapipe|software|cpu/i.test(`${name} ${info.vendor} ${info.architecture}`) || (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  const software =
+    /swiftshader|llvmpipe|lavapipe|software|cpu/i.test(`${name} ${info.vendor} ${info.architecture}`) ||
+    (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
   return { text: `${name}${info.vendor ? ` (${info.vendor})` : ''}${software ? ' [software]' : ''}`, software };
 }
 
@@ -49,7 +46,10 @@ async function deviceFrom(gpu: GPU, keepAlive: unknown, missing: string): Promis
   const { text, software } = describeAdapter(adapter);
   let held: unknown = keepAlive;
   return {
-    device, adapter: text, isSoftware: software, hasTimestampQuery,
+    device,
+    adapter: text,
+    isSoftware: software,
+    hasTimestampQuery,
     release() {
       device.destroy();
       held = undefined;

@@ -8,8 +8,13 @@ export class StagingPair {
   private readonly pending: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
   private last: Promise<void> = Promise.resolve();
 
-  constructor(device: GPUDevice, readonly bytes: number) {
-    this.buffers = [0, 1].map((i) => device.createBuffer({ label: `staging ${i}`, size: Math.max(4, bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
+  constructor(
+    device: GPUDevice,
+    readonly bytes: number,
+  ) {
+    this.buffers = [0, 1].map((i) =>
+      device.createBuffer({ label: `staging ${i}`, size: Math.max(4, bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+    );
   }
 
   /** The staging buffer for window `w`, once its previous use has been decoded. */

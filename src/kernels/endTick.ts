@@ -45,12 +45,16 @@ fn endTick() {
   let spikes = atomicLoad(&ctrl[${Ctrl.spikeCount}u + history]);
   atomicAdd(&logMeta[${LogMeta.spikes}], spikes);
   ${o.sizeDispatch ? args(DispatchArgs.perSpike, `min(spikes, ${MAX_WORKGROUPS_PER_DIM}u)`) : ''}
-  ${plastic ? `// Spikes of ticks tick, tick − 1, …, tick + 1 − arrivalTicks reach plastic synapses in tick + 1.
+  ${
+    plastic
+      ? `// Spikes of ticks tick, tick − 1, …, tick + 1 − arrivalTicks reach plastic synapses in tick + 1.
   var busiest = 0u;
   for (var d = 0u; d < ${o.arrivalTicks}u; d++) {
     busiest = max(busiest, atomicLoad(&ctrl[${Ctrl.spikeCount}u + (tick + ${o.spikeSlots}u - d) % ${o.spikeSlots}u]));
   }
-  ${args(DispatchArgs.arrivals, `min((busiest * ${o.arrivalLanes ?? 1}u + ${WORKGROUP_SIZE - 1}u) / ${WORKGROUP_SIZE}u, ${MAX_WORKGROUPS_PER_DIM}u)`, `${o.arrivalTicks}u`)}` : ''}
+  ${args(DispatchArgs.arrivals, `min((busiest * ${o.arrivalLanes ?? 1}u + ${WORKGROUP_SIZE - 1}u) / ${WORKGROUP_SIZE}u, ${MAX_WORKGROUPS_PER_DIM}u)`, `${o.arrivalTicks}u`)}`
+      : ''
+  }
   atomicStore(&ctrl[${Ctrl.spikeCount}u + (tick + 1u) % ${o.spikeSlots}u], 0u);
   atomicStore(&ctrl[${Ctrl.tick}], tick + 1u);
 }

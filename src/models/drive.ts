@@ -98,7 +98,9 @@ export function driveInputWgsl(layout: DriveLayout): string {
     const x = `in_${r.index}`;
     lines.push(`var ${x} = fixedToF32(atomicExchange(&ring[ringSlot(${r.index}u)], 0), p_invScale_${r.index});`);
     for (const j of layout.poissonInputs.filter((p) => p.receptor === r.index)) {
-      lines.push(`${x} = ${x} + f32(poissonCount(u_pinTable_${j.index}, u_pinLength_${j.index}, hash4(seed, ${poissonInputStream(j.index)}u, globalId, tick))) * p_pinWeight_${j.index};`);
+      lines.push(
+        `${x} = ${x} + f32(poissonCount(u_pinTable_${j.index}, u_pinLength_${j.index}, hash4(seed, ${poissonInputStream(j.index)}u, globalId, tick))) * p_pinWeight_${j.index};`,
+      );
     }
     if (r.spec.kind === 'delta') lines.push(`delta = delta + ${x};`);
     else if (r.spec.kind === 'pulse') lines.push(`iConst = iConst + ${x};`);
@@ -109,7 +111,10 @@ export function driveInputWgsl(layout: DriveLayout): string {
 
 /** WGSL run after the model snippet: receptor values decay exactly over one dt. */
 export function driveDecayWgsl(layout: DriveLayout): string {
-  return layout.receptors.filter(isDecaying).map((r) => `  s_g_${r.index} = g_${r.index} * p_decay_${r.index};`).join('\n');
+  return layout.receptors
+    .filter(isDecaying)
+    .map((r) => `  s_g_${r.index} = g_${r.index} * p_decay_${r.index};`)
+    .join('\n');
 }
 
 /** The CPU twin of `driveInputWgsl` + `driveDecayWgsl`. */
@@ -120,13 +125,23 @@ export function cpuDrive(layout: DriveLayout) {
     invScale: `invScale_${r.index}`,
     decay: `decay_${r.index}`,
     g: `g_${r.index}`,
-    inputs: layout.poissonInputs.filter((p) => p.receptor === r.index).map((p) => ({
-      stream: poissonInputStream(p.index), weight: `pinWeight_${p.index}`, table: `pinTable_${p.index}`, length: `pinLength_${p.index}`,
-    })),
+    inputs: layout.poissonInputs
+      .filter((p) => p.receptor === r.index)
+      .map((p) => ({
+        stream: poissonInputStream(p.index),
+        weight: `pinWeight_${p.index}`,
+        table: `pinTable_${p.index}`,
+        length: `pinLength_${p.index}`,
+      })),
   }));
   return {
     /** Fills `d.iConst`, `d.delta`, `d.g` for neuron i; `ring(r)` returns and clears its slot. */
-    input(c: CpuColumns, i: number, d: { iConst: number; delta: number; g: Float32Array; seed: number; globalId: number; tick: number; tables: Uint32Array }, takeRing: (r: number) => number) {
+    input(
+      c: CpuColumns,
+      i: number,
+      d: { iConst: number; delta: number; g: Float32Array; seed: number; globalId: number; tick: number; tables: Uint32Array },
+      takeRing: (r: number) => number,
+    ) {
       let iConst = c.p.iExt[i];
       let delta = 0;
       if (layout.noise) iConst = f32(iConst + f32(c.p.noiseSd[i] * normalFromHashes(d.seed, NOISE_STREAM, d.globalId, d.tick)));

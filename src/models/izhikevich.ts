@@ -46,8 +46,9 @@ export const izhikevich: NeuronModel = {
   },
 
   wgsl(receptors) {
-    const terms = receptors.map((r) => r.spec.kind === 'current' ? ` + g_${r.index}`
-      : r.spec.kind === 'conductance' ? ` + g_${r.index} * (p_eRev_${r.index} - v)` : '').join('');
+    const terms = receptors
+      .map((r) => (r.spec.kind === 'current' ? ` + g_${r.index}` : r.spec.kind === 'conductance' ? ` + g_${r.index} * (p_eRev_${r.index} - v)` : ''))
+      .join('');
     return `
   var v = s_v + delta;
   var u = s_u;
@@ -70,7 +71,8 @@ export const izhikevich: NeuronModel = {
     const eRevCols = receptors.map((r) => `eRev_${r.index}`);
     const hasCond = slotsOf(receptors, 'conductance').length > 0;
     return (c, i, d) => {
-      const p = c.p, s = c.s;
+      const p = c.p,
+        s = c.s;
       let v = f32(s.v[i] + d.delta);
       let u = s.u[i];
       const n = c.u.substeps[i];

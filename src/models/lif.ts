@@ -34,7 +34,10 @@ export const lif: NeuronModel = {
     const exact = !hasConductance(receptors);
     return {
       params: [
-        'vRest', 'vThresh', 'vReset', 'refractoryTicks',
+        'vRest',
+        'vThresh',
+        'vReset',
+        'refractoryTicks',
         ...(exact ? ['decayM', ...slotsOf(receptors, 'current').map((r) => `prop_${r.index}`)] : ['dtOverTauM']),
       ],
       u32Params: [],
@@ -44,7 +47,9 @@ export const lif: NeuronModel = {
 
   deriveParams(p, { dt, n, receptors }) {
     const out: Record<string, Float64Array> = {
-      vRest: p.vRest, vThresh: p.vThresh, vReset: p.vReset,
+      vRest: p.vRest,
+      vThresh: p.vThresh,
+      vReset: p.vReset,
       refractoryTicks: p.tRef.map((t) => Math.round(t / dt)),
       decayM: p.tauM.map((tau) => Math.exp(-dt / tau)),
       dtOverTauM: p.tauM.map((tau) => dt / tau),
@@ -55,9 +60,7 @@ export const lif: NeuronModel = {
       for (let i = 0; i < n; i++) {
         const tauM = p.tauM[i];
         // Exact contribution of a current g (decaying with tauS) to v over one dt.
-        prop[i] = Math.abs(tauS - tauM) < 1e-9
-          ? (dt / tauM) * Math.exp(-dt / tauM)
-          : (tauS / (tauS - tauM)) * (Math.exp(-dt / tauS) - Math.exp(-dt / tauM));
+        prop[i] = Math.abs(tauS - tauM) < 1e-9 ? (dt / tauM) * Math.exp(-dt / tauM) : (tauS / (tauS - tauM)) * (Math.exp(-dt / tauS) - Math.exp(-dt / tauM));
       }
       out[`prop_${r.index}`] = prop;
     }
@@ -67,12 +70,17 @@ export const lif: NeuronModel = {
   wgsl(receptors) {
     const integrate = hasConductance(receptors)
       ? `var dv = (p_vRest - v) + iConst;
-    ${receptors.map((r) => r.spec.kind === 'current' ? `dv = dv + g_${r.index};`
-      : r.spec.kind === 'conductance' ? `dv = dv + g_${r.index} * (p_eRev_${r.index} - v);` : '').join('\n    ')}
+    ${receptors
+      .map((r) =>
+        r.spec.kind === 'current' ? `dv = dv + g_${r.index};` : r.spec.kind === 'conductance' ? `dv = dv + g_${r.index} * (p_eRev_${r.index} - v);` : '',
+      )
+      .join('\n    ')}
     v = v + p_dtOverTauM * dv;`
       : `let vInf = p_vRest + iConst;
     v = vInf + (v - vInf) * p_decayM;
-    ${slotsOf(receptors, 'current').map((r) => `v = v + g_${r.index} * p_prop_${r.index};`).join('\n    ')}`;
+    ${slotsOf(receptors, 'current')
+      .map((r) => `v = v + g_${r.index} * p_prop_${r.index};`)
+      .join('\n    ')}`;
     return `
   var v = s_v;
   var held = false;
@@ -100,7 +108,8 @@ export const lif: NeuronModel = {
     const kinds = receptors.map((r) => r.spec.kind);
     const eRevCols = receptors.map((r) => `eRev_${r.index}`);
     return (c, i, d) => {
-      const s = c.s, p = c.p;
+      const s = c.s,
+        p = c.p;
       let v = s.v[i];
       if (s.refractory[i] > 0) {
         s.refractory[i] = f32(s.refractory[i] - 1);

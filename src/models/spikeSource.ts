@@ -47,7 +47,10 @@ export const spikeSource: NeuronModel = {
     let k = c.u.eventStart[i] + c.s.cursor[i];
     while (k < end && tables[k] < d.tick) k++;
     let spiked = false;
-    if (k < end && tables[k] === d.tick) { spiked = true; k++; }
+    if (k < end && tables[k] === d.tick) {
+      spiked = true;
+      k++;
+    }
     c.s.cursor[i] = k - c.u.eventStart[i];
     return spiked;
   },

@@ -41,7 +41,6 @@ export interface PlasticitySpec {
   pairing?: 'all' | 'nearest';
 }
 
-
 /** The rule with its constants as the kernels use them (f32 values). */
 export interface StdpRule {
   aPlus: number;
@@ -62,8 +61,12 @@ export const STDP_DEFAULTS = { mode: 'additive', pairing: 'all' } as const;
 /** The rule of a plasticity spec at time step `dt` (ms). */
 export function stdpRule(spec: PlasticitySpec, dt: number): StdpRule {
   return {
-    aPlus: f32(spec.aPlus), aMinus: f32(spec.aMinus), wMin: f32(spec.wMin), wMax: f32(spec.wMax),
-    decayPlus: f32(Math.exp(-dt / spec.tauPlus)), decayMinus: f32(Math.exp(-dt / spec.tauMinus)),
+    aPlus: f32(spec.aPlus),
+    aMinus: f32(spec.aMinus),
+    wMin: f32(spec.wMin),
+    wMax: f32(spec.wMax),
+    decayPlus: f32(Math.exp(-dt / spec.tauPlus)),
+    decayMinus: f32(Math.exp(-dt / spec.tauMinus)),
     multiplicative: (spec.mode ?? STDP_DEFAULTS.mode) === 'multiplicative',
     nearest: (spec.pairing ?? STDP_DEFAULTS.pairing) === 'nearest',
   };

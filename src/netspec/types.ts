@@ -13,9 +13,7 @@ export type { PlasticitySpec, ReceptorSpec };
 /** A value: a number, one number per neuron / synapse, or a distribution. */
 export type Value = number | number[] | Distribution;
 
-export type Distribution =
-  | { uniform: [number, number] }
-  | { normal: [number, number]; clip?: [number, number] };
+export type Distribution = { uniform: [number, number] } | { normal: [number, number]; clip?: [number, number] };
 
 export interface PoissonInputSpec {
   /** Number of independent Poisson sources summed. */

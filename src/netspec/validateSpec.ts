@@ -51,7 +51,8 @@ function onlyKeys(o: Obj, allowed: string[], path: string): void {
 function num(x: unknown, path: string, check?: { min?: number; max?: number; int?: boolean; exclusiveMin?: boolean }): number {
   if (typeof x !== 'number' || !Number.isFinite(x)) return fail(path, `must be a finite number, got ${describe(x)}`);
   if (check?.int && !Number.isInteger(x)) fail(path, `must be an integer, got ${x}`);
-  if (check?.min !== undefined && (check.exclusiveMin ? x <= check.min : x < check.min)) fail(path, `must be ${check.exclusiveMin ? '>' : '≥'} ${check.min}, got ${x}`);
+  if (check?.min !== undefined && (check.exclusiveMin ? x <= check.min : x < check.min))
+    fail(path, `must be ${check.exclusiveMin ? '>' : '≥'} ${check.min}, got ${x}`);
   if (check?.max !== undefined && x > check.max) fail(path, `must be ≤ ${check.max}, got ${x}`);
   return x;
 }
@@ -115,7 +116,9 @@ const receptorKeys: Record<string, string[]> = {
 function validatePopulation(name: string, p: Obj, path: string): void {
   const size = num(p.size, at(path, 'size'), { min: 1, int: true });
   if (typeof p.model !== 'string') fail(at(path, 'model'), `must be a model name${suggest('', Object.keys(models))}`);
-  const model = has(models, p.model) ? models[p.model] : fail(at(path, 'model'), `unknown model ${JSON.stringify(p.model)}${suggest(p.model as string, Object.keys(models))}`);
+  const model = has(models, p.model)
+    ? models[p.model]
+    : fail(at(path, 'model'), `unknown model ${JSON.stringify(p.model)}${suggest(p.model as string, Object.keys(models))}`);
   const driveKeys = model.isSource ? [] : ['iExt', 'noise', 'poissonInput'];
   const sourceKeys = model.name === 'spikeSource' ? ['times', 'ids'] : [];
   onlyKeys(p, ['size', 'model', 'params', 'init', ...driveKeys, ...sourceKeys], path);
@@ -145,7 +148,9 @@ function validatePopulation(name: string, p: Obj, path: string): void {
   }
   if (p.init !== undefined) {
     const init = obj(p.init, at(path, 'init'));
-    const vars = Object.entries(model.state).filter(([, s]) => !s.internal).map(([k]) => k);
+    const vars = Object.entries(model.state)
+      .filter(([, s]) => !s.internal)
+      .map(([k]) => k);
     onlyKeys(init, vars, at(path, 'init'));
     for (const [k, v] of Object.entries(init)) validateValue(v, at(at(path, 'init'), k), size);
   }
@@ -164,7 +169,11 @@ function validatePopulation(name: string, p: Obj, path: string): void {
       num(pi.count, at(jp, 'count'), { min: 0, int: true });
       num(pi.rate, at(jp, 'rate'), { min: 0 });
       num(pi.weight, at(jp, 'weight'));
-      if (!receptorNames.includes(pi.receptor as string)) fail(at(jp, 'receptor'), `population ${name} has no receptor ${describe(pi.receptor)}${receptorNames.length ? suggest(String(pi.receptor), receptorNames) : ' (it declares none: add params.receptors)'}`);
+      if (!receptorNames.includes(pi.receptor as string))
+        fail(
+          at(jp, 'receptor'),
+          `population ${name} has no receptor ${describe(pi.receptor)}${receptorNames.length ? suggest(String(pi.receptor), receptorNames) : ' (it declares none: add params.receptors)'}`,
+        );
     });
   }
   if (model.name === 'spikeSource') {
@@ -187,15 +196,21 @@ const connectKeys: Record<string, string[]> = {
 function validateProjection(spec: Obj, pr: Obj, path: string): void {
   onlyKeys(pr, ['name', 'pre', 'post', 'connect', 'weight', 'delay', 'receptor', 'plasticity'], path);
   if (pr.name !== undefined && typeof pr.name !== 'string') fail(at(path, 'name'), 'must be a string');
-  if (typeof pr.name === 'string' && /^projections\[\d+\]$/.test(pr.name)) fail(at(path, 'name'), `${describe(pr.name)} is reserved: it names an unnamed projection`);
+  if (typeof pr.name === 'string' && /^projections\[\d+\]$/.test(pr.name))
+    fail(at(path, 'name'), `${describe(pr.name)} is reserved: it names an unnamed projection`);
   const pops = spec.populations as Record<string, Obj>;
   const popNames = Object.keys(pops);
   for (const side of ['pre', 'post'] as const)
     if (!has(pops, pr[side])) fail(at(path, side), `unknown population ${describe(pr[side])}${suggest(String(pr[side]), popNames)}`);
-  const pre = pops[pr.pre as string], post = pops[pr.post as string];
+  const pre = pops[pr.pre as string],
+    post = pops[pr.post as string];
   if (models[post.model as string].isSource) fail(at(path, 'post'), `population ${pr.post} is a ${post.model} source and takes no input`);
-  const receptors = Object.keys((post.params as Obj | undefined)?.receptors as Obj ?? {});
-  if (!has((post.params as Obj | undefined)?.receptors as Obj ?? {}, pr.receptor)) fail(at(path, 'receptor'), `population ${pr.post} has no receptor ${describe(pr.receptor)}${receptors.length ? suggest(String(pr.receptor), receptors) : ' (it declares none: add params.receptors)'}`);
+  const receptors = Object.keys(((post.params as Obj | undefined)?.receptors as Obj) ?? {});
+  if (!has(((post.params as Obj | undefined)?.receptors as Obj) ?? {}, pr.receptor))
+    fail(
+      at(path, 'receptor'),
+      `population ${pr.post} has no receptor ${describe(pr.receptor)}${receptors.length ? suggest(String(pr.receptor), receptors) : ' (it declares none: add params.receptors)'}`,
+    );
 
   const cp = at(path, 'connect');
   const c = obj(pr.connect, cp);
@@ -203,9 +218,12 @@ function validateProjection(spec: Obj, pr: Obj, path: string): void {
   if (!rules.includes(c.rule as string)) fail(at(cp, 'rule'), `unknown rule ${describe(c.rule)}${suggest(String(c.rule), rules)}`);
   onlyKeys(c, connectKeys[c.rule as string], cp);
   for (const b of ['allowSelf', 'allowMultiple']) if (c[b] !== undefined && typeof c[b] !== 'boolean') fail(at(cp, b), 'must be true or false');
-  const nPre = pre.size as number, nPost = post.size as number;
+  const nPre = pre.size as number,
+    nPost = post.size as number;
   switch (c.rule) {
-    case 'fixedProbability': num(c.p, at(cp, 'p'), { min: 0, max: 1 }); break;
+    case 'fixedProbability':
+      num(c.p, at(cp, 'p'), { min: 0, max: 1 });
+      break;
     case 'fixedInDegree': {
       const k = num(c.k, at(cp, 'k'), { min: 0, int: true });
       if (c.allowMultiple === false && k > nPre) fail(at(cp, 'k'), `is ${k} but ${pr.pre} has only ${nPre} neurons and allowMultiple is false`);
@@ -275,8 +293,11 @@ function validateRecord(spec: Obj, r: Obj, path: string): void {
       const so = obj(s, sp);
       onlyKeys(so, ['pop', 'var', 'ids', 'every'], sp);
       const pop = popRef(so.pop, at(sp, 'pop'));
-      const vars = Object.entries(models[pop.model as string].state).filter(([, v]) => !v.internal).map(([k]) => k);
-      if (!vars.includes(so.var as string)) fail(at(sp, 'var'), `model ${pop.model} has no state variable ${describe(so.var)}${vars.length ? suggest(String(so.var), vars) : ''}`);
+      const vars = Object.entries(models[pop.model as string].state)
+        .filter(([, v]) => !v.internal)
+        .map(([k]) => k);
+      if (!vars.includes(so.var as string))
+        fail(at(sp, 'var'), `model ${pop.model} has no state variable ${describe(so.var)}${vars.length ? suggest(String(so.var), vars) : ''}`);
       if (so.ids !== undefined) numArray(so.ids, at(sp, 'ids'), { min: 0, max: (pop.size as number) - 1, int: true });
       if (so.every !== undefined) num(so.every, at(sp, 'every'), { min: spec.dt as number });
     });
@@ -289,7 +310,11 @@ function validateRecord(spec: Obj, r: Obj, path: string): void {
       const wp = at(at(path, 'weights'), i);
       const wo = obj(w, wp);
       onlyKeys(wo, ['projection', 'every'], wp);
-      if (!plastic.includes(wo.projection as string)) fail(at(wp, 'projection'), `no plastic projection named ${describe(wo.projection)}${plastic.length ? suggest(String(wo.projection), plastic) : ' (the network has none)'}`);
+      if (!plastic.includes(wo.projection as string))
+        fail(
+          at(wp, 'projection'),
+          `no plastic projection named ${describe(wo.projection)}${plastic.length ? suggest(String(wo.projection), plastic) : ' (the network has none)'}`,
+        );
       num(wo.every, at(wp, 'every'), { min: spec.dt as number });
     });
   }

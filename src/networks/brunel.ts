@@ -24,33 +24,64 @@ export const brunel: BuiltinNetwork = {
   doc: 'Brunel (2000) sparse E/I network with delta synapses and Poisson drive, regimes A–D',
   options: {
     n: { default: 12500, min: 1250, doc: 'total neurons (E = 80 %); in-degrees stay CE = 1000, CI = 250' },
-    regime: { default: 'C', choices: Object.keys(BRUNEL_REGIMES), doc: Object.entries(BRUNEL_REGIMES).map(([k, r]) => `${k}: g ${r.g}, ratio ${r.ratio} (${r.doc})`).join('; ') },
-    delay: { default: 1.5, min: 0.1, doc: 'synaptic delay, ms: a spike of tick t acts in tick t + delay/dt (NEST\'s convention; Brian2\'s delay D acts one tick later, so D + dt here)' },
-    connect: { default: 'fixedInDegree', choices: ['fixedInDegree', 'fixedProbability'], doc: 'exactly CE/CI inputs per neuron (the paper) or each pair with probability ε (Brian2\'s example)' },
+    regime: {
+      default: 'C',
+      choices: Object.keys(BRUNEL_REGIMES),
+      doc: Object.entries(BRUNEL_REGIMES)
+        .map(([k, r]) => `${k}: g ${r.g}, ratio ${r.ratio} (${r.doc})`)
+        .join('; '),
+    },
+    delay: {
+      default: 1.5,
+      min: 0.1,
+      doc: "synaptic delay, ms: a spike of tick t acts in tick t + delay/dt (NEST's convention; Brian2's delay D acts one tick later, so D + dt here)",
+    },
+    connect: {
+      default: 'fixedInDegree',
+      choices: ['fixedInDegree', 'fixedProbability'],
+      doc: "exactly CE/CI inputs per neuron (the paper) or each pair with probability ε (Brian2's example)",
+    },
   },
   build(o) {
     const n = o.n as number;
     const { g, ratio } = BRUNEL_REGIMES[o.regime as string];
-    const nE = Math.round(0.8 * n), nI = n - nE;
+    const nE = Math.round(0.8 * n),
+      nI = n - nE;
     const epsilon = Math.min(1, CE / nE);
-    const cE = Math.round(epsilon * nE), cI = Math.round(epsilon * nI);
+    const cE = Math.round(epsilon * nE),
+      cI = Math.round(epsilon * nI);
     const nuThrHz = (THETA / (J * cE * TAU_M)) * 1000;
     const lif = {
-      tauM: TAU_M, vRest: 0, vThresh: THETA, vReset: 10, tRef: 2,
+      tauM: TAU_M,
+      vRest: 0,
+      vThresh: THETA,
+      vReset: 10,
+      tRef: 2,
       receptors: { exc: { kind: 'delta' as const }, inh: { kind: 'delta' as const } },
     };
     const pop = (size: number) => ({
-      size, model: 'lif', params: lif, init: { v: 0 },
+      size,
+      model: 'lif',
+      params: lif,
+      init: { v: 0 },
       poissonInput: [{ count: cE, rate: ratio * nuThrHz, weight: J, receptor: 'exc' }],
     });
     // fixedInDegree: distinct sources (no multapses), self-connections allowed, as the paper.
-    const connect = (k: number) => (o.connect === 'fixedInDegree' ? { rule: 'fixedInDegree' as const, k, allowMultiple: false } : { rule: 'fixedProbability' as const, p: epsilon });
+    const connect = (k: number) =>
+      o.connect === 'fixedInDegree' ? { rule: 'fixedInDegree' as const, k, allowMultiple: false } : { rule: 'fixedProbability' as const, p: epsilon };
     const proj = (pre: string, post: string) => ({
-      pre, post, connect: connect(pre === 'E' ? cE : cI),
-      weight: pre === 'E' ? J : -g * J, delay: o.delay as number, receptor: pre === 'E' ? 'exc' : 'inh',
+      pre,
+      post,
+      connect: connect(pre === 'E' ? cE : cI),
+      weight: pre === 'E' ? J : -g * J,
+      delay: o.delay as number,
+      receptor: pre === 'E' ? 'exc' : 'inh',
     });
     return {
-      version: 1, name: `brunel-${o.regime}`, dt: 0.1, seed: 1,
+      version: 1,
+      name: `brunel-${o.regime}`,
+      dt: 0.1,
+      seed: 1,
       populations: { E: pop(nE), I: pop(nI) },
       projections: [proj('E', 'E'), proj('E', 'I'), proj('I', 'E'), proj('I', 'I')],
       record: { spikes: ['E', 'I'] },

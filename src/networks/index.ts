@@ -15,7 +15,8 @@ export const builtinNetworks: Record<string, BuiltinNetwork> = { cuba, coba, bru
 export function resolveOptions(network: BuiltinNetwork, given: Record<string, string | number>): Record<string, number | string> {
   const out: Record<string, number | string> = {};
   for (const key of Object.keys(given)) {
-    if (!(key in network.options)) throw new SpecError(`--set ${key}`, `network ${network.name} has no option ${JSON.stringify(key)}${suggest(key, Object.keys(network.options))}`);
+    if (!(key in network.options))
+      throw new SpecError(`--set ${key}`, `network ${network.name} has no option ${JSON.stringify(key)}${suggest(key, Object.keys(network.options))}`);
   }
   for (const [key, opt] of Object.entries(network.options)) {
     const raw = given[key] ?? opt.default;

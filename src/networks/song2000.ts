@@ -42,7 +42,8 @@ export const song2000: BuiltinNetwork = {
     n: { default: 1000, min: 1, doc: 'number of Poisson inputs' },
     rate: { default: 15, min: 0, doc: 'rate of each Poisson input, Hz' },
     synapse: {
-      default: 'conductance', choices: ['conductance', 'current'],
+      default: 'conductance',
+      choices: ['conductance', 'current'],
       doc: 'conductance: ge (Ee − v), weights in [0, gmax] (Song et al. 2000); current: ge (Ee − vr) as Brian2 STDP.py integrates it, weights in mV, [0, 60·gmax]',
     },
     seed: { default: 1, min: 0, doc: 'seed (initial weights, Poisson spikes)' },
@@ -50,33 +51,50 @@ export const song2000: BuiltinNetwork = {
   build(o) {
     const n = o.n as number;
     const dt = 0.1;
-    const taupre = 20, taupost = 20;
+    const taupre = 20,
+      taupost = 20;
     // Weight unit: dimensionless conductance, or mV for the fixed-driving-force current.
     const scale = o.synapse === 'current' ? SONG2000_DRIVE : 1;
     const gmax = SONG2000_GMAX * scale;
     const dApre = 0.01 * gmax;
     const dApost = dApre * (taupre / taupost) * 1.05; // magnitude of Brian2's (negative) dApost
-    const receptor = o.synapse === 'current'
-      ? { kind: 'current' as const, tau: 5 }
-      : { kind: 'conductance' as const, tau: 5, eRev: 0 };
+    const receptor = o.synapse === 'current' ? { kind: 'current' as const, tau: 5 } : { kind: 'conductance' as const, tau: 5, eRev: 0 };
     return {
-      version: 1, name: 'song2000', dt, seed: o.seed as number,
+      version: 1,
+      name: 'song2000',
+      dt,
+      seed: o.seed as number,
       populations: {
         inputs: { size: n, model: 'poisson', params: { rate: o.rate as number } },
         neuron: {
-          size: 1, model: 'lif',
+          size: 1,
+          model: 'lif',
           params: { tauM: 10, vRest: -74, vThresh: -54, vReset: -60, tRef: 0, receptors: { exc: receptor } },
           init: { v: -60 },
         },
       },
-      projections: [{
-        name: 'inputs', pre: 'inputs', post: 'neuron', connect: { rule: 'allToAll' },
-        weight: { uniform: [0, gmax] }, delay: dt, receptor: 'exc',
-        plasticity: {
-          rule: 'stdp', tauPlus: taupre, tauMinus: taupost, aPlus: dApre, aMinus: dApost,
-          wMin: 0, wMax: gmax, mode: 'additive', pairing: 'all',
+      projections: [
+        {
+          name: 'inputs',
+          pre: 'inputs',
+          post: 'neuron',
+          connect: { rule: 'allToAll' },
+          weight: { uniform: [0, gmax] },
+          delay: dt,
+          receptor: 'exc',
+          plasticity: {
+            rule: 'stdp',
+            tauPlus: taupre,
+            tauMinus: taupost,
+            aPlus: dApre,
+            aMinus: dApost,
+            wMin: 0,
+            wMax: gmax,
+            mode: 'additive',
+            pairing: 'all',
+          },
         },
-      }],
+      ],
       record: { spikes: ['inputs', 'neuron'] },
     };
   },

@@ -60,7 +60,9 @@ export class CpuBackend implements Backend {
     this.plastic = net.plastic.map((p) => new CpuPlasticProjection(p));
     this.plasticContext = {
       spikesOf: (t) => (t < 0 ? new Uint32Array(0) : this.spikeHistory[t % net.spikeSlots]),
-      ring: this.ring, delaySlots: net.delaySlots, channelCount: net.channelCount,
+      ring: this.ring,
+      delaySlots: net.delaySlots,
+      channelCount: net.channelCount,
       addEvents: (n) => (this.counters.synapticEvents += n),
     };
   }
@@ -135,7 +137,7 @@ export class CpuBackend implements Backend {
   }
 
   async run(ticks: number, recorders: Recorders, onProgress?: (done: number) => void): Promise<void> {
-    for (let done = 0; done < ticks; ) {
+    for (let done = 0; done < ticks;) {
       const batch = Math.min(TICKS_PER_BATCH, ticks - done);
       for (let k = 0; k < batch; k++) this.step(recorders);
       done += batch;

@@ -49,7 +49,8 @@ export class CpuPlasticProjection {
     // 2. spikes
     const spikes = c.spikesOf(spikeTick);
     for (const g of spikes) {
-      const pre = g - p.preOffset, post = g - p.postOffset;
+      const pre = g - p.preOffset,
+        post = g - p.postOffset;
       if (pre >= 0 && pre < p.preSize) preTrace[now + pre] = onSpike(preTrace[now + pre]);
       if (post >= 0 && post < p.postSize) postTrace[post] = onSpike(postTrace[post]);
     }

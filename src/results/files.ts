@@ -17,7 +17,10 @@ export function spikesJson(dt: number, spikes: Record<string, PopulationSpikes>,
   const populations: Record<string, { times: number[]; ids: number[] }> = {};
   for (const [name, s] of Object.entries(spikes)) populations[name] = { times: Array.from(s.times, roundTime), ids: Array.from(s.ids) };
   const traces = state.map((t) => ({
-    pop: t.pop, var: t.var, ids: Array.from(t.ids), times: Array.from(t.times, roundTime),
+    pop: t.pop,
+    var: t.var,
+    ids: Array.from(t.ids),
+    times: Array.from(t.times, roundTime),
     values: Array.from(t.times, (_, k) => Array.from(t.values.subarray(k * t.ids.length, (k + 1) * t.ids.length))),
   }));
   return JSON.stringify(traces.length ? { dt, populations, state: traces } : { dt, populations });
@@ -73,7 +76,10 @@ export function weightsJson(dt: number, timeMs: number, projections: WeightsOut[
   const out: Record<string, unknown> = {};
   for (const p of projections) {
     out[p.projection] = {
-      pre: Array.from(p.pre), post: Array.from(p.post), delayMs: Array.from(p.delayMs, roundTime), weights: Array.from(p.weights, shortestF32),
+      pre: Array.from(p.pre),
+      post: Array.from(p.post),
+      delayMs: Array.from(p.delayMs, roundTime),
+      weights: Array.from(p.weights, shortestF32),
       ...(p.history ? { history: { times: Array.from(p.history.times, roundTime), weights: p.history.weights.map((w) => Array.from(w, shortestF32)) } } : {}),
     };
   }
@@ -83,7 +89,7 @@ export function weightsJson(dt: number, timeMs: number, projections: WeightsOut[
 /** `projection,pre,post,delay_ms,weight` rows (RFC 4180, see `csvRow`), synapses in order per projection. */
 export function weightsCsv(projections: ProjectionWeights[]): string {
   const rows = [csvRow(['projection', 'pre', 'post', 'delay_ms', 'weight'])];
-  for (const p of projections) for (let s = 0; s < p.weights.length; s++) rows.push(csvRow([p.projection, p.pre[s], p.post[s], roundTime(p.delayMs[s]), shortestF32(p.weights[s])]));
+  for (const p of projections)
+    for (let s = 0; s < p.weights.length; s++) rows.push(csvRow([p.projection, p.pre[s], p.post[s], roundTime(p.delayMs[s]), shortestF32(p.weights[s])]));
   return rows.join('');
 }
-

@@ -37,9 +37,17 @@ export const FUSED_AUTO_MAX_NEURONS = { software: 16384, hardware: 2048 };
  * projections, and an adapter with 11 storage buffers per stage; `'auto'` also bounds the size.
  * @throws when `fused: true` is asked of a network that cannot run fused.
  */
-export function chooseFused(net: CompiledNetwork, adapter: { isSoftware: boolean; maxStorageBuffersPerShaderStage: number }, option: boolean | 'auto' = 'auto'): boolean {
-  const fusible = net.groups.length === 1 && net.stateProbes.length === 0 && net.plastic.length === 0 && adapter.maxStorageBuffersPerShaderStage >= FUSED_STORAGE_BINDINGS;
-  if (option === true && !fusible) throw new Error('fused: true needs a network with one neuron group (one model and receptor layout), no record.state, no plasticity, and an adapter with 11 storage buffers per stage');
+export function chooseFused(
+  net: CompiledNetwork,
+  adapter: { isSoftware: boolean; maxStorageBuffersPerShaderStage: number },
+  option: boolean | 'auto' = 'auto',
+): boolean {
+  const fusible =
+    net.groups.length === 1 && net.stateProbes.length === 0 && net.plastic.length === 0 && adapter.maxStorageBuffersPerShaderStage >= FUSED_STORAGE_BINDINGS;
+  if (option === true && !fusible)
+    throw new Error(
+      'fused: true needs a network with one neuron group (one model and receptor layout), no record.state, no plasticity, and an adapter with 11 storage buffers per stage',
+    );
   if (option !== 'auto') return option && fusible;
   return fusible && net.neuronCount <= FUSED_AUTO_MAX_NEURONS[adapter.isSoftware ? 'software' : 'hardware'];
 }
@@ -120,7 +128,11 @@ export class GpuBackend implements Backend {
   /** The first uncaptured device error: a run that hit one fails rather than return garbage. */
   private deviceError: string | null = null;
 
-  private constructor(gpu: GpuContext, private readonly net: CompiledNetwork, options: GpuBackendOptions) {
+  private constructor(
+    gpu: GpuContext,
+    private readonly net: CompiledNetwork,
+    options: GpuBackendOptions,
+  ) {
     this.device = gpu.device;
     this.adapter = gpu.adapter;
     this.isSoftware = gpu.isSoftware;
@@ -131,7 +143,9 @@ export class GpuBackend implements Backend {
     const maxForQueries = profile ? Math.floor(MAX_QUERIES / (2 * passesPerTick(net))) : Infinity;
     this.ticksPerSubmit = Math.max(1, Math.min(requested, Math.floor(MAX_LOG_BYTES / perTickLog), maxForQueries));
     this.phases = profile ? { propagateMs: 0, plasticityMs: 0, neuronsMs: 0, hostWaitMs: 0 } : null;
-    this.fused = profile ? false : chooseFused(net, { isSoftware: gpu.isSoftware, maxStorageBuffersPerShaderStage: this.device.limits.maxStorageBuffersPerShaderStage }, options.fused);
+    this.fused = profile
+      ? false
+      : chooseFused(net, { isSoftware: gpu.isSoftware, maxStorageBuffersPerShaderStage: this.device.limits.maxStorageBuffersPerShaderStage }, options.fused);
     this.device.addEventListener('uncapturederror', this.onDeviceError);
   }
 
@@ -167,7 +181,10 @@ export class GpuBackend implements Backend {
   }
 
   private bindGroup(pipeline: GPUComputePipeline, buffers: GPUBuffer[]): GPUBindGroup {
-    return this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+    return this.device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
   }
 
   private async init(): Promise<void> {
@@ -199,46 +216,129 @@ export class GpuBackend implements Backend {
     const constants = { seed: net.seed, neuronCount: net.neuronCount, spikeSlots: net.spikeSlots, delaySlots: net.delaySlots, channelCount: net.channelCount };
     const states: GPUBuffer[] = [];
     const groupParams: GPUBuffer[] = [];
-    this.groups = await Promise.all(net.groups.map(async (g, i) => {
-      const pipeline = await this.pipeline(`neurons ${g.model.name} (${g.populations.join(', ')})`, neuronKernelWgsl(g, constants), ['read', 'rw', 'rw', 'rw', 'rw', 'rw', 'rw', 'read']);
-      const params = (groupParams[i] = this.buffer(`${g.model.name} params`, g.params));
-      const state = (states[i] = this.buffer(`${g.model.name} state`, g.state));
-      return { pipeline, bindGroup: this.bindGroup(pipeline, [params, state, ring, ctrl, tickSpikes, this.logIds, this.logMeta, tables]), grid: workgroupGrid(g.size) };
-    }));
-    this.samplers = await Promise.all(net.groups.map(async (_g, i) => {
-      const probes = net.stateProbes.filter((p) => p.group === i);
-      const entries = new Uint32Array(probes.flatMap((p) => Array.from(p.stateIndex, (idx, j) => [idx, p.everyTicks, p.slot + j]).flat()));
-      if (!entries.length) return null;
-      const count = entries.length / 3;
-      const pipeline = await this.pipeline(`sample state of group ${i}`, sampleStateWgsl(count, net.stateSlots), ['read', 'read', 'read', 'read', 'rw']);
-      return { pipeline, bindGroup: this.bindGroup(pipeline, [ctrl, this.logMeta, this.buffer('state probes', entries), states[i], this.stateLog]), grid: workgroupGrid(count) };
-    })).then((ks) => ks.filter((k): k is Kernel => k !== null));
-    const prop = await this.pipeline('propagate', propagateWgsl({ ...constants, channelBits: net.synapses.channelBits }), ['rw', 'read', 'read', 'read', 'read', 'rw', 'rw']);
-    this.propagate = { pipeline: prop, bindGroup: this.bindGroup(prop, [ctrl, tickSpikes, rowStart, synTarget, synWeight, ring, this.logMeta]), grid: [0, 0], indirect: DispatchArgs.perSpike };
-    this.plasticity = (await Promise.all(net.plastic.map(async (p, k) => {
-      const b = Object.fromEntries(Object.entries(plasticBuffers(p)).map(([key, x]) => [key, this.buffer(`${p.name} ${x.name}`, x.data ?? x.bytes)])) as Record<keyof ReturnType<typeof plasticBuffers>, GPUBuffer>;
-      const { weight, preTrace, postTrace } = b;
-      this.plasticWeights[k] = weight;
-      const rule = this.buffer(`${p.name} stdp constants`, stdpUniform(p.rule), GPUBufferUsage.UNIFORM);
-      const make = async (kind: keyof typeof PLASTICITY_BINDINGS, code: string, buffers: GPUBuffer[], dispatch: { grid?: [number, number]; indirect?: number }): Promise<Kernel> => {
-        const pipeline = await this.pipeline(`${p.name} stdp ${kind}`, code, [...PLASTICITY_BINDINGS[kind]]);
-        return { pipeline, bindGroup: this.bindGroup(pipeline, buffers), grid: dispatch.grid ?? [0, 0], indirect: dispatch.indirect };
-      };
-      return Promise.all([
-        make('decay', plasticDecayWgsl(p, constants), [ctrl, preTrace, postTrace, rule], { grid: workgroupGrid(Math.max(p.preSize, p.postSize)) }),
-        make('spikes', plasticSpikesWgsl(p, constants), [ctrl, tickSpikes, b.colStart, b.colSynapse, b.colPreDelay, preTrace, postTrace, weight, rule], { indirect: DispatchArgs.perSpike }),
-        make('arrive', plasticArriveWgsl(p, constants), [ctrl, tickSpikes, b.segStart, b.synapsePost, weight, postTrace, ring, this.logMeta, rule], { indirect: DispatchArgs.arrivals }),
-      ]);
-    }))).flat();
+    this.groups = await Promise.all(
+      net.groups.map(async (g, i) => {
+        const pipeline = await this.pipeline(`neurons ${g.model.name} (${g.populations.join(', ')})`, neuronKernelWgsl(g, constants), [
+          'read',
+          'rw',
+          'rw',
+          'rw',
+          'rw',
+          'rw',
+          'rw',
+          'read',
+        ]);
+        const params = (groupParams[i] = this.buffer(`${g.model.name} params`, g.params));
+        const state = (states[i] = this.buffer(`${g.model.name} state`, g.state));
+        return {
+          pipeline,
+          bindGroup: this.bindGroup(pipeline, [params, state, ring, ctrl, tickSpikes, this.logIds, this.logMeta, tables]),
+          grid: workgroupGrid(g.size),
+        };
+      }),
+    );
+    this.samplers = await Promise.all(
+      net.groups.map(async (_g, i) => {
+        const probes = net.stateProbes.filter((p) => p.group === i);
+        const entries = new Uint32Array(probes.flatMap((p) => Array.from(p.stateIndex, (idx, j) => [idx, p.everyTicks, p.slot + j]).flat()));
+        if (!entries.length) return null;
+        const count = entries.length / 3;
+        const pipeline = await this.pipeline(`sample state of group ${i}`, sampleStateWgsl(count, net.stateSlots), ['read', 'read', 'read', 'read', 'rw']);
+        return {
+          pipeline,
+          bindGroup: this.bindGroup(pipeline, [ctrl, this.logMeta, this.buffer('state probes', entries), states[i], this.stateLog]),
+          grid: workgroupGrid(count),
+        };
+      }),
+    ).then((ks) => ks.filter((k): k is Kernel => k !== null));
+    const prop = await this.pipeline('propagate', propagateWgsl({ ...constants, channelBits: net.synapses.channelBits }), [
+      'rw',
+      'read',
+      'read',
+      'read',
+      'read',
+      'rw',
+      'rw',
+    ]);
+    this.propagate = {
+      pipeline: prop,
+      bindGroup: this.bindGroup(prop, [ctrl, tickSpikes, rowStart, synTarget, synWeight, ring, this.logMeta]),
+      grid: [0, 0],
+      indirect: DispatchArgs.perSpike,
+    };
+    this.plasticity = (
+      await Promise.all(
+        net.plastic.map(async (p, k) => {
+          const b = Object.fromEntries(
+            Object.entries(plasticBuffers(p)).map(([key, x]) => [key, this.buffer(`${p.name} ${x.name}`, x.data ?? x.bytes)]),
+          ) as Record<keyof ReturnType<typeof plasticBuffers>, GPUBuffer>;
+          const { weight, preTrace, postTrace } = b;
+          this.plasticWeights[k] = weight;
+          const rule = this.buffer(`${p.name} stdp constants`, stdpUniform(p.rule), GPUBufferUsage.UNIFORM);
+          const make = async (
+            kind: keyof typeof PLASTICITY_BINDINGS,
+            code: string,
+            buffers: GPUBuffer[],
+            dispatch: { grid?: [number, number]; indirect?: number },
+          ): Promise<Kernel> => {
+            const pipeline = await this.pipeline(`${p.name} stdp ${kind}`, code, [...PLASTICITY_BINDINGS[kind]]);
+            return { pipeline, bindGroup: this.bindGroup(pipeline, buffers), grid: dispatch.grid ?? [0, 0], indirect: dispatch.indirect };
+          };
+          return Promise.all([
+            make('decay', plasticDecayWgsl(p, constants), [ctrl, preTrace, postTrace, rule], { grid: workgroupGrid(Math.max(p.preSize, p.postSize)) }),
+            make('spikes', plasticSpikesWgsl(p, constants), [ctrl, tickSpikes, b.colStart, b.colSynapse, b.colPreDelay, preTrace, postTrace, weight, rule], {
+              indirect: DispatchArgs.perSpike,
+            }),
+            make('arrive', plasticArriveWgsl(p, constants), [ctrl, tickSpikes, b.segStart, b.synapsePost, weight, postTrace, ring, this.logMeta, rule], {
+              indirect: DispatchArgs.arrivals,
+            }),
+          ]);
+        }),
+      )
+    ).flat();
     const arrivalLanes = net.plastic.reduce((a, p) => Math.max(a, p.arrivalLanes), 1);
-    const end = await this.pipeline('end tick', endTickWgsl({ spikeSlots: net.spikeSlots, arrivalTicks: net.plastic.length ? net.spikeSlots - 1 : 0, arrivalLanes }), ['rw', 'rw', 'rw']);
+    const end = await this.pipeline(
+      'end tick',
+      endTickWgsl({ spikeSlots: net.spikeSlots, arrivalTicks: net.plastic.length ? net.spikeSlots - 1 : 0, arrivalLanes }),
+      ['rw', 'rw', 'rw'],
+    );
     this.endTick = { pipeline: end, bindGroup: this.bindGroup(end, [ctrl, this.logMeta, this.dispatchArgs]), grid: [1, 1] };
     if (this.fused) {
       const g = net.groups[0];
       this.fusedWindow = this.device.createBuffer({ label: 'fused window', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
       this.buffers.push(this.fusedWindow);
-      const pipeline = await this.pipeline('fused ticks', fusedTicksWgsl(g, { ...constants, channelBits: net.synapses.channelBits }), ['read', 'rw', 'rw', 'rw', 'rw', 'rw', 'rw', 'read', 'read', 'read', 'read', 'uniform']);
-      this.fusedKernel = { pipeline, bindGroup: this.bindGroup(pipeline, [groupParams[0], states[0], ring, ctrl, tickSpikes, this.logIds, this.logMeta, tables, rowStart, synTarget, synWeight, this.fusedWindow]), grid: [1, 1] };
+      const pipeline = await this.pipeline('fused ticks', fusedTicksWgsl(g, { ...constants, channelBits: net.synapses.channelBits }), [
+        'read',
+        'rw',
+        'rw',
+        'rw',
+        'rw',
+        'rw',
+        'rw',
+        'read',
+        'read',
+        'read',
+        'read',
+        'uniform',
+      ]);
+      this.fusedKernel = {
+        pipeline,
+        bindGroup: this.bindGroup(pipeline, [
+          groupParams[0],
+          states[0],
+          ring,
+          ctrl,
+          tickSpikes,
+          this.logIds,
+          this.logMeta,
+          tables,
+          rowStart,
+          synTarget,
+          synWeight,
+          this.fusedWindow,
+        ]),
+        grid: [1, 1],
+      };
     }
   }
 
@@ -325,7 +425,8 @@ export class GpuBackend implements Backend {
       this.counters.spikes += m[LogMeta.spikes];
       this.counters.synapticEvents += m[LogMeta.events];
       for (let k = 0; k < ticks; k++) {
-        const a = m[LogMeta.offsets + k], b = m[LogMeta.offsets + k + 1];
+        const a = m[LogMeta.offsets + k],
+          b = m[LogMeta.offsets + k + 1];
         recorders.spikes.addTick(start + k, ids.slice(a, b));
         if (this.net.stateSlots) recorders.state.addTick(start + k, states.subarray(k * this.net.stateSlots, (k + 1) * this.net.stateSlots));
       }
@@ -333,7 +434,7 @@ export class GpuBackend implements Backend {
   }
 
   async run(ticks: number, recorders: Recorders, onProgress?: (done: number) => void): Promise<void> {
-    for (let done = 0; done < ticks; ) {
+    for (let done = 0; done < ticks;) {
       const batch = Math.min(this.ticksPerSubmit, ticks - done);
       await this.submitWindow(batch, recorders);
       done += batch;

@@ -130,7 +130,8 @@ export class Simulator {
     const doc = options.seed === undefined ? spec : { ...(spec as object), seed: options.seed };
     const net = compileNetwork(doc);
     const choice = options.backend ?? 'auto';
-    if (choice !== 'auto' && choice !== 'webgpu' && choice !== 'cpu') throw new TypeError(`backend must be 'auto', 'webgpu' or 'cpu', got ${JSON.stringify(choice)}`);
+    if (choice !== 'auto' && choice !== 'webgpu' && choice !== 'cpu')
+      throw new TypeError(`backend must be 'auto', 'webgpu' or 'cpu', got ${JSON.stringify(choice)}`);
     const onCpu = (fallback: string | null) => new Simulator(net, new CpuBackend(net), null, performance.now() - t0, fallback);
     if (choice === 'cpu') return onCpu(null);
     let owned: GpuContext | null = null;
@@ -143,7 +144,11 @@ export class Simulator {
       }
     }
     try {
-      const backend = await GpuBackend.create(options.device ?? owned!, net, { ticksPerSubmit: options.ticksPerSubmit, fused: options.fused, profilePhases: options.profilePhases });
+      const backend = await GpuBackend.create(options.device ?? owned!, net, {
+        ticksPerSubmit: options.ticksPerSubmit,
+        fused: options.fused,
+        profilePhases: options.profilePhases,
+      });
       return new Simulator(net, backend, owned, performance.now() - t0);
     } catch (e) {
       owned?.release();
@@ -172,11 +177,13 @@ export class Simulator {
     if (!(durationMs >= 0)) throw new RangeError(`duration must be ≥ 0 ms, got ${durationMs}`);
     const dt = this.network.dt;
     const ticks = Math.round(durationMs / dt);
-    const start = this.backend.tick, end = start + ticks;
+    const start = this.backend.tick,
+      end = start + ticks;
     const t0 = performance.now();
     // Runs in chunks that end where weight snapshots are due (one chunk without record.weights).
-    for (let tick = start; ; ) {
-      for (const k of this.weightRecorder.due(tick)) this.weightRecorder.add(k, tick, await this.backend.readPlasticWeights(this.network.weightRecords[k].plastic));
+    for (let tick = start; ;) {
+      for (const k of this.weightRecorder.due(tick))
+        this.weightRecorder.add(k, tick, await this.backend.readPlasticWeights(this.network.weightRecords[k].plastic));
       if (tick >= end) break;
       const next = Math.min(end, this.weightRecorder.nextAfter(tick));
       const offset = tick - start;
@@ -196,13 +203,21 @@ export class Simulator {
     if (k < 0) {
       const plastic = this.network.plastic.map((p) => p.name);
       const isStatic = (this.network.spec.projections ?? []).some((p, i) => projectionName(p, i) === projection);
-      throw new Error(isStatic
-        ? `projection ${projection} is static: its weights are the spec's; only plastic projections are read back`
-        : `no plastic projection ${JSON.stringify(projection)}; plastic projections: ${plastic.length ? plastic.join(', ') : 'none'}`);
+      throw new Error(
+        isStatic
+          ? `projection ${projection} is static: its weights are the spec's; only plastic projections are read back`
+          : `no plastic projection ${JSON.stringify(projection)}; plastic projections: ${plastic.length ? plastic.join(', ') : 'none'}`,
+      );
     }
     const p = this.network.plastic[k];
     const { pre, delayTicks } = plasticSynapseIds(p);
-    return { projection, pre, post: p.synapsePost.slice(), delayMs: Float64Array.from(delayTicks, (d) => d * this.network.dt), weights: await this.backend.readPlasticWeights(k) };
+    return {
+      projection,
+      pre,
+      post: p.synapsePost.slice(),
+      delayMs: Float64Array.from(delayTicks, (d) => d * this.network.dt),
+      weights: await this.backend.readPlasticWeights(k),
+    };
   }
 
   /**
@@ -250,9 +265,19 @@ export class Simulator {
     }
     const { spikes, synapticEvents } = this.backend.counters;
     return {
-      network: net.name, backend: this.backend.kind, adapter: this.backend.adapter, dt: net.dt, durationMs, ticks: this.backend.tick,
-      seed: net.seed, neurons: net.neuronCount, synapses: net.synapseCount, spikes, synapticEvents,
-      buildMs: this.buildMs, wallMs: this.wallMs,
+      network: net.name,
+      backend: this.backend.kind,
+      adapter: this.backend.adapter,
+      dt: net.dt,
+      durationMs,
+      ticks: this.backend.tick,
+      seed: net.seed,
+      neurons: net.neuronCount,
+      synapses: net.synapseCount,
+      spikes,
+      synapticEvents,
+      buildMs: this.buildMs,
+      wallMs: this.wallMs,
       eventsPerSecond: this.wallMs > 0 ? synapticEvents / (this.wallMs / 1000) : 0,
       realTimeFactor: durationMs > 0 ? this.wallMs / durationMs : 0,
       gpuBytes: this.backend.kind === 'webgpu' ? networkBytes(net) : 0,

@@ -54,7 +54,8 @@ export class SpikeRecorder {
 
   /** Population index of a global neuron id (populations are sorted by offset). */
   private populationOf(globalId: number): number {
-    let lo = 0, hi = this.offsets.length - 1;
+    let lo = 0,
+      hi = this.offsets.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.offsets[mid] <= globalId) lo = mid;

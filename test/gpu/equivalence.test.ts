@@ -43,16 +43,34 @@ describe('GPU = CPU reference, built-in networks at reduced size', () => {
 describe('GPU = CPU reference, models and receptor kinds', () => {
   it('poisson source → LIF through current and conductance receptors, heterogeneous delays', async () => {
     const spec = {
-      version: 1, dt: 0.1, seed: 11,
+      version: 1,
+      dt: 0.1,
+      seed: 11,
       populations: {
         P: { size: 200, model: 'poisson', params: { rate: { uniform: [5, 40] } } },
-        N: { size: 100, model: 'lif', params: lifParams({ ampa: { kind: 'current', tau: 2 }, gaba: { kind: 'conductance', tau: 8, eRev: -80 }, nmda: { kind: 'conductance', tau: 50, eRev: 0 } }), init: { v: { uniform: [-65, -55] } } },
+        N: {
+          size: 100,
+          model: 'lif',
+          params: lifParams({
+            ampa: { kind: 'current', tau: 2 },
+            gaba: { kind: 'conductance', tau: 8, eRev: -80 },
+            nmda: { kind: 'conductance', tau: 50, eRev: 0 },
+          }),
+          init: { v: { uniform: [-65, -55] } },
+        },
       },
       projections: [
         { pre: 'P', post: 'N', connect: { rule: 'fixedProbability', p: 0.2 }, weight: { normal: [3, 1] }, delay: { uniform: [0.1, 5] }, receptor: 'ampa' },
         { pre: 'P', post: 'N', connect: { rule: 'fixedInDegree', k: 10 }, weight: { uniform: [0, 0.1] }, delay: 2, receptor: 'gaba' },
         { pre: 'P', post: 'N', connect: { rule: 'fixedOutDegree', k: 5 }, weight: 0.05, delay: 1, receptor: 'nmda' },
-        { pre: 'N', post: 'N', connect: { rule: 'fixedTotal', n: 500 }, weight: { uniform: [-2, 2] }, delay: { normal: [1, 0.5], clip: [0.1, 3] }, receptor: 'ampa' },
+        {
+          pre: 'N',
+          post: 'N',
+          connect: { rule: 'fixedTotal', n: 500 },
+          weight: { uniform: [-2, 2] },
+          delay: { normal: [1, 0.5], clip: [0.1, 3] },
+          receptor: 'ampa',
+        },
       ],
     };
     expect(await expectGpuMatchesCpu(spec, 50)).toBeGreaterThan(250);
@@ -62,7 +80,9 @@ describe('GPU = CPU reference, models and receptor kinds', () => {
     const times = Array.from({ length: 400 }, (_, k) => (k * 0.37) % 40);
     const ids = Array.from({ length: 400 }, (_, k) => (k * 7) % 50);
     const spec = {
-      version: 1, dt: 0.1, seed: 5,
+      version: 1,
+      dt: 0.1,
+      seed: 5,
       populations: {
         S: { size: 50, model: 'spikeSource', times, ids },
         N: { size: 80, model: 'lif', params: lifParams({ jump: { kind: 'delta' }, kick: { kind: 'pulse' } }), iExt: { uniform: [10, 14] }, noise: { sd: 3 } },
@@ -78,11 +98,21 @@ describe('GPU = CPU reference, models and receptor kinds', () => {
 
   it('Izhikevich with current and conductance receptors, substeps and Poisson input', async () => {
     const spec = {
-      version: 1, dt: 0.5, seed: 9,
+      version: 1,
+      dt: 0.5,
+      seed: 9,
       populations: {
         N: {
-          size: 150, model: 'izhikevich',
-          params: { a: 0.02, b: 0.2, c: -65, d: { uniform: [2, 8] }, substeps: 4, receptors: { exc: { kind: 'current', tau: 5 }, inh: { kind: 'conductance', tau: 10, eRev: -80 } } },
+          size: 150,
+          model: 'izhikevich',
+          params: {
+            a: 0.02,
+            b: 0.2,
+            c: -65,
+            d: { uniform: [2, 8] },
+            substeps: 4,
+            receptors: { exc: { kind: 'current', tau: 5 }, inh: { kind: 'conductance', tau: 10, eRev: -80 } },
+          },
           init: { v: { uniform: [-70, -60] } },
           poissonInput: [{ count: 100, rate: 20, weight: 1.5, receptor: 'exc' }],
         },

@@ -27,7 +27,8 @@ describe('fused path', () => {
   it('is refused, with a reason, for networks it cannot run; auto picks it only where it can', async () => {
     const device = await testDevice();
     const twoGroups = {
-      version: 1, dt: 0.1,
+      version: 1,
+      dt: 0.1,
       populations: { P: { size: 10, model: 'poisson', params: { rate: 10 } }, N: { size: 10, model: 'lif', params: { receptors: { r: { kind: 'delta' } } } } },
       projections: [{ pre: 'P', post: 'N', connect: { rule: 'allToAll' }, weight: 1, receptor: 'r' }],
     };

@@ -20,7 +20,11 @@ export function releaseTestDevice(): void {
 export type Spikes = Record<string, PopulationSpikes>;
 
 /** Run a spec for `durationMs` and return every population's recorded spikes. */
-export async function runSpikes(spec: unknown, durationMs: number, options: { backend: 'webgpu' | 'cpu'; ticksPerSubmit?: number; seed?: number; fused?: boolean | 'auto' }): Promise<Spikes> {
+export async function runSpikes(
+  spec: unknown,
+  durationMs: number,
+  options: { backend: 'webgpu' | 'cpu'; ticksPerSubmit?: number; seed?: number; fused?: boolean | 'auto' },
+): Promise<Spikes> {
   const sim = await Simulator.create(spec, { ...options, device: options.backend === 'webgpu' ? await testDevice() : undefined });
   try {
     await sim.run(durationMs);
@@ -38,11 +42,15 @@ export function totalSpikes(s: Spikes): number {
 export function expectIdentical(a: Spikes, b: Spikes): void {
   expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
   for (const pop of Object.keys(a)) {
-    const x = a[pop], y = b[pop];
+    const x = a[pop],
+      y = b[pop];
     const n = Math.min(x.ids.length, y.ids.length);
     let k = 0;
     while (k < n && x.ids[k] === y.ids[k] && x.times[k] === y.times[k]) k++;
-    const where = k < n ? `first difference in ${pop} at spike ${k}: (${x.times[k]} ms, #${x.ids[k]}) vs (${y.times[k]} ms, #${y.ids[k]})` : `${pop}: ${x.ids.length} vs ${y.ids.length} spikes`;
+    const where =
+      k < n
+        ? `first difference in ${pop} at spike ${k}: (${x.times[k]} ms, #${x.ids[k]}) vs (${y.times[k]} ms, #${y.ids[k]})`
+        : `${pop}: ${x.ids.length} vs ${y.ids.length} spikes`;
     expect(k === x.ids.length && k === y.ids.length, where).toBe(true);
   }
 }

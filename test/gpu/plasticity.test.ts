@@ -24,13 +24,15 @@ function windowNetwork(offsetsMs: number[], delayTicks: number, plasticity: Plas
   const n = offsetsMs.length;
   const ids = offsetsMs.map((_, k) => k);
   return {
-    version: 1, dt: DT,
+    version: 1,
+    dt: DT,
     populations: {
       pre: { size: n, model: 'spikeSource', times: offsetsMs.map((ms) => atTick(POST_TICK - Math.round(ms / DT) - delayTicks)), ids },
       // The driver's spike in tick POST_TICK − 1 reaches post (delta, 60 mV) in POST_TICK.
       driver: { size: n, model: 'spikeSource', times: ids.map(() => atTick(POST_TICK - 1)), ids },
       post: {
-        size: n, model: 'lif',
+        size: n,
+        model: 'lif',
         params: { vRest: -70, vThresh: -50, vReset: -90, tRef: 500, receptors: { kick: { kind: 'delta' }, plastic: { kind: 'current', tau: 1 } } },
       },
     },
@@ -101,16 +103,46 @@ describe('STDP window', () => {
 
 /** A small recurrent network with two plastic projections, every option exercised. */
 const plasticNetwork: NetworkSpec = {
-  version: 1, dt: 0.1, seed: 3,
+  version: 1,
+  dt: 0.1,
+  seed: 3,
   populations: {
     inp: { size: 60, model: 'poisson', params: { rate: 40 } },
-    N: { size: 20, model: 'lif', params: { tauM: 10, vRest: -70, vThresh: -54, vReset: -60, tRef: 1, receptors: { e: { kind: 'current', tau: 5 }, g: { kind: 'conductance', tau: 3, eRev: 0 } } }, iExt: 8 },
+    N: {
+      size: 20,
+      model: 'lif',
+      params: {
+        tauM: 10,
+        vRest: -70,
+        vThresh: -54,
+        vReset: -60,
+        tRef: 1,
+        receptors: { e: { kind: 'current', tau: 5 }, g: { kind: 'conductance', tau: 3, eRev: 0 } },
+      },
+      iExt: 8,
+    },
   },
   projections: [
-    { name: 'ff', pre: 'inp', post: 'N', connect: { rule: 'fixedProbability', p: 0.5 }, weight: { uniform: [0, 4] }, delay: { uniform: [0.1, 3] }, receptor: 'e',
-      plasticity: { rule: 'stdp', tauPlus: 20, tauMinus: 20, aPlus: 0.1, aMinus: 0.105, wMin: 0, wMax: 4 } },
-    { name: 'rec', pre: 'N', post: 'N', connect: { rule: 'fixedProbability', p: 0.3 }, weight: 0.05, delay: { uniform: [0.5, 2] }, receptor: 'g',
-      plasticity: { rule: 'stdp', tauPlus: 15, tauMinus: 25, aPlus: 0.01, aMinus: 0.012, wMin: 0, wMax: 0.2, mode: 'multiplicative', pairing: 'nearest' } },
+    {
+      name: 'ff',
+      pre: 'inp',
+      post: 'N',
+      connect: { rule: 'fixedProbability', p: 0.5 },
+      weight: { uniform: [0, 4] },
+      delay: { uniform: [0.1, 3] },
+      receptor: 'e',
+      plasticity: { rule: 'stdp', tauPlus: 20, tauMinus: 20, aPlus: 0.1, aMinus: 0.105, wMin: 0, wMax: 4 },
+    },
+    {
+      name: 'rec',
+      pre: 'N',
+      post: 'N',
+      connect: { rule: 'fixedProbability', p: 0.3 },
+      weight: 0.05,
+      delay: { uniform: [0.5, 2] },
+      receptor: 'g',
+      plasticity: { rule: 'stdp', tauPlus: 15, tauMinus: 25, aPlus: 0.01, aMinus: 0.012, wMin: 0, wMax: 0.2, mode: 'multiplicative', pairing: 'nearest' },
+    },
     { name: 'static', pre: 'inp', post: 'N', connect: { rule: 'fixedProbability', p: 0.1 }, weight: 1, delay: 1, receptor: 'e' },
   ],
   record: { spikes: ['N'], weights: [{ projection: 'ff', every: 50 }] },
@@ -123,7 +155,13 @@ describe('STDP on the GPU equals the CPU reference', () => {
       try {
         await sim.run(150);
         await sim.run(150); // two runs: the spike history carries over
-        return { ff: await sim.weights('ff'), rec: await sim.weights('rec'), spikes: sim.spikes('N'), history: sim.weightHistory('ff'), summary: sim.summary() };
+        return {
+          ff: await sim.weights('ff'),
+          rec: await sim.weights('rec'),
+          spikes: sim.spikes('N'),
+          history: sim.weightHistory('ff'),
+          summary: sim.summary(),
+        };
       } finally {
         sim.dispose();
       }

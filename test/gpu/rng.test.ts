@@ -33,7 +33,16 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: tables } }, { binding: 1, resource: { buffer: out } }] }));
+    pass.setBindGroup(
+      0,
+      device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: tables } },
+          { binding: 1, resource: { buffer: out } },
+        ],
+      }),
+    );
     pass.dispatchWorkgroups(N / 64);
     pass.end();
     encoder.copyBufferToBuffer(out, 0, read, 0, 12 * N);
@@ -42,7 +51,9 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
     const u = new Uint32Array(read.getMappedRange().slice(0));
     const f = new Float32Array(u.buffer);
     read.unmap();
-    let hashes = 0, normals = 0, fixed = 0;
+    let hashes = 0,
+      normals = 0,
+      fixed = 0;
     for (let i = 0; i < N; i++) {
       if (u[3 * i] === hash4(12345, 77 + (i & 3), i, Math.imul(i, 7919) >>> 0)) hashes++;
       if (f[3 * i + 1] === normalFromHashes(9, 3 << 16, i, i >> 2)) normals++;

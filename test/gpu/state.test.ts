@@ -8,7 +8,13 @@ afterAll(releaseTestDevice);
 
 async function traces(backend: 'webgpu' | 'cpu', ticksPerSubmit: number) {
   const spec = builtinNetwork('izhikevich2003', { n: 200 });
-  spec.record = { spikes: ['E'], state: [{ pop: 'E', var: 'v', ids: [0, 5, 17] }, { pop: 'I', var: 'u', every: 3 }] };
+  spec.record = {
+    spikes: ['E'],
+    state: [
+      { pop: 'E', var: 'v', ids: [0, 5, 17] },
+      { pop: 'I', var: 'u', every: 3 },
+    ],
+  };
   const sim = await Simulator.create(spec, { backend, ticksPerSubmit, device: backend === 'webgpu' ? await testDevice() : undefined });
   await sim.run(100);
   const out = { v: sim.state('E', 'v'), u: sim.state('I', 'u') };

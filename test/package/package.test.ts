@@ -25,9 +25,14 @@ interface Result {
 
 function exec(command: string, args: string[], cwd: string, timeoutMs = 300_000): Promise<Result> {
   return new Promise((done) => {
-    execFile(command, args, { cwd, timeout: timeoutMs, maxBuffer: 64 << 20, env: { ...process.env, npm_config_update_notifier: 'false' } }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      command,
+      args,
+      { cwd, timeout: timeoutMs, maxBuffer: 64 << 20, env: { ...process.env, npm_config_update_notifier: 'false' } },
+      (err, stdout, stderr) => {
+        done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -51,7 +56,17 @@ beforeAll(async () => {
 describe('the packed tarball', () => {
   it('holds the compiled library, its types, the CLI and the Brian2 scripts, and no sources or tests', () => {
     const installed = join(consumer, 'node_modules', 'spikegpu');
-    for (const file of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/index.js.map', 'dist/cli/spikegpu.js', 'bin/spikegpu.js', 'tools/validation/brian2/run.py', 'schema/spec-v1.json', 'LICENSE', 'README.md']) {
+    for (const file of [
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/src/index.js.map',
+      'dist/cli/spikegpu.js',
+      'bin/spikegpu.js',
+      'tools/validation/brian2/run.py',
+      'schema/spec-v1.json',
+      'LICENSE',
+      'README.md',
+    ]) {
       expect(existsSync(join(installed, file)), file).toBe(true);
     }
     for (const absent of ['src', 'test', 'demos', 'dist/demos']) expect(existsSync(join(installed, absent)), absent).toBe(false);
@@ -84,7 +99,16 @@ console.log(JSON.stringify({ backend: s.backend, durationMs: s.durationMs, neuro
     write(
       join(consumer, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022', 'DOM'], types: [], skipLibCheck: false, noEmit: true },
+        compilerOptions: {
+          strict: true,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          lib: ['ES2022', 'DOM'],
+          types: [],
+          skipLibCheck: false,
+          noEmit: true,
+        },
         files: ['consumer.ts'],
       }),
     );

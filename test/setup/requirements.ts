@@ -62,7 +62,11 @@ function main(): number {
   const isRoot = process.getuid?.() === 0;
   const hasApt = existsSync('/usr/bin/apt-get');
   if (!isRoot || !hasApt) {
-    log(hasApt ? `install them, then run npm test again:\n\n  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${packages.join(' ')}\n` : `this is not a Debian-like system: install the equivalents of the Debian packages ${packages.join(', ')}, then run npm test again`);
+    log(
+      hasApt
+        ? `install them, then run npm test again:\n\n  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${packages.join(' ')}\n`
+        : `this is not a Debian-like system: install the equivalents of the Debian packages ${packages.join(', ')}, then run npm test again`,
+    );
     return 1;
   }
   log(`installing ${packages.join(', ')} with apt-get (about a minute)`);

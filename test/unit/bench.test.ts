@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { adapterSlug, BENCH_DEFAULTS, benchPoints } from '../../tools/bench/index.ts';
-import { bandwidthFor, BYTES_PER_EVENT, BYTES_PER_SPIKE, dispatchesPerRun, dispatchesPerTick, lowerBound, memoryPerElement, tickBytes } from '../../tools/bench/bound.ts';
+import {
+  bandwidthFor,
+  BYTES_PER_EVENT,
+  BYTES_PER_SPIKE,
+  dispatchesPerRun,
+  dispatchesPerTick,
+  lowerBound,
+  memoryPerElement,
+  tickBytes,
+} from '../../tools/bench/bound.ts';
 import { median, type AdapterFloor } from '../../tools/bench/floor.ts';
 import { plasticityCosts, pointSpec, type BenchBackend, type BenchRow } from '../../tools/bench/matrix.ts';
 import { BENCH_SCHEMA, escapeXml, formatTable, makeReport, renderSvg, TABLE_COLUMNS, tickLabel, type BenchReport } from '../../tools/bench/report.ts';
@@ -12,7 +21,9 @@ import type { NetworkSpec } from '../../src/netspec/types.ts';
 function smallSpec(): NetworkSpec {
   const receptors = { exc: { kind: 'current' as const, tau: 5 }, inh: { kind: 'current' as const, tau: 10 } };
   return {
-    version: 1, dt: 0.1, seed: 3,
+    version: 1,
+    dt: 0.1,
+    seed: 3,
     populations: {
       E: { size: 40, model: 'lif', params: { receptors } },
       I: { size: 10, model: 'lif', params: { receptors } },
@@ -53,9 +64,9 @@ describe('lower bound (bound.ts)', () => {
   it('adds dispatch, bandwidth and atomic terms', () => {
     const counts = { ticks: 100, spikes: 50, synapticEvents: 4000 };
     const lb = lowerBound(net, counts, { dispatchUs: 10, streamBytesPerS: 1e9, atomicAddsPerS: 1e6 });
-    expect(lb.dispatchMs).toBeCloseTo(100 * 4 * 10 / 1000, 12); // 4 ms
-    expect(lb.atomicMs).toBeCloseTo(4000 / 1e6 * 1000, 12); // 4 ms
-    expect(lb.bandwidthMs).toBeCloseTo(100 * tickBytes(net, counts).total / 1e9 * 1000, 12); // no curve: one rate for all bytes
+    expect(lb.dispatchMs).toBeCloseTo((100 * 4 * 10) / 1000, 12); // 4 ms
+    expect(lb.atomicMs).toBeCloseTo((4000 / 1e6) * 1000, 12); // 4 ms
+    expect(lb.bandwidthMs).toBeCloseTo(((100 * tickBytes(net, counts).total) / 1e9) * 1000, 12); // no curve: one rate for all bytes
     expect(lb.neuronBytesPerS).toBe(1e9);
     expect(lb.totalMs).toBeCloseTo(lb.dispatchMs + lb.bandwidthMs + lb.atomicMs, 12);
     expect(lb.spikesPerTick).toBe(0.5);
@@ -64,7 +75,7 @@ describe('lower bound (bound.ts)', () => {
     const lb2 = lowerBound(net, { ...counts, synapticEvents: 8000 }, { dispatchUs: 10, streamBytesPerS: 1e9, atomicAddsPerS: 1e6 });
     expect(lb2.dispatchMs).toBe(lb.dispatchMs);
     expect(lb2.atomicMs).toBeCloseTo(2 * lb.atomicMs, 12);
-    expect(lb2.bandwidthMs - lb.bandwidthMs).toBeCloseTo(4000 * BYTES_PER_EVENT / 1e9 * 1000, 12);
+    expect(lb2.bandwidthMs - lb.bandwidthMs).toBeCloseTo(((4000 * BYTES_PER_EVENT) / 1e9) * 1000, 12);
   });
 
   it('counts one dispatch per window on the fused path', () => {
@@ -75,9 +86,9 @@ describe('lower bound (bound.ts)', () => {
     const fused = lowerBound(net, counts, floor, { fused: true, ticksPerSubmit: 100 });
     const perTick = lowerBound(net, counts, floor);
     expect(fused.fused).toBe(true);
-    expect(fused.dispatchMs).toBeCloseTo(3 * 10 / 1000, 12);
+    expect(fused.dispatchMs).toBeCloseTo((3 * 10) / 1000, 12);
     expect(fused.dispatchesPerTick).toBeCloseTo(3 / 250, 12);
-    expect(perTick.dispatchMs).toBeCloseTo(1000 * 10 / 1000, 12);
+    expect(perTick.dispatchMs).toBeCloseTo((1000 * 10) / 1000, 12);
     expect(fused.bandwidthMs).toBe(perTick.bandwidthMs);
     expect(fused.atomicMs).toBe(perTick.atomicMs);
   });
@@ -89,12 +100,24 @@ describe('lower bound (bound.ts)', () => {
     expect(b.synapseWorkingSet).toBe(sizeOf('synapse rows') + sizeOf('synapse targets') + sizeOf('synapse weights'));
     expect(b.neuronWorkingSet).toBe(b.neuronParams + b.neuronState / 2 + sizeOf('input ring') + sizeOf('tick spikes'));
     // A curve: 4 GB/s up to 1 kB working sets, 2 GB/s at 1 MB, 1 GB/s beyond (DRAM).
-    const streamCurve = [{ footprintBytes: 1e3, bytesPerS: 4e9 }, { footprintBytes: 1e6, bytesPerS: 2e9 }, { footprintBytes: 1e8, bytesPerS: 1e9 }];
+    const streamCurve = [
+      { footprintBytes: 1e3, bytesPerS: 4e9 },
+      { footprintBytes: 1e6, bytesPerS: 2e9 },
+      { footprintBytes: 1e8, bytesPerS: 1e9 },
+    ];
     const floor = { dispatchUs: 10, streamBytesPerS: 1e9, atomicAddsPerS: 1e6, streamCurve };
     expect(bandwidthFor(10, floor)).toBe(4e9); // below every point: the smallest
     expect(bandwidthFor(5e5, floor)).toBe(4e9); // fits the 1 kB point, not the 1 MB one
     expect(bandwidthFor(2e6, floor)).toBe(4e9); // the fastest point that fits
-    expect(bandwidthFor(2e6, { ...floor, streamCurve: [{ footprintBytes: 1e6, bytesPerS: 2e9 }, { footprintBytes: 1e8, bytesPerS: 1e9 }] })).toBe(2e9);
+    expect(
+      bandwidthFor(2e6, {
+        ...floor,
+        streamCurve: [
+          { footprintBytes: 1e6, bytesPerS: 2e9 },
+          { footprintBytes: 1e8, bytesPerS: 1e9 },
+        ],
+      }),
+    ).toBe(2e9);
     expect(bandwidthFor(1e9, { ...floor, streamCurve: [{ footprintBytes: 1e8, bytesPerS: 1e9 }] })).toBe(1e9);
     expect(bandwidthFor(1e9, { ...floor, streamCurve: [] })).toBe(1e9);
     const lb = lowerBound(net, counts, floor);
@@ -121,10 +144,16 @@ describe('lower bound (bound.ts)', () => {
 describe('bench points', () => {
   it('plastic networks run twice, with STDP and with the same weights frozen; fixed-size networks take their size from the spec', () => {
     const pts = benchPoints(['song2000', 'polychronization']);
-    expect(pts.map((p) => p.label)).toEqual(['song2000 n=1000 (stdp)', 'song2000 n=1000 (static)', 'polychronization n=2000 (stdp)', 'polychronization n=2000 (static)']);
+    expect(pts.map((p) => p.label)).toEqual([
+      'song2000 n=1000 (stdp)',
+      'song2000 n=1000 (static)',
+      'polychronization n=2000 (stdp)',
+      'polychronization n=2000 (static)',
+    ]);
     expect(pts[0].options).toEqual({ n: 1000 });
     expect(pts[2].options).toEqual({});
-    const stdp = pointSpec(pts[2]), frozen = pointSpec(pts[3]);
+    const stdp = pointSpec(pts[2]),
+      frozen = pointSpec(pts[3]);
     expect(stdp.projections!.filter((p) => p.plasticity).map((p) => p.name)).toEqual(['EE', 'EI']);
     expect(frozen.projections!.some((p) => p.plasticity)).toBe(false);
     expect(frozen.projections!.map((p) => p.weight)).toEqual(stdp.projections!.map((p) => p.weight));
@@ -132,9 +161,17 @@ describe('bench points', () => {
   });
 
   it('reports the cost of plasticity as the ratio of the two runs', () => {
-    const mk = (label: string, backend: 'webgpu' | 'cpu', wallMs: number) => ({ label, backend, wallMs, status: 'ok', durationMs: 1000 }) as unknown as BenchRow;
-    const lines = plasticityCosts([mk('song2000 n=1000 (stdp)', 'webgpu', 3000), mk('song2000 n=1000 (static)', 'webgpu', 1000), mk('song2000 n=1000 (stdp)', 'cpu', 500), mk('cuba n=4000', 'webgpu', 10)]);
-    expect(lines).toEqual(['cost of plasticity, song2000 n=1000 webgpu: ×3.00 wall time (STDP 3.00 s, same network with frozen weights 1.00 s, per 1000 ms simulated)']);
+    const mk = (label: string, backend: 'webgpu' | 'cpu', wallMs: number) =>
+      ({ label, backend, wallMs, status: 'ok', durationMs: 1000 }) as unknown as BenchRow;
+    const lines = plasticityCosts([
+      mk('song2000 n=1000 (stdp)', 'webgpu', 3000),
+      mk('song2000 n=1000 (static)', 'webgpu', 1000),
+      mk('song2000 n=1000 (stdp)', 'cpu', 500),
+      mk('cuba n=4000', 'webgpu', 10),
+    ]);
+    expect(lines).toEqual([
+      'cost of plasticity, song2000 n=1000 webgpu: ×3.00 wall time (STDP 3.00 s, same network with frozen weights 1.00 s, per 1000 ms simulated)',
+    ]);
   });
 
   it('defaults: cuba scaled from 4000 to 200 000, brunel regime C at 12 500, izhikevich2003 at 1000', () => {
@@ -172,12 +209,37 @@ function row(network: string, n: number, backend: BenchBackend, wallMs: number |
   const ticks = durationMs / dt;
   const events = n * 10;
   return {
-    network, label: `${network} n=${n}`, options: { n }, neurons: n, synapses: n * 80, backend, device: backend === 'webgpu' ? 'Test GPU' : backend === 'cpu' ? 'cpu (reference)' : 'cpp_standalone', fused: backend === 'webgpu' ? n <= 4000 : null,
-    status: wallMs === null ? 'skipped' : 'ok', note: wallMs === null ? 'cpu reference capped at n ≤ 50000' : null, dt, durationMs, ticks, warmupMs: 20, repeats: 3,
-    wallMs, wallMsSamples: wallMs === null ? [] : [wallMs * 0.9, wallMs, wallMs * 1.2], realTimeFactor: wallMs === null ? null : wallMs / durationMs,
-    ticksPerS: wallMs === null ? null : ticks / (wallMs / 1000), spikes: n, synapticEvents: events, eventsEstimated: backend === 'brian2',
-    eventsPerS: wallMs === null ? null : events / (wallMs / 1000), buildMs: 123, gpuBytes: backend === 'webgpu' ? n * 700 : null,
-    bytesPerSynapse: backend === 'webgpu' ? 8 : null, bytesPerNeuron: backend === 'webgpu' ? 60 : null, vsBrian2: null, bound: null, phases: null, actualOverBound: null,
+    network,
+    label: `${network} n=${n}`,
+    options: { n },
+    neurons: n,
+    synapses: n * 80,
+    backend,
+    device: backend === 'webgpu' ? 'Test GPU' : backend === 'cpu' ? 'cpu (reference)' : 'cpp_standalone',
+    fused: backend === 'webgpu' ? n <= 4000 : null,
+    status: wallMs === null ? 'skipped' : 'ok',
+    note: wallMs === null ? 'cpu reference capped at n ≤ 50000' : null,
+    dt,
+    durationMs,
+    ticks,
+    warmupMs: 20,
+    repeats: 3,
+    wallMs,
+    wallMsSamples: wallMs === null ? [] : [wallMs * 0.9, wallMs, wallMs * 1.2],
+    realTimeFactor: wallMs === null ? null : wallMs / durationMs,
+    ticksPerS: wallMs === null ? null : ticks / (wallMs / 1000),
+    spikes: n,
+    synapticEvents: events,
+    eventsEstimated: backend === 'brian2',
+    eventsPerS: wallMs === null ? null : events / (wallMs / 1000),
+    buildMs: 123,
+    gpuBytes: backend === 'webgpu' ? n * 700 : null,
+    bytesPerSynapse: backend === 'webgpu' ? 8 : null,
+    bytesPerNeuron: backend === 'webgpu' ? 60 : null,
+    vsBrian2: null,
+    bound: null,
+    phases: null,
+    actualOverBound: null,
     ...extra,
   };
 }
@@ -186,8 +248,28 @@ function syntheticReport(): BenchReport {
   const points: BenchRow[] = [];
   for (const n of [4000, 20000, 50000, 200000]) {
     const b2 = n / 100;
-    const bound = { ticks: 1000, fused: n <= 4000, dispatchesPerTick: n <= 4000 ? 0.01 : 3, spikesPerTick: 1, eventsPerTick: 80, bytesPerTick: { neuronParams: 1, neuronState: 1, ringSlot: 1, spikes: 1, synapses: 1, total: 5, neuronWorkingSet: 3, synapseWorkingSet: 2 }, neuronBytesPerS: 1e9, synapseBytesPerS: 1e9, dispatchMs: n / 1000, bandwidthMs: n / 2000, atomicMs: 1, totalMs: n / 1000 + n / 2000 + 1 };
-    points.push(row('cuba', n, 'webgpu', n / 10, { vsBrian2: n / 10 / b2, bound, actualOverBound: n / 10 / bound.totalMs, phases: { propagateMs: n / 100, plasticityMs: 0, neuronsMs: n / 20, wallMs: n / 10 } }));
+    const bound = {
+      ticks: 1000,
+      fused: n <= 4000,
+      dispatchesPerTick: n <= 4000 ? 0.01 : 3,
+      spikesPerTick: 1,
+      eventsPerTick: 80,
+      bytesPerTick: { neuronParams: 1, neuronState: 1, ringSlot: 1, spikes: 1, synapses: 1, total: 5, neuronWorkingSet: 3, synapseWorkingSet: 2 },
+      neuronBytesPerS: 1e9,
+      synapseBytesPerS: 1e9,
+      dispatchMs: n / 1000,
+      bandwidthMs: n / 2000,
+      atomicMs: 1,
+      totalMs: n / 1000 + n / 2000 + 1,
+    };
+    points.push(
+      row('cuba', n, 'webgpu', n / 10, {
+        vsBrian2: n / 10 / b2,
+        bound,
+        actualOverBound: n / 10 / bound.totalMs,
+        phases: { propagateMs: n / 100, plasticityMs: 0, neuronsMs: n / 20, wallMs: n / 10 },
+      }),
+    );
     points.push(row('cuba', n, 'cpu', n > 50000 ? null : n / 5, n > 50000 ? {} : { vsBrian2: n / 5 / b2 }));
     points.push(row('cuba', n, 'brian2', b2));
   }
@@ -199,16 +281,36 @@ function syntheticReport(): BenchReport {
   points.push(row('izhikevich2003', 1000, 'brian2', 80, { device: 'numpy', note: 'numpy port of net.m (tools/validation/brian2/run.py), not Brian2' }));
   const fig = (value: number, unit: string) => ({ value, best: value, samples: [value, value, value], unit, counts: [8, 64] as [number, number] });
   const floor: AdapterFloor = {
-    dispatchUs: fig(12, 'µs'), streamBytesPerS: fig(8e8, 'B/s'), atomicAddsPerS: fig(5e7, 'adds/s'), encodeUsPerDispatch: 2,
-    streamCurve: [{ bufferBytes: 2 ** 20, footprintBytes: 2 ** 21, bytesPerS: fig(3e9, 'B/s') }, { bufferBytes: 2 ** 26, footprintBytes: 2 ** 27, bytesPerS: fig(8e8, 'B/s') }],
-    config: { repeats: 3, targetMs: 150, streamBufferBytes: 2 ** 26, atomicSlots: 2 ** 20, atomicsPerDispatch: 2 ** 20 }, measureMs: 5000,
+    dispatchUs: fig(12, 'µs'),
+    streamBytesPerS: fig(8e8, 'B/s'),
+    atomicAddsPerS: fig(5e7, 'adds/s'),
+    encodeUsPerDispatch: 2,
+    streamCurve: [
+      { bufferBytes: 2 ** 20, footprintBytes: 2 ** 21, bytesPerS: fig(3e9, 'B/s') },
+      { bufferBytes: 2 ** 26, footprintBytes: 2 ** 27, bytesPerS: fig(8e8, 'B/s') },
+    ],
+    config: { repeats: 3, targetMs: 150, streamBufferBytes: 2 ** 26, atomicSlots: 2 ** 20, atomicsPerDispatch: 2 ** 20 },
+    measureMs: 5000,
   };
   return makeReport({
     date: '2025-01-31T12:00:00.000Z',
     adapter: { description: 'Test GPU <1> & co', isSoftware: true, hasTimestampQuery: false },
-    machine: { cpu: 'Test CPU', cores: 2, memoryBytes: 8e9, platform: 'linux', arch: 'x64', osRelease: '6.1', node: 'v20.0.0', commit: 'abcdef0123456789', brian2: '2.5.1' },
+    machine: {
+      cpu: 'Test CPU',
+      cores: 2,
+      memoryBytes: 8e9,
+      platform: 'linux',
+      arch: 'x64',
+      osRelease: '6.1',
+      node: 'v20.0.0',
+      commit: 'abcdef0123456789',
+      brian2: '2.5.1',
+    },
     settings: { repeats: 3, backends: ['webgpu', 'cpu', 'brian2'], cpuMaxNeurons: 50000, warmupMs: null, fused: 'auto' },
-    floor, notes: ['software adapter: only ratios mean anything'], points, totalMs: 1234,
+    floor,
+    notes: ['software adapter: only ratios mean anything'],
+    points,
+    totalMs: 1234,
   });
 }
 
@@ -221,7 +323,25 @@ describe('report: JSON document', () => {
     expect(Object.keys(back).sort()).toEqual(['adapter', 'date', 'floor', 'machine', 'notes', 'points', 'schema', 'settings', 'totalMs']);
     expect(back.points).toHaveLength(18);
     for (const p of back.points) {
-      for (const k of ['network', 'label', 'neurons', 'backend', 'status', 'durationMs', 'wallMs', 'wallMsSamples', 'realTimeFactor', 'ticksPerS', 'eventsPerS', 'buildMs', 'bytesPerSynapse', 'bytesPerNeuron', 'vsBrian2', 'bound', 'actualOverBound']) {
+      for (const k of [
+        'network',
+        'label',
+        'neurons',
+        'backend',
+        'status',
+        'durationMs',
+        'wallMs',
+        'wallMsSamples',
+        'realTimeFactor',
+        'ticksPerS',
+        'eventsPerS',
+        'buildMs',
+        'bytesPerSynapse',
+        'bytesPerNeuron',
+        'vsBrian2',
+        'bound',
+        'actualOverBound',
+      ]) {
         expect(p).toHaveProperty(k);
       }
     }
@@ -324,7 +444,11 @@ describe('report: SVG plot', () => {
   it('draws one line per backend, and the lower bound', () => {
     const series = tags.filter((t) => t.name === 'polyline' && t.attrs.class === 'series');
     expect(series.map((t) => t.attrs['data-backend']).sort()).toEqual(['brian2', 'cpu', 'webgpu']);
-    const pointsOf = (b: string) => series.find((t) => t.attrs['data-backend'] === b)!.attrs.points.trim().split(/\s+/);
+    const pointsOf = (b: string) =>
+      series
+        .find((t) => t.attrs['data-backend'] === b)!
+        .attrs.points.trim()
+        .split(/\s+/);
     expect(pointsOf('webgpu')).toHaveLength(4); // the cuba sweep
     expect(pointsOf('cpu')).toHaveLength(3); // 200 000 skipped
     for (const p of pointsOf('webgpu')) expect(p).toMatch(/^-?[\d.]+,-?[\d.]+$/);
@@ -369,6 +493,8 @@ describe('phase split in the table', () => {
     const report = syntheticReport();
     const text = formatTable(report);
     expect(text).toContain('GPU time by phase');
-    expect(text).toMatch(/- cuba n=4000: propagation \S+ ms \(10 %\), neurons \S+ ms \(50 %\), other \(submission, copies, readback, host\) \S+ ms \(40 %\) of \S+ ms wall/);
+    expect(text).toMatch(
+      /- cuba n=4000: propagation \S+ ms \(10 %\), neurons \S+ ms \(50 %\), other \(submission, copies, readback, host\) \S+ ms \(40 %\) of \S+ ms wall/,
+    );
   });
 });

@@ -16,7 +16,9 @@ const lifDelta = { receptors: { d: { kind: 'delta' as const } } };
 /** E (lif) and a poisson source P driving it, plus a spike source S. */
 function mixedSpec(delay: number | number[] = 1.5): NetworkSpec {
   return {
-    version: 1, dt: 0.1, seed: 5,
+    version: 1,
+    dt: 0.1,
+    seed: 5,
     populations: {
       E: { size: 20, model: 'lif', params: { receptors: { exc: { kind: 'current', tau: 5 }, inh: { kind: 'current', tau: 10 } } } },
       P: { size: 7, model: 'poisson', params: { rate: 5 } },
@@ -48,7 +50,10 @@ describe('populations and groups', () => {
   it('cuba: E and I merge into one lif group, E first', () => {
     const net = compileNetwork(builtinNetwork('cuba', { n: 400 }));
     expect(net.neuronCount).toBe(400);
-    expect(net.populations.map((p) => [p.name, p.size, p.offset, p.group])).toEqual([['E', 320, 0, 0], ['I', 80, 320, 0]]);
+    expect(net.populations.map((p) => [p.name, p.size, p.offset, p.group])).toEqual([
+      ['E', 320, 0, 0],
+      ['I', 80, 320, 0],
+    ]);
     expect(net.groups.length).toBe(1);
     const g = net.groups[0];
     expect([g.model.name, g.size, g.offset, g.channelBase, g.populations]).toEqual(['lif', 400, 0, 0, ['E', 'I']]);
@@ -61,9 +66,16 @@ describe('populations and groups', () => {
 
   it('a poisson source forms its own group; groups follow first appearance', () => {
     const net = compileNetwork(mixedSpec());
-    expect(net.populations.map((p) => [p.name, p.offset, p.group])).toEqual([['E', 0, 0], ['I', 20, 0], ['P', 26, 1], ['S', 33, 2]]);
+    expect(net.populations.map((p) => [p.name, p.offset, p.group])).toEqual([
+      ['E', 0, 0],
+      ['I', 20, 0],
+      ['P', 26, 1],
+      ['S', 33, 2],
+    ]);
     expect(net.groups.map((g) => [g.model.name, g.size, g.offset, g.populations])).toEqual([
-      ['lif', 26, 0, ['E', 'I']], ['poisson', 7, 26, ['P']], ['spikeSource', 3, 33, ['S']],
+      ['lif', 26, 0, ['E', 'I']],
+      ['poisson', 7, 26, ['P']],
+      ['spikeSource', 3, 33, ['S']],
     ]);
     // only the lif group has receptor channels: 2 receptors × 26 neurons
     expect(net.groups.map((g) => g.channelBase)).toEqual([0, 52, 52]);
@@ -72,7 +84,8 @@ describe('populations and groups', () => {
 
   it('different receptor kinds, drive or noise split a model into groups', () => {
     const net = compileNetwork({
-      version: 1, dt: 0.1,
+      version: 1,
+      dt: 0.1,
       populations: {
         A: { size: 3, model: 'lif', params: lifDelta },
         B: { size: 4, model: 'lif', params: { receptors: { x: { kind: 'current', tau: 5 } } } },
@@ -81,7 +94,12 @@ describe('populations and groups', () => {
       },
     });
     expect(net.groups.map((g) => g.populations)).toEqual([['A', 'D'], ['B'], ['C']]);
-    expect(net.populations.map((p) => [p.name, p.offset])).toEqual([['A', 0], ['D', 3], ['B', 9], ['C', 13]]);
+    expect(net.populations.map((p) => [p.name, p.offset])).toEqual([
+      ['A', 0],
+      ['D', 3],
+      ['B', 9],
+      ['C', 13],
+    ]);
   });
 });
 
@@ -93,7 +111,8 @@ describe('synapse rows', () => {
     const expected = new Uint32Array(400);
     let total = 0;
     spec.projections!.forEach((pr, i) => {
-      const pre = net.populations.find((p) => p.name === pr.pre)!, post = net.populations.find((p) => p.name === pr.post)!;
+      const pre = net.populations.find((p) => p.name === pr.pre)!,
+        post = net.populations.find((p) => p.name === pr.post)!;
       const pairs = connect(pr.connect, pre.size, post.size, pr.pre === pr.post, new CounterRng(spec.seed!, streamId(Stream.connect, i)));
       for (const s of pairs.pre) expected[pre.offset + s]++;
       total += pairs.pre.length;
@@ -109,7 +128,8 @@ describe('synapse rows', () => {
     const net = compileNetwork(mixedSpec());
     checkCsr(net);
     const lif = net.groups[0];
-    const I = net.populations.find((p) => p.name === 'I')!, S = net.populations.find((p) => p.name === 'S')!;
+    const I = net.populations.find((p) => p.name === 'I')!,
+      S = net.populations.find((p) => p.name === 'S')!;
     const exc = 0;
     const scaleIexc = net.scales.find((s) => s.population === 'I' && s.receptor === 'exc')!;
     // S row 1 holds the list synapse 1 → I[0]; row 0 and 2 hold → I[5]
@@ -119,7 +139,9 @@ describe('synapse rows', () => {
     expect(row(S.offset + 2).map((k) => net.synapses.weight[k])).toEqual([quantize(2, scaleIexc.exponent)]);
     expect(row(S.offset + 1).map((k) => net.synapses.weight[k])).toEqual([quantize(0.25, scaleIexc.exponent)]);
     // E → I is all-to-all on receptor inh (index 1): row of E[3] targets all six I channels
-    const E3 = row(3).map((k) => channelOf(net, k)).sort((a, b) => a - b);
+    const E3 = row(3)
+      .map((k) => channelOf(net, k))
+      .sort((a, b) => a - b);
     expect(E3).toEqual([0, 1, 2, 3, 4, 5].map((j) => lif.channelBase + 1 * lif.size + (I.offset - lif.offset) + j));
     const scaleIinh = net.scales.find((s) => s.population === 'I' && s.receptor === 'inh')!;
     expect(scaleIinh.maxAbsInput).toBe(40); // 20 E inputs of |−2|
@@ -204,13 +226,17 @@ describe('fixed point', () => {
 
   it('compiled networks: every channel sum fits and the exponent is the scale chosen for its maxima', () => {
     const net = compileNetwork(builtinNetwork('izhikevich2003', { n: 200 })); // all-to-all, uniform weights, both signs
-    const sumAbs = new Float64Array(net.channelCount), count = new Uint32Array(net.channelCount);
+    const sumAbs = new Float64Array(net.channelCount),
+      count = new Uint32Array(net.channelCount);
     for (let k = 0; k < net.synapseCount; k++) {
       sumAbs[channelOf(net, k)] += Math.abs(net.synapses.weight[k]);
       count[channelOf(net, k)]++;
     }
     for (let c = 0; c < net.channelCount; c++) expect(sumAbs[c]).toBeLessThanOrEqual(I32_MAX);
-    expect(net.scales.map((s) => [s.population, s.receptor])).toEqual([['E', 'syn'], ['I', 'syn']]);
+    expect(net.scales.map((s) => [s.population, s.receptor])).toEqual([
+      ['E', 'syn'],
+      ['I', 'syn'],
+    ]);
     const g = net.groups[0];
     for (const s of net.scales) {
       const pop = net.populations.find((p) => p.name === s.population)!;
@@ -232,22 +258,26 @@ describe('Poisson count tables', () => {
     expect(table[table.length - 1]).toBe(0xffffffff);
     expect(Math.abs(table[0] / 2 ** 32 - Math.exp(-lambda))).toBeLessThan(1e-9);
     const n = 200000;
-    let s = 0, s2 = 0, zeros = 0;
+    let s = 0,
+      s2 = 0,
+      zeros = 0;
     for (let i = 0; i < n; i++) {
       const x = poissonCount(table, 0, table.length, hash4(11, streamId(Stream.poissonInput), i, 3));
       s += x;
       s2 += x * x;
       if (x === 0) zeros++;
     }
-    const mean = s / n, variance = s2 / n - mean * mean;
+    const mean = s / n,
+      variance = s2 / n - mean * mean;
     expect(Math.abs(mean - lambda)).toBeLessThan(4 * Math.sqrt(lambda / n));
     expect(Math.abs(variance - lambda)).toBeLessThan(4 * Math.sqrt((lambda + 2 * lambda * lambda) / n));
     const p0 = Math.exp(-lambda);
-    expect(Math.abs(zeros / n - p0)).toBeLessThan(4 * Math.sqrt(p0 * (1 - p0) / n) + 1e-9);
+    expect(Math.abs(zeros / n - p0)).toBeLessThan(4 * Math.sqrt((p0 * (1 - p0)) / n) + 1e-9);
   });
 
   it('reads a table at an offset inside the shared table array', () => {
-    const a = poissonCdfTable(3), b = poissonCdfTable(0.1);
+    const a = poissonCdfTable(3),
+      b = poissonCdfTable(0.1);
     const shared = Uint32Array.from([...a, ...b]);
     for (let i = 0; i < 1000; i++) {
       const u = hash4(1, 2, i, 0);
@@ -267,7 +297,8 @@ describe('Poisson count tables', () => {
     const g = net.groups[0];
     const u = new Uint32Array(g.params.buffer);
     const col = (name: string) => g.columns.params.length + g.columns.u32Params.indexOf(name);
-    const offset = u[col('pinTable_0') * g.size], length = u[col('pinLength_0') * g.size];
+    const offset = u[col('pinTable_0') * g.size],
+      length = u[col('pinLength_0') * g.size];
     expect(length).toBe(table.length);
     expect(Array.from(net.tables.subarray(offset, offset + length))).toEqual(Array.from(table));
     expect(net.synapseCount).toBe(1250 * 1250); // ε = 1 at n = 1250
@@ -295,7 +326,7 @@ describe('expandValue', () => {
     expect(x.every((v) => v >= -60 && v < -50)).toBe(true);
     const mean = x.reduce((a, v) => a + v, 0) / n;
     const sd = Math.sqrt(x.reduce((a, v) => a + (v - mean) ** 2, 0) / n);
-    expect(Math.abs(mean + 55)).toBeLessThan(4 * (10 / Math.sqrt(12)) / Math.sqrt(n));
+    expect(Math.abs(mean + 55)).toBeLessThan((4 * (10 / Math.sqrt(12))) / Math.sqrt(n));
     expect(Math.abs(sd - 10 / Math.sqrt(12))).toBeLessThan(0.05);
     expect(Array.from(expandValue({ uniform: [2, 2] }, 3, new CounterRng(2, 3), 'v'))).toEqual([2, 2, 2]);
   });
@@ -305,7 +336,7 @@ describe('expandValue', () => {
     const x = expandValue({ normal: [-55, 5] }, n, new CounterRng(4, 5), 'v');
     const mean = x.reduce((a, v) => a + v, 0) / n;
     const sd = Math.sqrt(x.reduce((a, v) => a + (v - mean) ** 2, 0) / n);
-    expect(Math.abs(mean + 55)).toBeLessThan(4 * 5 / Math.sqrt(n));
+    expect(Math.abs(mean + 55)).toBeLessThan((4 * 5) / Math.sqrt(n));
     expect(Math.abs(sd - 5)).toBeLessThan(0.15);
   });
 

@@ -23,14 +23,35 @@ const cli = (...args: string[]): Promise<Result> => cliWithEnv({}, ...args);
 /** `spikegpu ...args` with `env` over the test's environment (an undefined value removes the variable). */
 function cliWithEnv(env: Record<string, string | undefined>, ...args: string[]): Promise<Result> {
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', 'cli/spikegpu.ts', ...args], { cwd: ROOT, env: { ...process.env, SPIKEGPU_DEBUG: '', ...env } }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'cli/spikegpu.ts', ...args],
+      { cwd: ROOT, env: { ...process.env, SPIKEGPU_DEBUG: '', ...env } },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }
 
-const SUMMARY_KEYS = ['network', 'backend', 'adapter', 'dt', 'durationMs', 'ticks', 'seed', 'neurons', 'synapses', 'spikes', 'synapticEvents', 'buildMs', 'wallMs', 'eventsPerSecond', 'populations'];
+const SUMMARY_KEYS = [
+  'network',
+  'backend',
+  'adapter',
+  'dt',
+  'durationMs',
+  'ticks',
+  'seed',
+  'neurons',
+  'synapses',
+  'spikes',
+  'synapticEvents',
+  'buildMs',
+  'wallMs',
+  'eventsPerSecond',
+  'populations',
+];
 
 describe('spikegpu networks / export', () => {
   it('networks lists every built-in', async () => {
@@ -73,7 +94,8 @@ describe('spikegpu run --backend cpu', () => {
   });
 
   it('--out writes JSON and CSV spike files consistent with the summary', async () => {
-    const jsonPath = join(tmp, 'spikes.json'), csvPath = join(tmp, 'spikes.csv');
+    const jsonPath = join(tmp, 'spikes.json'),
+      csvPath = join(tmp, 'spikes.csv');
     const [a, b] = await Promise.all([
       cli('run', 'cuba', '--set', 'n=400', '--duration', '50', '--backend', 'cpu', '--json', '--out', jsonPath),
       cli('run', 'cuba', '--set', 'n=400', '--duration', '50', '--backend', 'cpu', '--out', csvPath),
@@ -101,7 +123,9 @@ describe('spikegpu run --backend cpu', () => {
     const rows = readFileSync(csvPath, 'utf8').trimEnd().split('\n');
     expect(rows[0]).toBe('population,time_ms,id');
     expect(rows.length - 1).toBe(s.spikes);
-    const expected = Object.entries(file.populations as Record<string, { times: number[]; ids: number[] }>).flatMap(([name, { times, ids }]) => times.map((t, k) => `${name},${t},${ids[k]}`));
+    const expected = Object.entries(file.populations as Record<string, { times: number[]; ids: number[] }>).flatMap(([name, { times, ids }]) =>
+      times.map((t, k) => `${name},${t},${ids[k]}`),
+    );
     expect(rows.slice(1)).toEqual(expected);
     if (summary) expect(s.spikes).toBe(summary.spikes);
   });
@@ -109,9 +133,14 @@ describe('spikegpu run --backend cpu', () => {
   it('--weights-out writes the final weights of plastic projections (JSON with snapshots, CSV), and the summary shows them', async () => {
     const spec = builtinNetwork('song2000');
     spec.record = { spikes: ['neuron'], weights: [{ projection: 'inputs', every: 100 }] };
-    const path = join(tmp, 'song.json'), json = join(tmp, 'w.json'), csv = join(tmp, 'w.csv');
+    const path = join(tmp, 'song.json'),
+      json = join(tmp, 'w.json'),
+      csv = join(tmp, 'w.csv');
     writeFileSync(path, JSON.stringify(spec));
-    const [a, b] = await Promise.all([cli('run', path, '--backend', 'cpu', '--duration', '300', '--weights-out', json), cli('run', path, '--backend', 'cpu', '--duration', '300', '--weights-out', csv)]);
+    const [a, b] = await Promise.all([
+      cli('run', path, '--backend', 'cpu', '--duration', '300', '--weights-out', json),
+      cli('run', path, '--backend', 'cpu', '--duration', '300', '--weights-out', csv),
+    ]);
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     expect(a.stdout).toMatch(/^inputs\s+1000\s+\S+\s+0 \|.{20}\| 0\.01$/m);
@@ -134,10 +163,14 @@ describe('spikegpu run --backend cpu', () => {
   it('runs a spec file, and --seed replaces its seed', async () => {
     const path = join(tmp, 'net.json');
     writeFileSync(path, JSON.stringify({ version: 1, dt: 0.1, seed: 3, populations: { P: { size: 20, model: 'poisson', params: { rate: 50 } } } }));
-    const [a, b] = await Promise.all([cli('run', path, '--backend', 'cpu', '--duration', '100', '--json'), cli('run', path, '--backend', 'cpu', '--duration', '100', '--json', '--seed', '8')]);
+    const [a, b] = await Promise.all([
+      cli('run', path, '--backend', 'cpu', '--duration', '100', '--json'),
+      cli('run', path, '--backend', 'cpu', '--duration', '100', '--json', '--seed', '8'),
+    ]);
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
-    const sa = JSON.parse(a.stdout), sb = JSON.parse(b.stdout);
+    const sa = JSON.parse(a.stdout),
+      sb = JSON.parse(b.stdout);
     expect([sa.seed, sb.seed]).toEqual([3, 8]);
     expect(sa.network).toBe('network');
     // 20 neurons · 1000 ticks · p = 0.005 = 100 expected spikes
@@ -146,7 +179,8 @@ describe('spikegpu run --backend cpu', () => {
 });
 
 describe('invalid input: exit 2, one line on stderr, no stack trace', () => {
-  const badSpec = join(tmp, 'bad.json'), notJson = join(tmp, 'not.json');
+  const badSpec = join(tmp, 'bad.json'),
+    notJson = join(tmp, 'not.json');
   const spec = builtinNetwork('cuba', { n: 100 }) as unknown as { populations: { E: { size: number } } };
   spec.populations.E.size = -1;
   writeFileSync(badSpec, JSON.stringify(spec));
@@ -154,23 +188,59 @@ describe('invalid input: exit 2, one line on stderr, no stack trace', () => {
 
   const cases: [string, string[], string | RegExp][] = [
     ['a spec file with populations.E.size = -1', ['run', badSpec, '--backend', 'cpu'], 'spikegpu: populations.E.size: must be ≥ 1, got -1'],
-    ['an unknown network', ['run', 'cubaa', '--backend', 'cpu'], 'spikegpu: cubaa: no such built-in network or readable file (built-ins: cuba, coba, brunel, izhikevich2003, song2000, polychronization)'],
-    ['export of an unknown network', ['export', 'cubaa'], 'spikegpu: unknown network "cubaa" (did you mean "cuba"?); expected one of: cuba, coba, brunel, izhikevich2003, song2000, polychronization'],
+    [
+      'an unknown network',
+      ['run', 'cubaa', '--backend', 'cpu'],
+      'spikegpu: cubaa: no such built-in network or readable file (built-ins: cuba, coba, brunel, izhikevich2003, song2000, polychronization)',
+    ],
+    [
+      'export of an unknown network',
+      ['export', 'cubaa'],
+      'spikegpu: unknown network "cubaa" (did you mean "cuba"?); expected one of: cuba, coba, brunel, izhikevich2003, song2000, polychronization',
+    ],
     ['--set bogus=1', ['run', 'cuba', '--set', 'bogus=1', '--backend', 'cpu'], 'spikegpu: --set bogus: network cuba has no option "bogus"; expected one of: n'],
     ['--set without =', ['run', 'cuba', '--set', 'n', '--backend', 'cpu'], 'spikegpu: --set expects key=value, got "n"'],
-    ['--set on a spec file', ['run', badSpec, '--set', 'n=5', '--backend', 'cpu'], 'spikegpu: --set applies to built-in networks only (cuba, coba, brunel, izhikevich2003, song2000, polychronization)'],
+    [
+      '--set on a spec file',
+      ['run', badSpec, '--set', 'n=5', '--backend', 'cpu'],
+      'spikegpu: --set applies to built-in networks only (cuba, coba, brunel, izhikevich2003, song2000, polychronization)',
+    ],
     ['--backend foo', ['run', 'cuba', '--backend', 'foo'], 'spikegpu: --backend: unknown value "foo"; expected one of: auto, webgpu, cpu'],
-    ['--backend gpu (close to cpu)', ['run', 'cuba', '--backend', 'gpu'], 'spikegpu: --backend: unknown value "gpu" (did you mean "cpu"?); expected one of: auto, webgpu, cpu'],
+    [
+      '--backend gpu (close to cpu)',
+      ['run', 'cuba', '--backend', 'gpu'],
+      'spikegpu: --backend: unknown value "gpu" (did you mean "cpu"?); expected one of: auto, webgpu, cpu',
+    ],
     ['--duration abc', ['run', 'cuba', '--backend', 'cpu', '--duration', 'abc'], 'spikegpu: --duration must be a number ≥ 0, got "abc"'],
     ['--duration=-5', ['run', 'cuba', '--backend', 'cpu', '--duration=-5'], 'spikegpu: --duration must be a number ≥ 0, got "-5"'],
     ['--seed 1.5', ['run', 'cuba', '--backend', 'cpu', '--seed', '1.5'], 'spikegpu: --seed must be an integer ≥ 0, got "1.5"'],
     ['--out with another extension', ['run', 'cuba', '--backend', 'cpu', '--out', 'x.txt'], 'spikegpu: --out must end in .json or .csv, got "x.txt"'],
-    ['--weights-out with another extension', ['run', 'song2000', '--backend', 'cpu', '--weights-out', 'w.txt'], 'spikegpu: --weights-out must end in .json or .csv, got "w.txt"'],
-    ['--weights-out of a static network', ['run', 'cuba', '--set', 'n=100', '--backend', 'cpu', '--weights-out', join(tmp, 'w.json')], 'spikegpu: --weights-out: cuba has no plastic projections'],
-    ['a non-JSON file', ['run', notJson, '--backend', 'cpu'], new RegExp(`^spikegpu: ${notJson.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid JSON \\(.+\\)$`)],
-    ['an unknown option', ['run', 'cuba', '--backend', 'cpu', '--frobnicate'], /^spikegpu: unknown option --frobnicate for 'spikegpu run'; expected one of: --duration, /],
+    [
+      '--weights-out with another extension',
+      ['run', 'song2000', '--backend', 'cpu', '--weights-out', 'w.txt'],
+      'spikegpu: --weights-out must end in .json or .csv, got "w.txt"',
+    ],
+    [
+      '--weights-out of a static network',
+      ['run', 'cuba', '--set', 'n=100', '--backend', 'cpu', '--weights-out', join(tmp, 'w.json')],
+      'spikegpu: --weights-out: cuba has no plastic projections',
+    ],
+    [
+      'a non-JSON file',
+      ['run', notJson, '--backend', 'cpu'],
+      new RegExp(`^spikegpu: ${notJson.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid JSON \\(.+\\)$`),
+    ],
+    [
+      'an unknown option',
+      ['run', 'cuba', '--backend', 'cpu', '--frobnicate'],
+      /^spikegpu: unknown option --frobnicate for 'spikegpu run'; expected one of: --duration, /,
+    ],
     ['--fused maybe', ['run', 'cuba', '--backend', 'cpu', '--fused', 'maybe'], 'spikegpu: --fused: unknown value "maybe"; expected one of: auto, on, off'],
-    ['validate of an unknown case', ['validate', '--networks', 'cuba,nope'], 'spikegpu: --networks: unknown case "nope"; expected one of: cuba, coba, brunelA, brunelC, izhikevich2003, song2000, song2000cond'],
+    [
+      'validate of an unknown case',
+      ['validate', '--networks', 'cuba,nope'],
+      'spikegpu: --networks: unknown case "nope"; expected one of: cuba, coba, brunelA, brunelC, izhikevich2003, song2000, song2000cond',
+    ],
     ['validate with one seed', ['validate', '--seeds', '1'], 'spikegpu: --seeds must be an integer ≥ 2, got "1"'],
     ['bench of an unknown network', ['bench', '--networks', 'cubaa'], /^spikegpu: unknown network "cubaa" \(did you mean "cuba"\?\)/],
   ];
@@ -222,16 +292,19 @@ describe('help and version', () => {
     expect(listedOptions(long.stdout)).toEqual(['--version', '--help']);
   });
 
-  it.concurrent.each(Object.entries(COMMAND_OPTIONS))("spikegpu %s --help and 'spikegpu help %s' print that command's usage and options only", async (command, options) => {
-    const [flag, short, viaHelp] = await Promise.all([cli(command, '--help'), cli(command, '-h'), cli('help', command)]);
-    for (const r of [flag, short, viaHelp]) {
-      expect(r.code).toBe(0);
-      expect(r.stderr).toBe('');
-      expect(r.stdout).toBe(flag.stdout);
-    }
-    expect(flag.stdout.split('\n')[0]).toMatch(new RegExp(`^Usage: spikegpu ${command}\\b.*\\[options\\]$`));
-    expect(listedOptions(flag.stdout)).toEqual(options);
-  });
+  it.concurrent.each(Object.entries(COMMAND_OPTIONS))(
+    "spikegpu %s --help and 'spikegpu help %s' print that command's usage and options only",
+    async (command, options) => {
+      const [flag, short, viaHelp] = await Promise.all([cli(command, '--help'), cli(command, '-h'), cli('help', command)]);
+      for (const r of [flag, short, viaHelp]) {
+        expect(r.code).toBe(0);
+        expect(r.stderr).toBe('');
+        expect(r.stdout).toBe(flag.stdout);
+      }
+      expect(flag.stdout.split('\n')[0]).toMatch(new RegExp(`^Usage: spikegpu ${command}\\b.*\\[options\\]$`));
+      expect(listedOptions(flag.stdout)).toEqual(options);
+    },
+  );
 
   it('help texts state defaults and choices from the option descriptions', async () => {
     const [run, validate, bench] = await Promise.all([cli('run', '--help'), cli('validate', '--help'), cli('bench', '--help')]);
@@ -259,28 +332,60 @@ describe('help and version', () => {
 
 describe('arguments that do not belong to a command: exit 2, one line on stderr', () => {
   const cases: [string, string[], string | RegExp][] = [
-    ['run --duraton', ['run', 'cuba', '--duraton', '5'], /^spikegpu: unknown option --duraton for 'spikegpu run' \(did you mean "--duration"\?\); expected one of: --duration, --seed, /],
+    [
+      'run --duraton',
+      ['run', 'cuba', '--duraton', '5'],
+      /^spikegpu: unknown option --duraton for 'spikegpu run' \(did you mean "--duration"\?\); expected one of: --duration, --seed, /,
+    ],
     ['run --repeats (a bench option)', ['run', 'cuba', '--repeats', '3'], /^spikegpu: unknown option --repeats for 'spikegpu run'; expected one of: /],
     ['validate --seed', ['validate', '--seed', '3'], /^spikegpu: unknown option --seed for 'spikegpu validate' \(did you mean "--seeds"\?\)/],
     ['bench --repeat', ['bench', '--repeat', '3'], /^spikegpu: unknown option --repeat for 'spikegpu bench' \(did you mean "--repeats"\?\)/],
-    ['bench --weights-out (a run option)', ['bench', '--weights-out', 'w.json'], /^spikegpu: unknown option --weights-out for 'spikegpu bench'; expected one of: /],
-    ['export --duration (a run option)', ['export', 'cuba', '--duration', '5'], "spikegpu: unknown option --duration for 'spikegpu export'; expected one of: --set, --help"],
+    [
+      'bench --weights-out (a run option)',
+      ['bench', '--weights-out', 'w.json'],
+      /^spikegpu: unknown option --weights-out for 'spikegpu bench'; expected one of: /,
+    ],
+    [
+      'export --duration (a run option)',
+      ['export', 'cuba', '--duration', '5'],
+      "spikegpu: unknown option --duration for 'spikegpu export'; expected one of: --set, --help",
+    ],
     ['networks --json', ['networks', '--json'], "spikegpu: unknown option --json for 'spikegpu networks'; expected one of: --help"],
     ['networks extra', ['networks', 'extra'], 'spikegpu: unexpected argument "extra"; usage: spikegpu networks [options]'],
     ['run with two targets', ['run', 'cuba', 'coba'], 'spikegpu: unexpected argument "coba"; usage: spikegpu run <spec.json | builtin> [options]'],
     ['validate cuba (a positional)', ['validate', 'cuba'], 'spikegpu: unexpected argument "cuba"; usage: spikegpu validate [options]'],
-    ['run without a target', ['run', '--backend', 'cpu'], 'spikegpu: run needs a spec file or a built-in network name; usage: spikegpu run <spec.json | builtin> [options]'],
+    [
+      'run without a target',
+      ['run', '--backend', 'cpu'],
+      'spikegpu: run needs a spec file or a built-in network name; usage: spikegpu run <spec.json | builtin> [options]',
+    ],
     ['export without a network', ['export'], 'spikegpu: export needs a built-in network name; usage: spikegpu export <builtin> [options]'],
     ['a flag with a value', ['run', 'cuba', '--json=yes'], 'spikegpu: --json takes no value, got "yes"'],
     ['an option without its value', ['run', 'cuba', '--duration'], 'spikegpu: --duration needs a value (--duration <ms>)'],
     ['an option followed by another option', ['run', 'cuba', '--out', '--json'], 'spikegpu: --out needs a value (--out <file>)'],
     ['--size medium', ['validate', '--size', 'medium'], 'spikegpu: --size: unknown value "medium"; expected one of: small, full'],
-    ['bench --backends cpux', ['bench', '--backends', 'webgpu,cpux'], 'spikegpu: --backends: unknown backend "cpux" (did you mean "cpu"?); expected one of: webgpu, cpu, brian2'],
+    [
+      'bench --backends cpux',
+      ['bench', '--backends', 'webgpu,cpux'],
+      'spikegpu: --backends: unknown backend "cpux" (did you mean "cpu"?); expected one of: webgpu, cpu, brian2',
+    ],
     ['bench --sizes 1.5', ['bench', '--sizes', '1000,1.5'], 'spikegpu: --sizes must be an integer ≥ 1, got "1.5"'],
-    ['an unknown command', ['rn', 'cuba'], 'spikegpu: unknown command "rn" (did you mean "run"?); expected one of: run, networks, export, validate, bench, help'],
-    ['help for an unknown command', ['help', 'valdate'], 'spikegpu: unknown command "valdate" (did you mean "validate"?); expected one of: run, networks, export, validate, bench, help'],
+    [
+      'an unknown command',
+      ['rn', 'cuba'],
+      'spikegpu: unknown command "rn" (did you mean "run"?); expected one of: run, networks, export, validate, bench, help',
+    ],
+    [
+      'help for an unknown command',
+      ['help', 'valdate'],
+      'spikegpu: unknown command "valdate" (did you mean "validate"?); expected one of: run, networks, export, validate, bench, help',
+    ],
     ['no command', [], "spikegpu: no command given; one of: run, networks, export, validate, bench (see 'spikegpu --help')"],
-    ['a command option before the command', ['--json', 'run', 'cuba'], /^spikegpu: unknown option --json for 'spikegpu' \(a command's options go after it\); expected one of: --version, --help$/],
+    [
+      'a command option before the command',
+      ['--json', 'run', 'cuba'],
+      /^spikegpu: unknown option --json for 'spikegpu' \(a command's options go after it\); expected one of: --version, --help$/,
+    ],
   ];
 
   it.concurrent.each(cases)('%s', async (_label, args, message) => {
@@ -293,14 +398,31 @@ describe('arguments that do not belong to a command: exit 2, one line on stderr'
 describe('spikegpu validate: the Brian2 interpreter fails → exit 1, one line naming it, no stack', () => {
   /** Passes the `-c 'import brian2'` check, then fails in the reference run like a Python error. */
   const brokenPython = join(tmp, 'broken-python');
-  writeFileSync(brokenPython, '#!/bin/sh\n[ "$1" = -c ] && exit 0\necho "Traceback (most recent call last):" >&2\necho "RuntimeError: reference run exploded" >&2\nexit 3\n');
+  writeFileSync(
+    brokenPython,
+    '#!/bin/sh\n[ "$1" = -c ] && exit 0\necho "Traceback (most recent call last):" >&2\necho "RuntimeError: reference run exploded" >&2\nexit 3\n',
+  );
   chmodSync(brokenPython, 0o755);
   const validateArgs = ['validate', '--networks', 'cuba', '--seeds', '2', '--duration', '10', '--backend', 'cpu'];
 
   const cases: [string, string, RegExp][] = [
-    ['an interpreter without Brian2', '/bin/false', /^spikegpu: Brian2 is not available: \/bin\/false cannot import brian2; install Brian2 \(Debian: apt-get install python3-brian\) or set SPIKEGPU_PYTHON/],
-    ['a missing interpreter', '/nonexistent/python3', /^spikegpu: Brian2 is not available: \/nonexistent\/python3 does not exist; install Brian2 \(Debian: apt-get install python3-brian\)/],
-    ['a failing reference script', brokenPython, new RegExp(`^spikegpu: the Brian2 reference run failed: ${brokenPython.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} exited with status 3: RuntimeError: reference run exploded; install Brian2 \\(Debian: apt-get install python3-brian\\)`)],
+    [
+      'an interpreter without Brian2',
+      '/bin/false',
+      /^spikegpu: Brian2 is not available: \/bin\/false cannot import brian2; install Brian2 \(Debian: apt-get install python3-brian\) or set SPIKEGPU_PYTHON/,
+    ],
+    [
+      'a missing interpreter',
+      '/nonexistent/python3',
+      /^spikegpu: Brian2 is not available: \/nonexistent\/python3 does not exist; install Brian2 \(Debian: apt-get install python3-brian\)/,
+    ],
+    [
+      'a failing reference script',
+      brokenPython,
+      new RegExp(
+        `^spikegpu: the Brian2 reference run failed: ${brokenPython.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} exited with status 3: RuntimeError: reference run exploded; install Brian2 \\(Debian: apt-get install python3-brian\\)`,
+      ),
+    ],
   ];
 
   it.concurrent.each(cases)('%s', async (_label, python, message) => {
@@ -308,7 +430,10 @@ describe('spikegpu validate: the Brian2 interpreter fails → exit 1, one line n
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     // Progress lines ("cuba: spikegpu seed 1 done") may come first; the failure is one line, last.
-    const lines = r.stderr.trimEnd().split('\n').filter((l) => !/^spikegpu: cuba: spikegpu seed \d+ done$/.test(l));
+    const lines = r.stderr
+      .trimEnd()
+      .split('\n')
+      .filter((l) => !/^spikegpu: cuba: spikegpu seed \d+ done$/.test(l));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at |TypeError/);
@@ -319,7 +444,8 @@ describe('spikegpu validate: the Brian2 interpreter fails → exit 1, one line n
 const NO_ADAPTER_ENV = { SPIKEGPU_ADAPTER: 'none' };
 
 describe('no WebGPU adapter', () => {
-  const FALLBACK_LINE = /^spikegpu: running on the CPU reference \(same spikes, slower\): no WebGPU adapter found: .*apt-get install chromium.*; --backend cpu silences this$/;
+  const FALLBACK_LINE =
+    /^spikegpu: running on the CPU reference \(same spikes, slower\): no WebGPU adapter found: .*apt-get install chromium.*; --backend cpu silences this$/;
 
   it('--backend auto (the default) runs on the CPU reference and says so in one stderr line', async () => {
     const r = await cliWithEnv(NO_ADAPTER_ENV, 'run', 'cuba', '--set', 'n=100', '--duration', '10', '--json');
@@ -332,7 +458,16 @@ describe('no WebGPU adapter', () => {
 
   it('validate says it once per process, not once per simulator', async () => {
     // The reference fails after spikegpu's two simulators ran: enough to count the fallback lines.
-    const r = await cliWithEnv({ ...NO_ADAPTER_ENV, SPIKEGPU_PYTHON: join(tmp, 'broken-python') }, 'validate', '--networks', 'cuba', '--seeds', '2', '--duration', '10');
+    const r = await cliWithEnv(
+      { ...NO_ADAPTER_ENV, SPIKEGPU_PYTHON: join(tmp, 'broken-python') },
+      'validate',
+      '--networks',
+      'cuba',
+      '--seeds',
+      '2',
+      '--duration',
+      '10',
+    );
     expect(r.code).toBe(1);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines.filter((l) => FALLBACK_LINE.test(l))).toHaveLength(1);

@@ -65,10 +65,13 @@ describe('oneToOne', () => {
 
 describe('fixedProbability', () => {
   it('has a binomial number of distinct synapses (within 4 sd)', () => {
-    const nPre = 200, nPost = 300, prob = 0.05;
+    const nPre = 200,
+      nPost = 300,
+      prob = 0.05;
     for (const seed of [1, 2, 3]) {
       const p = connect({ rule: 'fixedProbability', p: prob }, nPre, nPost, false, rng(seed));
-      const mean = nPre * nPost * prob, sd = Math.sqrt(nPre * nPost * prob * (1 - prob));
+      const mean = nPre * nPost * prob,
+        sd = Math.sqrt(nPre * nPost * prob * (1 - prob));
       expect(Math.abs(p.pre.length - mean)).toBeLessThan(4 * sd);
       expect(inRange(p, nPre, nPost)).toBe(true);
       expect(new Set(pairKeys(p, nPost)).size).toBe(p.pre.length);
@@ -86,10 +89,12 @@ describe('fixedProbability', () => {
   });
 
   it('excludes self-connections with allowSelf: false', () => {
-    const n = 300, prob = 0.1;
+    const n = 300,
+      prob = 0.1;
     const p = connect({ rule: 'fixedProbability', p: prob, allowSelf: false }, n, n, true, rng(4));
     expect(selfPairs(p)).toBe(0);
-    const mean = n * (n - 1) * prob, sd = Math.sqrt(n * (n - 1) * prob * (1 - prob));
+    const mean = n * (n - 1) * prob,
+      sd = Math.sqrt(n * (n - 1) * prob * (1 - prob));
     expect(Math.abs(p.pre.length - mean)).toBeLessThan(4 * sd);
     // with self allowed, about n·p of them are on the diagonal
     const withSelf = connect({ rule: 'fixedProbability', p: prob }, n, n, true, rng(4));
@@ -113,7 +118,8 @@ describe('fixedInDegree', () => {
   });
 
   it('draws distinct sources with allowMultiple: false, and no self with allowSelf: false', () => {
-    const n = 40, k = 39;
+    const n = 40,
+      k = 39;
     const p = connect({ rule: 'fixedInDegree', k, allowMultiple: false, allowSelf: false }, n, n, true, rng(5));
     expect(inDegrees(p, n)).toEqual(new Array(n).fill(k));
     expect(selfPairs(p)).toBe(0);
@@ -129,7 +135,9 @@ describe('fixedInDegree', () => {
   });
 
   it('draws sources uniformly', () => {
-    const nPre = 20, nPost = 500, k = 40;
+    const nPre = 20,
+      nPost = 500,
+      k = 40;
     const out = outDegrees(connect({ rule: 'fixedInDegree', k }, nPre, nPost, false, rng(8)), nPre);
     const expected = (nPost * k) / nPre; // 1000 per source
     const chi2 = out.reduce((a, o) => a + (o - expected) ** 2 / expected, 0);
@@ -137,7 +145,9 @@ describe('fixedInDegree', () => {
   });
 
   it('refuses more distinct sources than exist', () => {
-    expect(() => connect({ rule: 'fixedInDegree', k: 5, allowMultiple: false, allowSelf: false }, 5, 5, true, rng())).toThrow('cannot draw 5 distinct partners from 4');
+    expect(() => connect({ rule: 'fixedInDegree', k: 5, allowMultiple: false, allowSelf: false }, 5, 5, true, rng())).toThrow(
+      'cannot draw 5 distinct partners from 4',
+    );
   });
 });
 
@@ -184,7 +194,8 @@ describe('list', () => {
 
   it('grows past its initial buffer', () => {
     const n = 5000;
-    const pre = Array.from({ length: n }, (_, i) => i % 97), post = Array.from({ length: n }, (_, i) => (i * 7) % 89);
+    const pre = Array.from({ length: n }, (_, i) => i % 97),
+      post = Array.from({ length: n }, (_, i) => (i * 7) % 89);
     const p = connect({ rule: 'list', pre, post }, 97, 89, false, rng());
     expect(Array.from(p.pre)).toEqual(pre);
     expect(Array.from(p.post)).toEqual(post);

@@ -19,7 +19,13 @@ describe('hasVulkanDriver (whether Dawn can find any Vulkan driver on Linux)', (
   });
 
   it('finds manifests in the loader standard folders', () => {
-    for (const path of ['/etc/vulkan/icd.d/nvidia_icd.json', '/usr/share/vulkan/icd.d/radeon_icd.x86_64.json', '/usr/local/share/vulkan/icd.d/x.json', '/etc/xdg/vulkan/icd.d/y.json', '/root/.local/share/vulkan/icd.d/z.json']) {
+    for (const path of [
+      '/etc/vulkan/icd.d/nvidia_icd.json',
+      '/usr/share/vulkan/icd.d/radeon_icd.x86_64.json',
+      '/usr/local/share/vulkan/icd.d/x.json',
+      '/etc/xdg/vulkan/icd.d/y.json',
+      '/root/.local/share/vulkan/icd.d/z.json',
+    ]) {
       expect(hasVulkanDriver(fakeFs([path]), { HOME: '/root' }), path).toBe(true);
     }
   });
@@ -32,6 +38,7 @@ describe('hasVulkanDriver (whether Dawn can find any Vulkan driver on Linux)', (
   });
 
   it('trusts a driver named by the loader variables', () => {
-    for (const name of ['VK_ICD_FILENAMES', 'VK_DRIVER_FILES', 'VK_ADD_DRIVER_FILES']) expect(hasVulkanDriver(fakeFs([]), { [name]: '/x/icd.json' }), name).toBe(true);
+    for (const name of ['VK_ICD_FILENAMES', 'VK_DRIVER_FILES', 'VK_ADD_DRIVER_FILES'])
+      expect(hasVulkanDriver(fakeFs([]), { [name]: '/x/icd.json' }), name).toBe(true);
   });
 });

@@ -53,7 +53,8 @@ function parseCsv(text: string): string[][] {
 
 /** Python's csv.reader on `text`, in strict mode, bytes as they are (newline='' keeps CRs). */
 function parseCsvWithPython(text: string): string[][] {
-  const script = "import csv, io, json, sys; json.dump(list(csv.reader(io.TextIOWrapper(sys.stdin.buffer, encoding='utf-8', newline=''), strict=True)), sys.stdout)";
+  const script =
+    "import csv, io, json, sys; json.dump(list(csv.reader(io.TextIOWrapper(sys.stdin.buffer, encoding='utf-8', newline=''), strict=True)), sys.stdout)";
   const run = spawnSync(PYTHON, ['-c', script], { input: text, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`python3 failed: ${run.stderr}`);
   return JSON.parse(run.stdout);
@@ -77,12 +78,20 @@ function awkwardWeights(): ProjectionWeights[] {
 /** The rows a spikes file must read back as: names intact, times as printed (0.3, not 0.30000000000000004). */
 const expectedSpikeRows = (): string[][] => [
   ['population', 'time_ms', 'id'],
-  ...AWKWARD_NAMES.flatMap((name, k) => [[name, '0', String(k)], [name, '0.3', '0'], [name, String(12.5 + k), '4000000000']]),
+  ...AWKWARD_NAMES.flatMap((name, k) => [
+    [name, '0', String(k)],
+    [name, '0.3', '0'],
+    [name, String(12.5 + k), '4000000000'],
+  ]),
 ];
 
 const expectedWeightRows = (): string[][] => [
   ['projection', 'pre', 'post', 'delay_ms', 'weight'],
-  ...AWKWARD_NAMES.flatMap((name, k) => [[name, '0', String(k + 1), '0.1', '0.5'], [name, String(k), '7', '0.3', '0.1'], [name, '1', '0', '12.5', '-2.25e-7']]),
+  ...AWKWARD_NAMES.flatMap((name, k) => [
+    [name, '0', String(k + 1), '0.1', '0.5'],
+    [name, String(k), '7', '0.3', '0.1'],
+    [name, '1', '0', '12.5', '-2.25e-7'],
+  ]),
 ];
 
 describe('csvRow', () => {
@@ -110,10 +119,12 @@ describe('spike and weight CSV files read back exactly', () => {
 
   it('plain names are not quoted (files without awkward names are unchanged)', () => {
     expect(spikesCsv({ E: { times: Float64Array.of(0.1), ids: Uint32Array.of(3) } })).toBe('population,time_ms,id\nE,0.1,3\n');
-    expect(weightsCsv([{ projection: 'ff', pre: Uint32Array.of(0), post: Uint32Array.of(2), delayMs: Float64Array.of(0.1), weights: Float32Array.of(0.5) }])).toBe('projection,pre,post,delay_ms,weight\nff,0,2,0.1,0.5\n');
+    expect(
+      weightsCsv([{ projection: 'ff', pre: Uint32Array.of(0), post: Uint32Array.of(2), delayMs: Float64Array.of(0.1), weights: Float32Array.of(0.5) }]),
+    ).toBe('projection,pre,post,delay_ms,weight\nff,0,2,0.1,0.5\n');
   });
 
-  it.skipIf(!existsSync(PYTHON))('spikes and weights, by Python\'s csv module', () => {
+  it.skipIf(!existsSync(PYTHON))("spikes and weights, by Python's csv module", () => {
     expect(parseCsvWithPython(spikesCsv(awkwardSpikes()))).toEqual(expectedSpikeRows());
     expect(parseCsvWithPython(weightsCsv(awkwardWeights()))).toEqual(expectedWeightRows());
   });

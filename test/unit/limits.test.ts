@@ -23,7 +23,9 @@ describe('device limits', () => {
     const largest = Math.max(...net.buffers.map((b) => b.bytes));
     const tooSmall = deviceWithLimits(largest - 4);
     expect(() => checkBufferPlan(tooSmall, net.buffers)).toThrow(DeviceLimitError);
-    expect(() => checkBufferPlan(tooSmall, net.buffers)).toThrow(/^the network needs [\d.]+ MiB for its synapse (targets|weights), but this adapter binds at most [\d.]+ MiB per buffer/);
+    expect(() => checkBufferPlan(tooSmall, net.buffers)).toThrow(
+      /^the network needs [\d.]+ MiB for its synapse (targets|weights), but this adapter binds at most [\d.]+ MiB per buffer/,
+    );
   });
 });
 

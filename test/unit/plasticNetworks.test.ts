@@ -52,7 +52,7 @@ describe('song2000', () => {
     expect(pl.aMinus).toBeGreaterThan(pl.aPlus); // depression dominates (Song et al. 2000)
   });
 
-  it('synapse: current is STDP.py\'s fixed driving force, everything scaled to mV', () => {
+  it("synapse: current is STDP.py's fixed driving force, everything scaled to mV", () => {
     const spec = builtinNetwork('song2000', { synapse: 'current' });
     expect(spec.populations.neuron.params!.receptors).toEqual({ exc: { kind: 'current', tau: 5 } });
     const p = projection(spec, 'inputs');
@@ -75,7 +75,9 @@ describe('song2000', () => {
 });
 
 describe('polychronization', () => {
-  const NE = 800, NI = 200, M = 100;
+  const NE = 800,
+    NI = 200,
+    M = 100;
   const spec = builtinNetwork('polychronization');
 
   it('validates, also after a JSON round trip', () => {
@@ -98,7 +100,17 @@ describe('polychronization', () => {
     for (const name of ['EE', 'EI']) {
       const p = projection(spec, name);
       expect(p).toMatchObject({ pre: 'E', post: name === 'EE' ? 'E' : 'I', weight: 6, receptor: 'syn' });
-      expect(p.plasticity).toEqual({ rule: 'stdp', tauPlus: 20, tauMinus: 20, aPlus: 0.1, aMinus: 0.12, wMin: 0, wMax: 10, mode: 'additive', pairing: 'nearest' });
+      expect(p.plasticity).toEqual({
+        rule: 'stdp',
+        tauPlus: 20,
+        tauMinus: 20,
+        aPlus: 0.1,
+        aMinus: 0.12,
+        wMin: 0,
+        wMax: 10,
+        mode: 'additive',
+        pairing: 'nearest',
+      });
       expect((p.delay as number[]).length).toBe(list(p).pre.length);
     }
     const ie = projection(spec, 'IE');
@@ -107,7 +119,8 @@ describe('polychronization', () => {
   });
 
   it('each E neuron has exactly 100 distinct targets among all 1000 neurons, never itself, 5 per delay 1..20 ms', () => {
-    const ee = projection(spec, 'EE'), ei = projection(spec, 'EI');
+    const ee = projection(spec, 'EE'),
+      ei = projection(spec, 'EI');
     const targets: number[][] = Array.from({ length: NE }, () => []);
     const delays: number[][] = Array.from({ length: NE }, () => []);
     const add = (p: ProjectionSpec, offset: number) => {

@@ -13,14 +13,25 @@ const STDP: PlasticitySpec = { rule: 'stdp', tauPlus: 20, tauMinus: 30, aPlus: 0
 
 function network(): NetworkSpec {
   return {
-    version: 1, dt: 0.1, seed: 5,
+    version: 1,
+    dt: 0.1,
+    seed: 5,
     populations: {
       P: { size: 40, model: 'poisson', params: { rate: 10 } },
       N: { size: 25, model: 'lif', params: { receptors: { e: { kind: 'current', tau: 5 } } } },
     },
     projections: [
       { name: 'static', pre: 'P', post: 'N', connect: { rule: 'fixedProbability', p: 0.3 }, weight: 1, delay: 1, receptor: 'e' },
-      { name: 'ff', pre: 'P', post: 'N', connect: { rule: 'fixedProbability', p: 0.5 }, weight: { uniform: [0, 2] }, delay: { uniform: [0.1, 2] }, receptor: 'e', plasticity: STDP },
+      {
+        name: 'ff',
+        pre: 'P',
+        post: 'N',
+        connect: { rule: 'fixedProbability', p: 0.5 },
+        weight: { uniform: [0, 2] },
+        delay: { uniform: [0.1, 2] },
+        receptor: 'e',
+        plasticity: STDP,
+      },
     ],
   };
 }
@@ -127,13 +138,29 @@ describe('weight statistics and files', () => {
   it('shortest f32 decimals; JSON and CSV', () => {
     expect(shortestF32(f32(0.01))).toBe(0.01);
     expect(shortestF32(f32(1 / 3))).toBe(0.33333334);
-    const w = { projection: 'ff', pre: Uint32Array.of(0, 1), post: Uint32Array.of(2, 3), delayMs: Float64Array.of(0.1, 0.30000000000000004), weights: Float32Array.of(0.5, f32(0.1)) };
-    expect(JSON.parse(weightsJson(0.1, 100, [w]))).toEqual({ dt: 0.1, timeMs: 100, projections: { ff: { pre: [0, 1], post: [2, 3], delayMs: [0.1, 0.3], weights: [0.5, 0.1] } } });
+    const w = {
+      projection: 'ff',
+      pre: Uint32Array.of(0, 1),
+      post: Uint32Array.of(2, 3),
+      delayMs: Float64Array.of(0.1, 0.30000000000000004),
+      weights: Float32Array.of(0.5, f32(0.1)),
+    };
+    expect(JSON.parse(weightsJson(0.1, 100, [w]))).toEqual({
+      dt: 0.1,
+      timeMs: 100,
+      projections: { ff: { pre: [0, 1], post: [2, 3], delayMs: [0.1, 0.3], weights: [0.5, 0.1] } },
+    });
     expect(weightsCsv([w])).toBe('projection,pre,post,delay_ms,weight\nff,0,2,0.1,0.5\nff,1,3,0.3,0.1\n');
   });
 
   it('weight recorder: due at multiples of the period, once per tick', () => {
-    const rec = new WeightRecorder([{ projection: 'a', plastic: 0, everyTicks: 10 }, { projection: 'b', plastic: 1, everyTicks: 25 }], 0.1);
+    const rec = new WeightRecorder(
+      [
+        { projection: 'a', plastic: 0, everyTicks: 10 },
+        { projection: 'b', plastic: 1, everyTicks: 25 },
+      ],
+      0.1,
+    );
     expect(rec.due(0)).toEqual([0, 1]);
     expect(rec.nextAfter(0)).toBe(10);
     expect(rec.nextAfter(20)).toBe(25);

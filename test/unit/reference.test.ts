@@ -15,7 +15,9 @@ async function simulate(spec: NetworkSpec, durationMs: number, seed?: number): P
 /** A spike source S (one neuron, given times) into one lif target T through one receptor. */
 function sourceToTarget(times: number[], receptor: ReceptorSpec, weight: number | number[], delay: number, targets = 1): NetworkSpec {
   return {
-    version: 1, dt: DT, seed: 1,
+    version: 1,
+    dt: DT,
+    seed: 1,
     populations: {
       S: { size: 1, model: 'spikeSource', times, ids: times.map(() => 0) },
       T: { size: targets, model: 'lif', params: { tauM: 20, vRest: -65, vThresh: -50, vReset: -65, tRef: 2, receptors: { r: receptor } } },
@@ -33,35 +35,42 @@ describe('LIF with constant drive', () => {
     [30, -70, -55, -75, 3, 40],
   ] as const;
 
-  it.each(cases)('τm %s, vRest %s, vThresh %s, vReset %s, tRef %s, iExt %s: regular ISI = tRef + τm ln(...)', async (tauM, vRest, vThresh, vReset, tRef, iExt) => {
-    const spec: NetworkSpec = {
-      version: 1, dt: DT,
-      populations: { N: { size: 1, model: 'lif', params: { tauM, vRest, vThresh, vReset, tRef }, iExt, init: { v: vReset } } },
-    };
-    const sim = await simulate(spec, 300);
-    const ticks = Array.from(sim.spikes('N').times, tickOf);
-    expect(ticks.length).toBeGreaterThan(5);
+  it.each(cases)(
+    'τm %s, vRest %s, vThresh %s, vReset %s, tRef %s, iExt %s: regular ISI = tRef + τm ln(...)',
+    async (tauM, vRest, vThresh, vReset, tRef, iExt) => {
+      const spec: NetworkSpec = {
+        version: 1,
+        dt: DT,
+        populations: { N: { size: 1, model: 'lif', params: { tauM, vRest, vThresh, vReset, tRef }, iExt, init: { v: vReset } } },
+      };
+      const sim = await simulate(spec, 300);
+      const ticks = Array.from(sim.spikes('N').times, tickOf);
+      expect(ticks.length).toBeGreaterThan(5);
 
-    // Steps of the exact update v ← vInf + (v − vInf)·e^(−dt/τm) from vReset to above threshold.
-    const vInf = vRest + iExt, q = Math.exp(-DT / tauM);
-    let v = vReset, steps = 0, before = vReset;
-    while (v <= vThresh) {
-      before = v;
-      v = vInf + (v - vInf) * q;
-      steps++;
-    }
-    expect(v - vThresh).toBeGreaterThan(1e-3); // the case is far from a tie, so f32 cannot flip it
-    expect(vThresh - before).toBeGreaterThan(1e-3);
+      // Steps of the exact update v ← vInf + (v − vInf)·e^(−dt/τm) from vReset to above threshold.
+      const vInf = vRest + iExt,
+        q = Math.exp(-DT / tauM);
+      let v = vReset,
+        steps = 0,
+        before = vReset;
+      while (v <= vThresh) {
+        before = v;
+        v = vInf + (v - vInf) * q;
+        steps++;
+      }
+      expect(v - vThresh).toBeGreaterThan(1e-3); // the case is far from a tie, so f32 cannot flip it
+      expect(vThresh - before).toBeGreaterThan(1e-3);
 
-    // Starting at vReset, the first crossing is in tick steps − 1 (tick 0 integrates once).
-    expect(ticks[0]).toBe(steps - 1);
-    // After a spike in tick s, integration resumes in tick s + round(tRef/dt) (Brian2).
-    const refTicks = Math.max(1, Math.round(tRef / DT));
-    const isis = ticks.slice(1).map((t, i) => t - ticks[i]);
-    expect(new Set(isis)).toEqual(new Set([refTicks + steps - 1]));
-    const analytic = tRef + tauM * Math.log((vRest + iExt - vReset) / (vRest + iExt - vThresh));
-    expect(Math.abs(isis[0] * DT - analytic)).toBeLessThanOrEqual(DT);
-  });
+      // Starting at vReset, the first crossing is in tick steps − 1 (tick 0 integrates once).
+      expect(ticks[0]).toBe(steps - 1);
+      // After a spike in tick s, integration resumes in tick s + round(tRef/dt) (Brian2).
+      const refTicks = Math.max(1, Math.round(tRef / DT));
+      const isis = ticks.slice(1).map((t, i) => t - ticks[i]);
+      expect(new Set(isis)).toEqual(new Set([refTicks + steps - 1]));
+      const analytic = tRef + tauM * Math.log((vRest + iExt - vReset) / (vRest + iExt - vThresh));
+      expect(Math.abs(isis[0] * DT - analytic)).toBeLessThanOrEqual(DT);
+    },
+  );
 
   it('stays silent below threshold', async () => {
     const spec: NetworkSpec = { version: 1, dt: DT, populations: { N: { size: 1, model: 'lif', params: { vRest: -65, vThresh: -50 }, iExt: 14.9 } } };
@@ -86,18 +95,25 @@ describe('spike transmission', () => {
   it('a delta input below threshold does not fire; two coincident ones do', async () => {
     const one = await simulate(sourceToTarget([1.0], { kind: 'delta' }, 14, 0.1), 5);
     expect(one.spikes('T').times.length).toBe(0);
-    const two = await simulate({
-      ...sourceToTarget([1.0], { kind: 'delta' }, 8, 0.1),
-      projections: [
-        { pre: 'S', post: 'T', connect: { rule: 'allToAll' }, weight: 8, delay: 0.1, receptor: 'r' },
-        { pre: 'S', post: 'T', connect: { rule: 'allToAll' }, weight: 8, delay: 0.1, receptor: 'r' },
-      ],
-    }, 5);
+    const two = await simulate(
+      {
+        ...sourceToTarget([1.0], { kind: 'delta' }, 8, 0.1),
+        projections: [
+          { pre: 'S', post: 'T', connect: { rule: 'allToAll' }, weight: 8, delay: 0.1, receptor: 'r' },
+          { pre: 'S', post: 'T', connect: { rule: 'allToAll' }, weight: 8, delay: 0.1, receptor: 'r' },
+        ],
+      },
+      5,
+    );
     expect(Array.from(two.spikes('T').times, tickOf)).toEqual([11]);
   });
 
   it('spike source events land in the tick containing their time', async () => {
-    const spec: NetworkSpec = { version: 1, dt: DT, populations: { S: { size: 3, model: 'spikeSource', times: [0.05, 0.3, 0.3, 1.27, 0], ids: [2, 0, 1, 2, 0] } } };
+    const spec: NetworkSpec = {
+      version: 1,
+      dt: DT,
+      populations: { S: { size: 3, model: 'spikeSource', times: [0.05, 0.3, 0.3, 1.27, 0], ids: [2, 0, 1, 2, 0] } },
+    };
     const sim = await simulate(spec, 2);
     const s = sim.spikes('S');
     expect(Array.from(s.times, tickOf)).toEqual([0, 0, 3, 3, 12]);
@@ -148,10 +164,13 @@ describe('pulse receptor', () => {
 
 describe('poisson source', () => {
   it('fires at rate r (within 4 sd)', async () => {
-    const n = 100, rate = 20, T = 2000;
+    const n = 100,
+      rate = 20,
+      T = 2000;
     const spec: NetworkSpec = { version: 1, dt: DT, seed: 9, populations: { P: { size: n, model: 'poisson', params: { rate } } } };
     const sim = await simulate(spec, T);
-    const ticks = n * (T / DT), p = (rate * DT) / 1000;
+    const ticks = n * (T / DT),
+      p = (rate * DT) / 1000;
     const count = sim.spikes('P').times.length;
     expect(Math.abs(count - ticks * p)).toBeLessThan(4 * Math.sqrt(ticks * p * (1 - p)));
     expect(sim.summary().populations.P.rateHz).toBeCloseTo(count / n / (T / 1000), 9);
@@ -203,15 +222,22 @@ describe('determinism', () => {
 
   it('noise and Poisson input are seeded too', async () => {
     const driven: NetworkSpec = {
-      version: 1, dt: DT, seed: 4,
+      version: 1,
+      dt: DT,
+      seed: 4,
       populations: {
         N: {
-          size: 50, model: 'lif', params: { receptors: { e: { kind: 'delta' } } }, noise: { sd: 2 },
+          size: 50,
+          model: 'lif',
+          params: { receptors: { e: { kind: 'delta' } } },
+          noise: { sd: 2 },
           poissonInput: [{ count: 100, rate: 20, weight: 1, receptor: 'e' }],
         },
       },
     };
-    const a = await simulate(driven, 100), b = await simulate(driven, 100), c = await simulate(driven, 100, 5);
+    const a = await simulate(driven, 100),
+      b = await simulate(driven, 100),
+      c = await simulate(driven, 100, 5);
     expect(a.spikes('N').ids.length).toBeGreaterThan(20);
     expect(b.spikes('N')).toEqual(a.spikes('N'));
     expect(c.spikes('N')).not.toEqual(a.spikes('N'));
@@ -225,12 +251,16 @@ describe('summary', () => {
     expect(s).toMatchObject({ network: 'cuba', backend: 'cpu', adapter: 'cpu (reference)', dt: 0.1, ticks: 500, seed: 1, neurons: 400, gpuBytes: 0 });
     expect(s.durationMs).toBeCloseTo(50, 9);
     expect(s.synapses).toBe(sim.network.synapseCount);
-    const E = sim.spikes('E'), I = sim.spikes('I');
+    const E = sim.spikes('E'),
+      I = sim.spikes('I');
     expect(s.populations.E).toEqual({ size: 320, spikes: E.ids.length, rateHz: E.ids.length / 320 / 0.05 });
     expect(s.populations.I).toEqual({ size: 80, spikes: I.ids.length, rateHz: I.ids.length / 80 / 0.05 });
     expect(s.spikes).toBe(E.ids.length + I.ids.length);
     // spikes are in time order, in range, at tick starts
-    for (const [pop, size] of [[E, 320], [I, 80]] as const) {
+    for (const [pop, size] of [
+      [E, 320],
+      [I, 80],
+    ] as const) {
       for (let k = 0; k < pop.ids.length; k++) {
         expect(pop.ids[k]).toBeLessThan(size);
         expect(Math.abs(pop.times[k] / DT - Math.round(pop.times[k] / DT))).toBeLessThan(1e-9);
@@ -242,7 +272,10 @@ describe('summary', () => {
     // tick's spikes are not yet counted)
     const { rowStart } = sim.network.synapses;
     let events = 0;
-    for (const [pop, offset] of [[E, 0], [I, 320]] as const)
+    for (const [pop, offset] of [
+      [E, 0],
+      [I, 320],
+    ] as const)
       for (let k = 0; k < pop.ids.length; k++) if (tickOf(pop.times[k]) < 499) events += rowStart[offset + pop.ids[k] + 1] - rowStart[offset + pop.ids[k]];
     expect(s.synapticEvents).toBe(events);
     expect(s.wallMs).toBeGreaterThan(0);
@@ -253,7 +286,9 @@ describe('summary', () => {
 
   it('rates use the recorded neurons only; unrecorded spikes still count in the total', async () => {
     const spec: NetworkSpec = {
-      version: 1, dt: DT, seed: 2,
+      version: 1,
+      dt: DT,
+      seed: 2,
       populations: { P: { size: 10, model: 'poisson', params: { rate: 200 } }, Q: { size: 5, model: 'poisson', params: { rate: 200 } } },
       record: { spikes: [{ pop: 'P', ids: [1, 3] }] },
     };

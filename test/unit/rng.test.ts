@@ -31,20 +31,23 @@ describe('counter-based RNG', () => {
 
   it('gives standard normals from integer sums', () => {
     const n = 50000;
-    let s = 0, s2 = 0;
+    let s = 0,
+      s2 = 0;
     for (let i = 0; i < n; i++) {
       const z = normalFromHashes(3, 9, i, 17);
       expect(Math.fround(z)).toBe(z);
       s += z;
       s2 += z * z;
     }
-    const mean = s / n, sd = Math.sqrt(s2 / n - mean * mean);
+    const mean = s / n,
+      sd = Math.sqrt(s2 / n - mean * mean);
     expect(Math.abs(mean)).toBeLessThan(0.02);
     expect(Math.abs(sd - 1)).toBeLessThan(0.02);
   });
 
   it('CounterRng draws reproducible sequences, uniform and normal', () => {
-    const a = new CounterRng(5, 1, 2), b = new CounterRng(5, 1, 2);
+    const a = new CounterRng(5, 1, 2),
+      b = new CounterRng(5, 1, 2);
     const xs = Array.from({ length: 20000 }, () => a.normal());
     expect(xs).toEqual(Array.from({ length: 20000 }, () => b.normal()));
     const mean = xs.reduce((p, x) => p + x, 0) / xs.length;

@@ -13,6 +13,7 @@ import { builtinNetwork, builtinNetworks } from '../../src/networks/index.ts';
 import { SpecError } from '../../src/netspec/errors.ts';
 import { validateSpec } from '../../src/netspec/validateSpec.ts';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON documents the tests break on purpose, key by key
 type Doc = any;
 
 const SCHEMA_URL = new URL('../../schema/spec-v1.json', import.meta.url);
@@ -44,18 +45,27 @@ function expectSchemaAccepts(doc: unknown, label: string): void {
 
 /** How the schema's descriptions give a unit: `membrane time constant, in ms`. */
 const withUnit = (doc: string, unit: string) => (unit === '1' ? `${doc}, dimensionless` : `${doc}, in ${unit}`);
-const userStateVars = (modelName: string) => Object.entries(models[modelName].state).filter(([, s]) => !s.internal).map(([k]) => k);
+const userStateVars = (modelName: string) =>
+  Object.entries(models[modelName].state)
+    .filter(([, s]) => !s.internal)
+    .map(([k]) => k);
 const refName = (x: { $ref?: string; allOf?: { $ref: string }[] }) => (x.$ref ?? x.allOf?.[0].$ref)?.replace('#/definitions/', '');
 
 /** A valid document touching every part of the spec (as test/unit/spec.test.ts): each case breaks one thing. */
 function base(): Doc {
   return {
-    version: 1, name: 'test', dt: 0.1, seed: 3,
+    version: 1,
+    name: 'test',
+    dt: 0.1,
+    seed: 3,
     populations: {
       E: {
-        size: 10, model: 'lif',
+        size: 10,
+        model: 'lif',
         params: {
-          tauM: 20, vRest: -65, vThresh: -50,
+          tauM: 20,
+          vRest: -65,
+          vThresh: -50,
           receptors: {
             exc: { kind: 'current', tau: 5 },
             inh: { kind: 'conductance', tau: 10, eRev: -80 },
@@ -68,13 +78,16 @@ function base(): Doc {
         noise: { sd: 1 },
         poissonInput: [{ count: 10, rate: 5, weight: 0.5, receptor: 'exc' }],
       },
-      Z: { size: 2, model: 'izhikevich', params: { a: [0.02, 0.1], substeps: 2, receptors: { syn: { kind: 'pulse' } } }, init: { v: -65, u: { normal: [-13, 1], clip: [-20, -5] } } },
+      Z: {
+        size: 2,
+        model: 'izhikevich',
+        params: { a: [0.02, 0.1], substeps: 2, receptors: { syn: { kind: 'pulse' } } },
+        init: { v: -65, u: { normal: [-13, 1], clip: [-20, -5] } },
+      },
       P: { size: 4, model: 'poisson', params: { rate: 10 } },
       S: { size: 3, model: 'spikeSource', times: [1, 2], ids: [0, 2] },
     },
-    projections: [
-      { pre: 'P', post: 'E', connect: { rule: 'fixedProbability', p: 0.5 }, weight: 1, delay: 1, receptor: 'exc' },
-    ],
+    projections: [{ pre: 'P', post: 'E', connect: { rule: 'fixedProbability', p: 0.5 }, weight: 1, delay: 1, receptor: 'exc' }],
     record: { spikes: ['E', { pop: 'P', ids: [0, 1] }], state: [{ pop: 'Z', var: 'u', ids: [1], every: 0.5 }] },
   };
 }
@@ -144,7 +157,9 @@ describe('the schema agrees with the models registry', () => {
     const model = models[name];
     const params = definitions[`${name}Population`].properties.params;
     expect(Object.keys(params.properties)).toEqual([...Object.keys(model.params), ...(model.isSource ? [] : ['receptors'])]);
-    const required = Object.entries(model.params).filter(([, info]) => info.default === undefined).map(([k]) => k);
+    const required = Object.entries(model.params)
+      .filter(([, info]) => info.default === undefined)
+      .map(([k]) => k);
     expect(params.required ?? []).toEqual(required);
     // A population without `params` is fine unless the model has a required parameter.
     expect(definitions[`${name}Population`].required).toEqual(['size', 'model', ...(required.length ? ['params'] : [])]);
@@ -167,7 +182,14 @@ describe('the schema agrees with the models registry', () => {
   it.each(Object.keys(models))('%s: population keys (sources take no input; spikeSource takes times and ids)', (name) => {
     const keys = Object.keys(definitions[`${name}Population`].properties);
     const model = models[name];
-    expect(keys).toEqual(['size', 'model', 'params', 'init', ...(model.isSource ? [] : ['iExt', 'noise', 'poissonInput']), ...(name === 'spikeSource' ? ['times', 'ids'] : [])]);
+    expect(keys).toEqual([
+      'size',
+      'model',
+      'params',
+      'init',
+      ...(model.isSource ? [] : ['iExt', 'noise', 'poissonInput']),
+      ...(name === 'spikeSource' ? ['times', 'ids'] : []),
+    ]);
   });
 
   it('record.state.var lists the state variables users can record', () => {
@@ -178,13 +200,38 @@ describe('the schema agrees with the models registry', () => {
   // Ranges (τ > 0, substeps an integer ≥ 1, ...) are compared by behaviour: each probe value
   // of each parameter gets the same verdict from the schema and from validateSpec.
   const probes: unknown[] = [
-    -1, 0, 0.5, 1, 2, [1, 2], [0, 1], [-1, 1], [1.5, 2], [1, 'a'], 'x', null, true,
-    { uniform: [0, 1] }, { uniform: [-1, 1] }, { uniform: [1, 2] }, { uniform: [0, 1, 2] }, { uniform: [0, 1], clip: [0, 1] },
-    { normal: [0, 1] }, { normal: [0, -1] }, { normal: [0] }, { normal: [1, 1], clip: [0, 2] }, { normal: [0, 1], clip: [0] }, { gauss: [0, 1] },
+    -1,
+    0,
+    0.5,
+    1,
+    2,
+    [1, 2],
+    [0, 1],
+    [-1, 1],
+    [1.5, 2],
+    [1, 'a'],
+    'x',
+    null,
+    true,
+    { uniform: [0, 1] },
+    { uniform: [-1, 1] },
+    { uniform: [1, 2] },
+    { uniform: [0, 1, 2] },
+    { uniform: [0, 1], clip: [0, 1] },
+    { normal: [0, 1] },
+    { normal: [0, -1] },
+    { normal: [0] },
+    { normal: [1, 1], clip: [0, 2] },
+    { normal: [0, 1], clip: [0] },
+    { gauss: [0, 1] },
   ];
   const cases = Object.entries(models).flatMap(([name, model]) => Object.keys(model.params).map((param) => [name, param] as const));
   it.each(cases)('%s.%s: the schema and validateSpec agree on every probe value', (name, param) => {
-    const required = Object.fromEntries(Object.entries(models[name].params).filter(([, i]) => i.default === undefined).map(([k]) => [k, 1]));
+    const required = Object.fromEntries(
+      Object.entries(models[name].params)
+        .filter(([, i]) => i.default === undefined)
+        .map(([k]) => [k, 1]),
+    );
     for (const value of probes) {
       const doc = { version: 1, dt: 0.1, populations: { X: { size: 2, model: name, params: { ...required, [param]: value } } } };
       expect(schemaAccepts(doc), `${name}.${param} = ${JSON.stringify(value)}`).toBe(validatorAccepts(doc));
@@ -199,8 +246,18 @@ describe('the schema agrees with the models registry', () => {
       }
     }
     const receptors: unknown[] = [
-      { kind: 'delta' }, { kind: 'pulse' }, { kind: 'current', tau: 5 }, { kind: 'conductance', tau: 5, eRev: 0 },
-      { kind: 'delta', tau: 5 }, { kind: 'current' }, { kind: 'current', tau: 0 }, { kind: 'conductance', tau: 5 }, { kind: 'exp', tau: 5 }, { tau: 5 }, null, 'delta',
+      { kind: 'delta' },
+      { kind: 'pulse' },
+      { kind: 'current', tau: 5 },
+      { kind: 'conductance', tau: 5, eRev: 0 },
+      { kind: 'delta', tau: 5 },
+      { kind: 'current' },
+      { kind: 'current', tau: 0 },
+      { kind: 'conductance', tau: 5 },
+      { kind: 'exp', tau: 5 },
+      { tau: 5 },
+      null,
+      'delta',
     ];
     for (const receptor of receptors) {
       const doc = { version: 1, dt: 0.1, populations: { X: { size: 2, model: name, params: { receptors: { r: receptor } } } } };
@@ -238,17 +295,31 @@ describe('documents both accept', () => {
     ['with $schema', () => ({ $schema: 'https://unpkg.com/spikegpu/schema/spec-v1.json', ...base() })],
     ['a minimal document', () => ({ version: 1, dt: 1, populations: { E: { size: 1, model: 'lif' } } })],
     ...[
-      { rule: 'allToAll' }, { rule: 'allToAll', allowSelf: false }, { rule: 'oneToOne' },
-      { rule: 'fixedInDegree', k: 4, allowMultiple: false }, { rule: 'fixedInDegree', k: 40 },
-      { rule: 'fixedOutDegree', k: 10, allowMultiple: false, allowSelf: true }, { rule: 'fixedTotal', n: 40, allowMultiple: false },
-      { rule: 'list', pre: [0, 3], post: [9, 0] }, { rule: 'fixedProbability', p: 1 }, { rule: 'fixedProbability', p: 0 },
-    ].map((connect): [string, () => Doc] => [`connect ${JSON.stringify(connect)}`, () => withProjection(connect.rule === 'oneToOne' ? { pre: 'E', connect } : { connect })]),
-    ...[2, [1, 2, 3], { uniform: [0, 1] }, { normal: [1, 0.5] }, { normal: [1, 0.5], clip: [0, 2] }]
-      .map((weight): [string, () => Doc] => [`weight ${JSON.stringify(weight)}`, () => withProjection({ weight })]),
-    ['a named plastic projection and its weight record', edit((d) => {
-      d.projections[0] = { ...d.projections[0], name: 'ff', plasticity: { ...STDP, mode: 'multiplicative', pairing: 'nearest' } };
-      d.record.weights = [{ projection: 'ff', every: 10 }];
-    })],
+      { rule: 'allToAll' },
+      { rule: 'allToAll', allowSelf: false },
+      { rule: 'oneToOne' },
+      { rule: 'fixedInDegree', k: 4, allowMultiple: false },
+      { rule: 'fixedInDegree', k: 40 },
+      { rule: 'fixedOutDegree', k: 10, allowMultiple: false, allowSelf: true },
+      { rule: 'fixedTotal', n: 40, allowMultiple: false },
+      { rule: 'list', pre: [0, 3], post: [9, 0] },
+      { rule: 'fixedProbability', p: 1 },
+      { rule: 'fixedProbability', p: 0 },
+    ].map((connect): [string, () => Doc] => [
+      `connect ${JSON.stringify(connect)}`,
+      () => withProjection(connect.rule === 'oneToOne' ? { pre: 'E', connect } : { connect }),
+    ]),
+    ...[2, [1, 2, 3], { uniform: [0, 1] }, { normal: [1, 0.5] }, { normal: [1, 0.5], clip: [0, 2] }].map((weight): [string, () => Doc] => [
+      `weight ${JSON.stringify(weight)}`,
+      () => withProjection({ weight }),
+    ]),
+    [
+      'a named plastic projection and its weight record',
+      edit((d) => {
+        d.projections[0] = { ...d.projections[0], name: 'ff', plasticity: { ...STDP, mode: 'multiplicative', pairing: 'nearest' } };
+        d.record.weights = [{ projection: 'ff', every: 10 }];
+      }),
+    ],
     ['a spikeSource without events', () => ({ version: 1, dt: 0.1, populations: { S: { size: 1, model: 'spikeSource' } } })],
   ];
   it.each(cases)('%s', (label, make) => {
@@ -287,7 +358,7 @@ describe('documents both reject', () => {
     ['normal with a negative sd', edit((d) => (d.populations.E.init.v = { normal: [-60, -1] }))],
     ['a distribution with an extra key', edit((d) => (d.populations.E.init.v = { uniform: [0, 1], clip: [0, 1] }))],
     ['init of an internal variable', edit((d) => (d.populations.E.init.refractory = 0))],
-    ['init of another model\'s variable', edit((d) => (d.populations.E.init.u = 0))],
+    ["init of another model's variable", edit((d) => (d.populations.E.init.u = 0))],
     ['init on a poisson population', edit((d) => (d.populations.P.init = { v: 0 }))],
     ['tauM 0', edit((d) => (d.populations.E.params.tauM = 0))],
     ['a negative tRef in an array', edit((d) => (d.populations.E.params.tRef = [1, 1, 1, -1, 1, 1, 1, 1, 1, 1]))],
@@ -366,7 +437,16 @@ describe('the schema is looser than validateSpec for', () => {
     ['a negative conductance weight', () => withProjection({ receptor: 'inh', weight: -1 })],
     ['plasticity with wMin > wMax', () => withProjection({ plasticity: { ...STDP, wMin: 5, wMax: 1 } })],
     ['plastic conductance with wMin < 0', () => withProjection({ receptor: 'inh', plasticity: { ...STDP, wMin: -1 } })],
-    ['two projections with one name', edit((d) => (d.projections = [{ ...d.projections[0], name: 'a' }, { ...d.projections[0], name: 'a' }]))],
+    [
+      'two projections with one name',
+      edit(
+        (d) =>
+          (d.projections = [
+            { ...d.projections[0], name: 'a' },
+            { ...d.projections[0], name: 'a' },
+          ]),
+      ),
+    ],
     ['spikes of an unknown population', edit((d) => (d.record.spikes = ['Inh']))],
     ['a recorded id ≥ size', edit((d) => (d.record.spikes = [{ pop: 'P', ids: [4] }]))],
     ['a state variable of another model', edit((d) => (d.record.state = [{ pop: 'E', var: 'u' }]))],
@@ -387,7 +467,13 @@ describe('validateSpec and $schema', () => {
     expect(() => validateSpec({ ...d, $schema: '' })).not.toThrow();
   });
 
-  it.each([[1, '1'], [null, 'null'], [{}, 'an object'], [['x'], 'an array'], [true, 'true']])('rejects $schema %j', (value, described) => {
+  it.each([
+    [1, '1'],
+    [null, 'null'],
+    [{}, 'an object'],
+    [['x'], 'an array'],
+    [true, 'true'],
+  ])('rejects $schema %j', (value, described) => {
     const err = (() => {
       try {
         validateSpec({ ...base(), $schema: value });
@@ -402,6 +488,8 @@ describe('validateSpec and $schema', () => {
 
   it('still names the network keys alone for an unknown key', () => {
     const d = { $schema: 'x', ...base(), recrod: {} };
-    expect(() => validateSpec(d)).toThrow('recrod: unknown key (did you mean "record"?); expected one of: version, name, dt, seed, populations, projections, record');
+    expect(() => validateSpec(d)).toThrow(
+      'recrod: unknown key (did you mean "record"?); expected one of: version, name, dt, seed, populations, projections, record',
+    );
   });
 });

@@ -7,7 +7,17 @@ const spikes = (pairs: [number, number][]) => ({ times: Float64Array.from(pairs.
 describe('spike statistics', () => {
   it('rate, CV of ISIs, silent fraction and 1 ms Fano factor', () => {
     // neuron 0: regular every 10 ms (CV 0); neuron 1: ISIs 5, 15 (CV 0.5); neuron 2: 2 spikes (no CV); neuron 3 silent
-    const s = spikes([[0, 0], [10, 0], [20, 0], [30, 0], [0, 1], [5, 1], [20, 1], [3, 2], [7, 2]]);
+    const s = spikes([
+      [0, 0],
+      [10, 0],
+      [20, 0],
+      [30, 0],
+      [0, 1],
+      [5, 1],
+      [20, 1],
+      [3, 2],
+      [7, 2],
+    ]);
     const st = spikeStats(s, 4, 40);
     expect(st.rateHz).toBeCloseTo(9 / 4 / 0.04, 10);
     expect(st.cvIsi).toBeCloseTo((0 + 0.5) / 2, 10);
@@ -15,13 +25,14 @@ describe('spike statistics', () => {
     // 40 bins: counts 2 (t=0), 1 (t=3), 1 (5), 1 (7), 1 (10), 2 (20), 1 (30) → mean 9/40
     const counts = new Array(40).fill(0);
     for (const t of s.times) counts[Math.floor(t)]++;
-    const m = 9 / 40, v = counts.reduce((a, c) => a + c * c, 0) / 40 - m * m;
+    const m = 9 / 40,
+      v = counts.reduce((a, c) => a + c * c, 0) / 40 - m * m;
     expect(st.fano1ms).toBeCloseTo(v / m, 10);
   });
 
   it('a Poisson-like train has Fano ≈ 1 and CV ≈ 1; a silent population has NaN synchrony', () => {
     let x = 12345;
-    const rand = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const rand = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const pairs: [number, number][] = [];
     for (let id = 0; id < 200; id++) for (let t = -Math.log(1 - rand()) * 100; t < 10000; t += -Math.log(1 - rand()) * 100) pairs.push([t, id]);
     pairs.sort((a, b) => a[0] - b[0]);

@@ -16,7 +16,13 @@ describe('validation against Brian2 (small networks, 3 seeds, 500 ms)', () => {
   });
 
   it('cuba, coba, brunel A and C, izhikevich2003 lie within the seed-to-seed spread', async () => {
-    const result = await validate({ cases: ['cuba', 'coba', 'brunelA', 'brunelC', 'izhikevich2003'], seeds: 3, durationMs: 500, size: 'small', device: await testDevice() });
+    const result = await validate({
+      cases: ['cuba', 'coba', 'brunelA', 'brunelC', 'izhikevich2003'],
+      seeds: 3,
+      durationMs: 500,
+      size: 'small',
+      device: await testDevice(),
+    });
     if (!result.pass) console.log(result.table);
     expect(result.rows.length).toBe(5 * 2 * 4);
     expect(result.rows.filter((r) => !r.pass).map((r) => `${r.network} ${r.population} ${r.stat}`)).toEqual([]);
@@ -29,7 +35,9 @@ describe('validation against Brian2 (small networks, 3 seeds, 500 ms)', () => {
     // and it runs this one-neuron network faster than SwiftShader.
     const result = await validate({ cases: ['song2000', 'song2000cond'], seeds: 3, size: 'small', backend: 'cpu' });
     if (!result.pass) console.log(result.table);
-    expect(result.rows.map((r) => `${r.network} ${r.population} ${r.stat}`)).toEqual(['song2000', 'song2000cond'].flatMap((c) => [`${c} inputs meanFraction`, `${c} inputs fractionLow`, `${c} inputs fractionHigh`, `${c} neuron rateHz`]));
+    expect(result.rows.map((r) => `${r.network} ${r.population} ${r.stat}`)).toEqual(
+      ['song2000', 'song2000cond'].flatMap((c) => [`${c} inputs meanFraction`, `${c} inputs fractionLow`, `${c} inputs fractionHigh`, `${c} neuron rateHz`]),
+    );
     expect(result.rows.filter((r) => !r.pass).map((r) => `${r.network} ${r.population} ${r.stat}`)).toEqual([]);
     // Not vacuous: learning moved weights to the bounds (uniform start: 10 % in each tenth), the neuron fires.
     for (const h of result.histograms) {

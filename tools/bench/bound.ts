@@ -125,7 +125,9 @@ export function dispatchesPerRun(net: CompiledNetwork, ticks: number, schedule: 
 
 /** Per-tick bytes of the cost model (spike- and event-dependent parts as means over the run). */
 export function tickBytes(net: CompiledNetwork, counts: RunCounts): TickBytes {
-  let neuronParams = 0, neuronState = 0, ringSlot = 0;
+  let neuronParams = 0,
+    neuronState = 0,
+    ringSlot = 0;
   for (const g of net.groups) {
     neuronParams += g.params.byteLength;
     neuronState += 2 * g.state.byteLength;
@@ -137,7 +139,16 @@ export function tickBytes(net: CompiledNetwork, counts: RunCounts): TickBytes {
   const sizeOf = (role: BufferPlan['role']) => net.buffers.filter((b) => b.role === role).reduce((a, b) => a + b.bytes, 0);
   const neuronWorkingSet = neuronParams + neuronState / 2 + sizeOf('ring') + sizeOf('tickSpikes');
   const synapseWorkingSet = sizeOf('rows') + sizeOf('synapses');
-  return { neuronParams, neuronState, ringSlot, spikes, synapses, total: neuronParams + neuronState + ringSlot + spikes + synapses, neuronWorkingSet, synapseWorkingSet };
+  return {
+    neuronParams,
+    neuronState,
+    ringSlot,
+    spikes,
+    synapses,
+    total: neuronParams + neuronState + ringSlot + spikes + synapses,
+    neuronWorkingSet,
+    synapseWorkingSet,
+  };
 }
 
 /**
@@ -158,7 +169,12 @@ export function bandwidthFor(workingSet: number, floor: FloorNumbers): number {
  * `schedule` says which GPU path ran (default: per-tick dispatches).
  * @example lowerBound(sim.network, { ticks: 1000, spikes, synapticEvents }, { dispatchUs: 5, streamBytesPerS: 5e11, atomicAddsPerS: 2e10 }).totalMs
  */
-export function lowerBound(net: CompiledNetwork, counts: RunCounts, floor: FloorNumbers, schedule: Schedule = { fused: false, ticksPerSubmit: DEFAULT_TICKS_PER_SUBMIT }): LowerBound {
+export function lowerBound(
+  net: CompiledNetwork,
+  counts: RunCounts,
+  floor: FloorNumbers,
+  schedule: Schedule = { fused: false, ticksPerSubmit: DEFAULT_TICKS_PER_SUBMIT },
+): LowerBound {
   const dispatches = dispatchesPerRun(net, counts.ticks, schedule);
   const bytes = tickBytes(net, counts);
   const dispatchMs = (dispatches * floor.dispatchUs) / 1000;
@@ -196,7 +212,8 @@ export interface MemoryPerElement {
 
 /** Bytes of GPU memory per synapse and per neuron, from the compiled network's buffer plan. */
 export function memoryPerElement(net: CompiledNetwork): MemoryPerElement {
-  let syn = 0, rest = 0;
+  let syn = 0,
+    rest = 0;
   for (const b of net.buffers) {
     if (b.role === 'synapses' || b.role === 'plasticSynapses') syn += b.bytes;
     else rest += b.bytes;

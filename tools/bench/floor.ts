@@ -89,7 +89,10 @@ async function kernel(device: GPUDevice, label: string, code: string, buffers: G
   const errors = info.messages.filter((m) => m.type === 'error');
   if (errors.length) throw new Error(`${label}: WGSL compilation failed: ${errors.map((m) => m.message).join('; ')}`);
   const pipeline = await device.createComputePipelineAsync({ label, layout: 'auto', compute: { module, entryPoint: 'main' } });
-  const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+  const bindGroup = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+  });
   return { pipeline, bindGroup };
 }
 
@@ -120,7 +123,15 @@ async function timeSubmit(device: GPUDevice, k: Kernel, grid: [number, number], 
  * `repeats` samples of (t(large) − t(small)) / (large − small). Negative or zero slopes (noise
  * on a very fast device) are clamped to a tiny positive number so a rate stays finite.
  */
-async function slope(device: GPUDevice, k: Kernel, grid: [number, number], start: number, maxCount: number, targetMs: number, repeats: number): Promise<{ msPerUnit: number[]; counts: [number, number] }> {
+async function slope(
+  device: GPUDevice,
+  k: Kernel,
+  grid: [number, number],
+  start: number,
+  maxCount: number,
+  targetMs: number,
+  repeats: number,
+): Promise<{ msPerUnit: number[]; counts: [number, number] }> {
   await timeSubmit(device, k, grid, 1); // first use: pipeline compilation, page faults
   let large = Math.max(4, start);
   while (large < maxCount && (await timeSubmit(device, k, grid, large)) < targetMs) large = Math.min(maxCount, large * 2);
@@ -136,7 +147,11 @@ async function slope(device: GPUDevice, k: Kernel, grid: [number, number], start
 }
 
 const figure = (samples: number[], unit: string, counts: [number, number], lowerIsBetter: boolean): FloorFigure => ({
-  value: median(samples), best: lowerIsBetter ? Math.min(...samples) : Math.max(...samples), samples, unit, counts,
+  value: median(samples),
+  best: lowerIsBetter ? Math.min(...samples) : Math.max(...samples),
+  samples,
+  unit,
+  counts,
 });
 
 /**
@@ -170,11 +185,16 @@ export async function measureFloor(device: GPUDevice, options: FloorOptions = {}
   try {
     // 1. Fixed cost of a dispatch.
     const counter = buffer(16);
-    const one = await kernel(device, 'floor: one-thread dispatch', /* wgsl */ `
+    const one = await kernel(
+      device,
+      'floor: one-thread dispatch',
+      /* wgsl */ `
 @group(0) @binding(0) var<storage, read_write> c: array<u32, 4>;
 @compute @workgroup_size(1)
 fn main() { c[0] = c[0] + 1u; }
-`, [counter]);
+`,
+      [counter],
+    );
     const d = await slope(device, one, [1, 1], 64, 1 << 17, targetMs, repeats);
     const tEnc = performance.now();
     encode(device, one, [1, 1], 4096);
@@ -189,7 +209,10 @@ fn main() { c[0] = c[0] + 1u; }
       const grid: [number, number] = groups <= maxGroups ? [groups, 1] : [maxGroups, Math.ceil(groups / maxGroups)];
       const src = buffer(bytes);
       const dst = buffer(bytes);
-      const stream = await kernel(device, `floor: stream ${bytes} B`, /* wgsl */ `
+      const stream = await kernel(
+        device,
+        `floor: stream ${bytes} B`,
+        /* wgsl */ `
 @group(0) @binding(0) var<storage, read> src: array<vec4<u32>>;
 @group(0) @binding(1) var<storage, read_write> dst: array<vec4<u32>>;
 @compute @workgroup_size(${WG})
@@ -197,7 +220,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
   if (i < ${vec4s}u) { dst[i] = src[i] + vec4<u32>(1u); }
 }
-`, [src, dst]);
+`,
+        [src, dst],
+      );
       const s = await slope(device, stream, grid, 1, 1 << 16, targetMs, repeats);
       // Time per pass less the fixed cost of its dispatch; a point the dispatch cost swamps is dropped.
       const transfer = s.msPerUnit.map((ms) => ms - dispatchMs);
@@ -211,7 +236,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 
     // 3. Scattered atomic adds.
     const table = buffer(slots * 4);
-    const atomics = await kernel(device, 'floor: scattered atomicAdd', /* wgsl */ `
+    const atomics = await kernel(
+      device,
+      'floor: scattered atomicAdd',
+      /* wgsl */ `
 @group(0) @binding(0) var<storage, read_write> table: array<atomic<i32>>;
 fn mix(x0: u32) -> u32 {
   var x = x0;
@@ -226,15 +254,27 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     atomicAdd(&table[h & ${slots - 1}u], 1);
   }
 }
-`, [table]);
+`,
+      [table],
+    );
     const a = await slope(device, atomics, [ATOMIC_THREADS / WG, 1], 1, 4096, targetMs, repeats);
     const atomicsPerDispatch = ATOMIC_THREADS * ATOMICS_PER_THREAD;
 
     return {
-      dispatchUs: figure(d.msPerUnit.map((ms) => ms * 1000), 'µs', d.counts, true),
+      dispatchUs: figure(
+        d.msPerUnit.map((ms) => ms * 1000),
+        'µs',
+        d.counts,
+        true,
+      ),
       streamBytesPerS: streamCurve[streamCurve.length - 1].bytesPerS,
       streamCurve,
-      atomicAddsPerS: figure(a.msPerUnit.map((ms) => atomicsPerDispatch / (ms / 1000)), 'adds/s', a.counts, false),
+      atomicAddsPerS: figure(
+        a.msPerUnit.map((ms) => atomicsPerDispatch / (ms / 1000)),
+        'adds/s',
+        a.counts,
+        false,
+      ),
       encodeUsPerDispatch,
       config: { repeats, targetMs, streamBufferBytes: streamBytes, atomicSlots: slots, atomicsPerDispatch },
       measureMs: performance.now() - t0,

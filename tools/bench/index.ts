@@ -109,8 +109,15 @@ function machineInfo(brian2: string | null): MachineInfo {
   }
   const c = cpus();
   return {
-    cpu: c[0]?.model?.trim() || 'unknown CPU', cores: typeof availableParallelism === 'function' ? availableParallelism() : c.length, memoryBytes: totalmem(),
-    platform: process.platform, arch: process.arch, osRelease: release(), node: process.version, commit, brian2,
+    cpu: c[0]?.model?.trim() || 'unknown CPU',
+    cores: typeof availableParallelism === 'function' ? availableParallelism() : c.length,
+    memoryBytes: totalmem(),
+    platform: process.platform,
+    arch: process.arch,
+    osRelease: release(),
+    node: process.version,
+    commit,
+    brian2,
   };
 }
 
@@ -122,7 +129,10 @@ function localDate(d: Date): string {
 
 /** File-name-safe adapter name: "SwiftShader driver 5.0.0 (google) [software]" → "swiftshader-driver-5-0-0-google-software". */
 export function adapterSlug(adapter: string | null): string {
-  const s = (adapter ?? 'no-gpu').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const s = (adapter ?? 'no-gpu')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return s.slice(0, 60).replace(/-+$/, '') || 'adapter';
 }
 
@@ -136,7 +146,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   const started = new Date();
   const say = options.onProgress ?? (() => {});
   const backends = [...new Set(options.backends ?? [...BENCH_BACKENDS])];
-  for (const b of backends) if (!BENCH_BACKENDS.includes(b)) throw new SpecError('backends', `unknown backend ${JSON.stringify(b)}; choose from ${BENCH_BACKENDS.join(', ')}`);
+  for (const b of backends)
+    if (!BENCH_BACKENDS.includes(b)) throw new SpecError('backends', `unknown backend ${JSON.stringify(b)}; choose from ${BENCH_BACKENDS.join(', ')}`);
   const repeats = Math.max(3, Math.floor(options.repeats ?? 3));
   const points = benchPoints(options.networks ?? DEFAULT_BENCH_NETWORKS, options.sizes, options.durationMs);
   const cpuMaxNeurons = options.cpuMaxNeurons ?? DEFAULT_CPU_MAX_NEURONS;
@@ -162,31 +173,49 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       if (options.floor !== false) {
         say('floor: measuring empty dispatch, streaming bandwidth, scattered atomicAdd …');
         floor = await measureFloor(gpu.device, options.floor || {});
-        say(`floor: dispatch ${floor.dispatchUs.value.toPrecision(3)} µs, streaming ${(floor.streamBytesPerS.value / 1e9).toPrecision(3)} GB/s, atomicAdd ${(floor.atomicAddsPerS.value / 1e6).toPrecision(3)} M/s (${(floor.measureMs / 1000).toFixed(1)} s)`);
+        say(
+          `floor: dispatch ${floor.dispatchUs.value.toPrecision(3)} µs, streaming ${(floor.streamBytesPerS.value / 1e9).toPrecision(3)} GB/s, atomicAdd ${(floor.atomicAddsPerS.value / 1e6).toPrecision(3)} M/s (${(floor.measureMs / 1000).toFixed(1)} s)`,
+        );
       }
     }
     const matrix = await runMatrix({
-      points, backends, repeats, warmupMs: options.warmupMs, cpuMaxNeurons, gpu, gpuNote, fused: options.fused ?? 'auto',
+      points,
+      backends,
+      repeats,
+      warmupMs: options.warmupMs,
+      cpuMaxNeurons,
+      gpu,
+      gpuNote,
+      fused: options.fused ?? 'auto',
       floor: floor && {
-        dispatchUs: floor.dispatchUs.value, streamBytesPerS: floor.streamBytesPerS.value, atomicAddsPerS: floor.atomicAddsPerS.value,
+        dispatchUs: floor.dispatchUs.value,
+        streamBytesPerS: floor.streamBytesPerS.value,
+        atomicAddsPerS: floor.atomicAddsPerS.value,
         streamCurve: floor.streamCurve.map((p) => ({ footprintBytes: p.footprintBytes, bytesPerS: p.bytesPerS.value })),
       },
       onProgress: say,
     });
     notes.push(...matrix.notes);
     if (backends.includes('cpu') && points.some((p) => p.n > cpuMaxNeurons)) notes.push(`cpu reference run only for n ≤ ${cpuMaxNeurons} (it is slow)`);
-    if (floor) notes.push('lower bound = ticks × dispatches/tick × dispatch cost + bytes / streaming bandwidth at their working set + events / atomicAdd rate (tools/bench/bound.ts); per-window submission and readback are not in it. ÷ bound < 1 means the model or the floor is off (e.g. other load on the machine while the floor was measured)');
+    if (floor)
+      notes.push(
+        'lower bound = ticks × dispatches/tick × dispatch cost + bytes / streaming bandwidth at their working set + events / atomicAdd rate (tools/bench/bound.ts); per-window submission and readback are not in it. ÷ bound < 1 means the model or the floor is off (e.g. other load on the machine while the floor was measured)',
+      );
     const report = makeReport({
       date: started.toISOString(),
       adapter: gpu ? { description: gpu.adapter, isSoftware: gpu.isSoftware, hasTimestampQuery: gpu.hasTimestampQuery } : null,
       machine: machineInfo(matrix.brian2Version),
       settings: { repeats, backends, cpuMaxNeurons, warmupMs: options.warmupMs ?? null, fused: options.fused ?? 'auto' },
-      floor, notes, points: matrix.rows, totalMs: performance.now() - t0,
+      floor,
+      notes,
+      points: matrix.rows,
+      totalMs: performance.now() - t0,
     });
     const dir = resolve(options.outDir ?? join('bench', 'results'));
     mkdirSync(dir, { recursive: true });
     const base = join(dir, `${localDate(started)}-${adapterSlug(gpu?.adapter ?? (backends.includes('webgpu') ? null : 'cpu'))}`);
-    const jsonPath = `${base}.json`, svgPath = `${base}.svg`;
+    const jsonPath = `${base}.json`,
+      svgPath = `${base}.svg`;
     writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(svgPath, renderSvg(report));
     return { report, jsonPath, svgPath, table: formatTable(report) };

@@ -144,7 +144,17 @@ function brian2Args(point: BenchPoint): string[] | null {
     case 'brunel': {
       // spikegpu's delay d (a spike of tick t acts in tick t + d/dt) is Brian2's d − dt.
       const delay = Math.round(((o.delay as number | undefined) ?? 1.5) * 10 - 1) / 10;
-      return ['--network', 'brunel', ...common, '--regime', String(o.regime ?? 'C'), '--connect', String(o.connect ?? 'fixedInDegree'), '--delay', String(delay)];
+      return [
+        '--network',
+        'brunel',
+        ...common,
+        '--regime',
+        String(o.regime ?? 'C'),
+        '--connect',
+        String(o.connect ?? 'fixedInDegree'),
+        '--delay',
+        String(delay),
+      ];
     }
     default:
       return null;
@@ -182,10 +192,37 @@ const fmtS = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms
 
 function emptyRow(point: BenchPoint, backend: BenchBackend, repeats: number): BenchRow {
   return {
-    network: point.network, label: point.label, options: point.options, neurons: point.n, synapses: null, backend, device: backend === 'cpu' ? 'cpu (reference)' : '', fused: null,
-    status: 'ok', note: null, dt: null, durationMs: point.durationMs, ticks: null, warmupMs: 0, repeats, wallMs: null, wallMsSamples: [],
-    realTimeFactor: null, ticksPerS: null, spikes: null, synapticEvents: null, eventsEstimated: false, eventsPerS: null, buildMs: null,
-    gpuBytes: null, bytesPerSynapse: null, bytesPerNeuron: null, vsBrian2: null, bound: null, phases: null, actualOverBound: null,
+    network: point.network,
+    label: point.label,
+    options: point.options,
+    neurons: point.n,
+    synapses: null,
+    backend,
+    device: backend === 'cpu' ? 'cpu (reference)' : '',
+    fused: null,
+    status: 'ok',
+    note: null,
+    dt: null,
+    durationMs: point.durationMs,
+    ticks: null,
+    warmupMs: 0,
+    repeats,
+    wallMs: null,
+    wallMsSamples: [],
+    realTimeFactor: null,
+    ticksPerS: null,
+    spikes: null,
+    synapticEvents: null,
+    eventsEstimated: false,
+    eventsPerS: null,
+    buildMs: null,
+    gpuBytes: null,
+    bytesPerSynapse: null,
+    bytesPerNeuron: null,
+    vsBrian2: null,
+    bound: null,
+    phases: null,
+    actualOverBound: null,
   };
 }
 
@@ -200,7 +237,10 @@ function derive(row: BenchRow): void {
 async function runSpikegpu(point: BenchPoint, backend: 'webgpu' | 'cpu', opts: MatrixOptions, progress: (s: string) => void): Promise<BenchRow> {
   const row = emptyRow(point, backend, opts.repeats);
   const spec = pointSpec(point);
-  const sim = await Simulator.create(spec, { backend, ...(backend === 'webgpu' ? { device: opts.gpu!, fused: opts.fused ?? 'auto', ticksPerSubmit: DEFAULT_TICKS_PER_SUBMIT } : {}) });
+  const sim = await Simulator.create(spec, {
+    backend,
+    ...(backend === 'webgpu' ? { device: opts.gpu!, fused: opts.fused ?? 'auto', ticksPerSubmit: DEFAULT_TICKS_PER_SUBMIT } : {}),
+  });
   try {
     const net: CompiledNetwork = sim.network;
     row.device = sim.adapter;
@@ -217,9 +257,12 @@ async function runSpikegpu(point: BenchPoint, backend: 'webgpu' | 'cpu', opts: M
       row.bytesPerSynapse = mem.bytesPerSynapse;
       row.bytesPerNeuron = mem.bytesPerNeuron;
     }
-    progress(`built in ${fmtS(sim.buildMs)}: ${net.neuronCount} neurons, ${net.synapseCount} synapses${row.fused ? ', fused ticks' : ''}; warm-up ${row.warmupMs} ms`);
+    progress(
+      `built in ${fmtS(sim.buildMs)}: ${net.neuronCount} neurons, ${net.synapseCount} synapses${row.fused ? ', fused ticks' : ''}; warm-up ${row.warmupMs} ms`,
+    );
     await sim.run(row.warmupMs);
-    let spikes = 0, events = 0;
+    let spikes = 0,
+      events = 0;
     for (let r = 0; r < opts.repeats; r++) {
       const before = sim.summary();
       let lastNote = performance.now();
@@ -244,7 +287,10 @@ async function runSpikegpu(point: BenchPoint, backend: 'webgpu' | 'cpu', opts: M
     derive(row);
     if (backend === 'webgpu') row.phases = await profilePhases(spec, point.durationMs, row.warmupMs, opts);
     if (backend === 'webgpu' && opts.floor) {
-      row.bound = lowerBound(net, { ticks: row.ticks, spikes: row.spikes, synapticEvents: row.synapticEvents }, opts.floor, { fused: row.fused === true, ticksPerSubmit: sim.summary().ticksPerSubmit });
+      row.bound = lowerBound(net, { ticks: row.ticks, spikes: row.spikes, synapticEvents: row.synapticEvents }, opts.floor, {
+        fused: row.fused === true,
+        ticksPerSubmit: sim.summary().ticksPerSubmit,
+      });
       row.actualOverBound = row.bound.totalMs > 0 ? row.wallMs / row.bound.totalMs : null;
     }
     return row;
@@ -385,7 +431,9 @@ export function plasticityCosts(rows: BenchRow[]): string[] {
     const base = stdp.label.slice(0, -' (stdp)'.length);
     const frozen = rows.find((r) => r.backend === stdp.backend && r.label === `${base} (static)` && r.status === 'ok');
     if (!frozen?.wallMs || !stdp.wallMs) continue;
-    out.push(`cost of plasticity, ${base} ${stdp.backend}: ×${(stdp.wallMs / frozen.wallMs).toFixed(2)} wall time (STDP ${fmtS(stdp.wallMs)}, same network with frozen weights ${fmtS(frozen.wallMs)}, per ${stdp.durationMs} ms simulated)`);
+    out.push(
+      `cost of plasticity, ${base} ${stdp.backend}: ×${(stdp.wallMs / frozen.wallMs).toFixed(2)} wall time (STDP ${fmtS(stdp.wallMs)}, same network with frozen weights ${fmtS(frozen.wallMs)}, per ${stdp.durationMs} ms simulated)`,
+    );
   }
   return out;
 }

@@ -78,19 +78,39 @@ function trim3(x: number): string {
   return x.toPrecision(3);
 }
 
-const fmtNum = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : trim3(Number(x.toPrecision(digits))));
+const fmtNum = (x: number | null | undefined, digits = 3) =>
+  x === null || x === undefined || !Number.isFinite(x) ? '—' : trim3(Number(x.toPrecision(digits)));
 const fmtMs = (ms: number | null) => (ms === null ? '—' : ms >= 1000 ? `${trim3(ms / 1000)} s` : `${trim3(ms)} ms`);
 
 function pad(cells: string[][], right: boolean[]): string[] {
   const widths = cells[0].map((_, c) => Math.max(...cells.map((r) => [...r[c]].length)));
-  return cells.map((r) => r.map((s, c) => (right[c] ? s.padStart(widths[c] + (s.length - [...s].length)) : s.padEnd(widths[c] + (s.length - [...s].length)))).join('  ').trimEnd());
+  return cells.map((r) =>
+    r
+      .map((s, c) => (right[c] ? s.padStart(widths[c] + (s.length - [...s].length)) : s.padEnd(widths[c] + (s.length - [...s].length))))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Table
 // ---------------------------------------------------------------------------------------------
 
-export const TABLE_COLUMNS = ['network', 'n', 'backend', 'sim', 'wall (median)', 'RTF', 'ticks/s', 'events/s', 'build', 'B/syn', 'B/neuron', '÷ Brian2', '÷ bound'] as const;
+export const TABLE_COLUMNS = [
+  'network',
+  'n',
+  'backend',
+  'sim',
+  'wall (median)',
+  'RTF',
+  'ticks/s',
+  'events/s',
+  'build',
+  'B/syn',
+  'B/neuron',
+  '÷ Brian2',
+  '÷ bound',
+] as const;
 
 /**
  * The report as a plain-text table, one row per point and backend, with the adapter, its
@@ -103,8 +123,19 @@ export function formatTable(report: BenchReport): string {
   const body = report.points.map((r) => {
     if (r.status !== 'ok') return [name(r), String(r.neurons), backendLabel(r), `${r.durationMs} ms`, r.status, '', '', '', '', '', '', '', ''];
     return [
-      name(r), String(r.neurons), backendLabel(r), `${r.durationMs} ms`, fmtMs(r.wallMs), fmtNum(r.realTimeFactor), fmtSi(r.ticksPerS),
-      `${fmtSi(r.eventsPerS)}${r.eventsEstimated ? '*' : ''}`, fmtMs(r.buildMs), fmtNum(r.bytesPerSynapse), fmtNum(r.bytesPerNeuron), fmtNum(r.vsBrian2), fmtNum(r.actualOverBound),
+      name(r),
+      String(r.neurons),
+      backendLabel(r),
+      `${r.durationMs} ms`,
+      fmtMs(r.wallMs),
+      fmtNum(r.realTimeFactor),
+      fmtSi(r.ticksPerS),
+      `${fmtSi(r.eventsPerS)}${r.eventsEstimated ? '*' : ''}`,
+      fmtMs(r.buildMs),
+      fmtNum(r.bytesPerSynapse),
+      fmtNum(r.bytesPerNeuron),
+      fmtNum(r.vsBrian2),
+      fmtNum(r.actualOverBound),
     ];
   });
   const right = head.map((_, c) => c === 1 || c >= 3);
@@ -113,13 +144,20 @@ export function formatTable(report: BenchReport): string {
   out.push(`spikegpu bench — ${report.date}`);
   out.push(`adapter: ${report.adapter ? report.adapter.description : 'none (webgpu not run)'}`);
   const m = report.machine;
-  out.push(`machine: ${m.cpu}, ${m.cores} cores, ${fmtSi(m.memoryBytes, 'B')}, ${m.platform}/${m.arch}, node ${m.node}${m.brian2 ? `, Brian2 ${m.brian2}` : ''}${m.commit ? `, commit ${m.commit.slice(0, 10)}` : ''}`);
+  out.push(
+    `machine: ${m.cpu}, ${m.cores} cores, ${fmtSi(m.memoryBytes, 'B')}, ${m.platform}/${m.arch}, node ${m.node}${m.brian2 ? `, Brian2 ${m.brian2}` : ''}${m.commit ? `, commit ${m.commit.slice(0, 10)}` : ''}`,
+  );
   if (report.floor) {
     const f = report.floor;
-    out.push(`floor: dispatch ${fmtNum(f.dispatchUs.value)} µs, streaming ${fmtSi(f.streamBytesPerS.value, 'B/s')}, scattered i32 atomicAdd ${fmtSi(f.atomicAddsPerS.value, '/s')} (median of ${f.config.repeats})`);
-    if (f.streamCurve.length > 1) out.push(`streaming by working set: ${f.streamCurve.map((p) => `${fmtSi(p.footprintBytes, 'B')} ${fmtSi(p.bytesPerS.value, 'B/s')}`).join(', ')}`);
+    out.push(
+      `floor: dispatch ${fmtNum(f.dispatchUs.value)} µs, streaming ${fmtSi(f.streamBytesPerS.value, 'B/s')}, scattered i32 atomicAdd ${fmtSi(f.atomicAddsPerS.value, '/s')} (median of ${f.config.repeats})`,
+    );
+    if (f.streamCurve.length > 1)
+      out.push(`streaming by working set: ${f.streamCurve.map((p) => `${fmtSi(p.footprintBytes, 'B')} ${fmtSi(p.bytesPerS.value, 'B/s')}`).join(', ')}`);
   }
-  out.push(`${report.settings.repeats} timed repeats per point (median); sim = simulated time per repeat; RTF = wall ÷ simulated time; ÷ Brian2 = wall ÷ Brian2 cpp_standalone run phase; ÷ bound = wall ÷ the floor-based lower bound`);
+  out.push(
+    `${report.settings.repeats} timed repeats per point (median); sim = simulated time per repeat; RTF = wall ÷ simulated time; ÷ Brian2 = wall ÷ Brian2 cpp_standalone run phase; ÷ bound = wall ÷ the floor-based lower bound`,
+  );
   out.push('');
   out.push(...lines);
   const foot: string[] = [];
@@ -142,7 +180,9 @@ export function formatTable(report: BenchReport): string {
       const pct = (x: number) => `${((100 * x) / p.wallMs).toFixed(0)} %`;
       const plasticity = p.plasticityMs ?? 0;
       const other = Math.max(0, p.wallMs - p.propagateMs - plasticity - p.neuronsMs);
-      out.push(`- ${r.label}: propagation ${fmtMs(p.propagateMs)} (${pct(p.propagateMs)}), ${plasticity ? `plasticity ${fmtMs(plasticity)} (${pct(plasticity)}), ` : ''}neurons ${fmtMs(p.neuronsMs)} (${pct(p.neuronsMs)}), other (submission, copies, readback, host) ${fmtMs(other)} (${pct(other)}) of ${fmtMs(p.wallMs)} wall`);
+      out.push(
+        `- ${r.label}: propagation ${fmtMs(p.propagateMs)} (${pct(p.propagateMs)}), ${plasticity ? `plasticity ${fmtMs(plasticity)} (${pct(plasticity)}), ` : ''}neurons ${fmtMs(p.neuronsMs)} (${pct(p.neuronsMs)}), other (submission, copies, readback, host) ${fmtMs(other)} (${pct(other)}) of ${fmtMs(p.wallMs)} wall`,
+      );
     }
   }
   return `${out.join('\n')}\n`;
@@ -195,7 +235,10 @@ function logAxis(lo: number, hi: number) {
 
 /** Plain decimal label: 0.001, 0.5, 20, 4000, 200 000 (thin-space thousands). */
 export function tickLabel(v: number): string {
-  if (v >= 1) return Math.round(v).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
+  if (v >= 1)
+    return Math.round(v)
+      .toString()
+      .replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
   return Number(v.toPrecision(1)).toString();
 }
 
@@ -214,9 +257,11 @@ export interface SvgOptions {
  * durations are comparable.
  */
 export function renderSvg(report: BenchReport, options: SvgOptions = {}): string {
-  const W = options.width ?? 760, H = options.height ?? 500;
+  const W = options.width ?? 760,
+    H = options.height ?? 500;
   const m = { left: 84, right: 200, top: 48, bottom: 64 };
-  const pw = W - m.left - m.right, ph = H - m.top - m.bottom;
+  const pw = W - m.left - m.right,
+    ph = H - m.top - m.bottom;
   const ok = report.points.filter((r) => r.status === 'ok' && r.realTimeFactor !== null && r.realTimeFactor > 0 && r.neurons > 0);
   const networks = [...new Set(report.points.map((r) => r.network))];
   const sizesOf = (net: string) => new Set(report.points.filter((r) => r.network === net).map((r) => r.neurons)).size;
@@ -235,12 +280,18 @@ export function renderSvg(report: BenchReport, options: SvgOptions = {}): string
 
   const el: string[] = [];
   const title = `Wall time per simulated second vs network size${swept ? ` (${swept}${others.length ? `; markers: ${others.join(', ')}` : ''})` : ''}`;
-  el.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
+  el.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+  );
   el.push(`<title>${escapeXml(title)}</title>`);
-  el.push(`<desc>${escapeXml(`spikegpu bench ${report.date}; adapter: ${report.adapter?.description ?? 'none'}; ${report.settings.repeats} repeats, median; machine: ${report.machine.cpu}, ${report.machine.cores} cores`)}</desc>`);
+  el.push(
+    `<desc>${escapeXml(`spikegpu bench ${report.date}; adapter: ${report.adapter?.description ?? 'none'}; ${report.settings.repeats} repeats, median; machine: ${report.machine.cpu}, ${report.machine.cores} cores`)}</desc>`,
+  );
   el.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="white"/>`);
   el.push(`<text x="${num(m.left + pw / 2)}" y="22" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(title)}</text>`);
-  el.push(`<text x="${num(m.left + pw / 2)}" y="38" text-anchor="middle" font-size="11" fill="#555">${escapeXml(`${report.adapter?.description ?? 'no WebGPU adapter'} · ${report.date.slice(0, 10)} · median of ${report.settings.repeats}`)}</text>`);
+  el.push(
+    `<text x="${num(m.left + pw / 2)}" y="38" text-anchor="middle" font-size="11" fill="#555">${escapeXml(`${report.adapter?.description ?? 'no WebGPU adapter'} · ${report.date.slice(0, 10)} · median of ${report.settings.repeats}`)}</text>`,
+  );
 
   // Grid and ticks.
   el.push('<g class="grid" stroke="#e6e6e6" stroke-width="1">');
@@ -260,7 +311,9 @@ export function renderSvg(report: BenchReport, options: SvgOptions = {}): string
   for (const v of ya.labelled) el.push(`<text x="${m.left - 9}" y="${num(Y(v) + 4)}" text-anchor="end">${escapeXml(tickLabel(v))}</text>`);
   el.push('</g>');
   el.push(`<text class="axis-label" x="${num(m.left + pw / 2)}" y="${H - 18}" text-anchor="middle" font-size="13">Network size (neurons)</text>`);
-  el.push(`<text class="axis-label" transform="translate(22 ${num(m.top + ph / 2)}) rotate(-90)" text-anchor="middle" font-size="13">Wall-clock time per simulated second (s)</text>`);
+  el.push(
+    `<text class="axis-label" transform="translate(22 ${num(m.top + ph / 2)}) rotate(-90)" text-anchor="middle" font-size="13">Wall-clock time per simulated second (s)</text>`,
+  );
 
   // Real time.
   if (1 >= ya.lo && 1 <= ya.hi) {
@@ -272,18 +325,34 @@ export function renderSvg(report: BenchReport, options: SvgOptions = {}): string
   for (const b of backends) {
     const pts = ok.filter((r) => r.backend === b && r.network === swept).sort((p, q) => p.neurons - q.neurons);
     const color = BACKEND_COLORS[b];
-    el.push(`<polyline class="series" data-backend="${b}" fill="none" stroke="${color}" stroke-width="2" points="${pts.map((r) => `${num(X(r.neurons))},${num(Y(r.realTimeFactor!))}`).join(' ')}"/>`);
+    el.push(
+      `<polyline class="series" data-backend="${b}" fill="none" stroke="${color}" stroke-width="2" points="${pts.map((r) => `${num(X(r.neurons))},${num(Y(r.realTimeFactor!))}`).join(' ')}"/>`,
+    );
     for (const r of pts) {
       const paint = r.fused ? `fill="white" stroke="${color}" stroke-width="1.5"` : `fill="${color}"`;
-      el.push(`<circle cx="${num(X(r.neurons))}" cy="${num(Y(r.realTimeFactor!))}" r="3.5" ${paint}><title>${escapeXml(`${r.label} ${backendLabel(r)}: ${fmtMs(r.wallMs)} per ${r.durationMs} ms`)}</title></circle>`);
+      el.push(
+        `<circle cx="${num(X(r.neurons))}" cy="${num(Y(r.realTimeFactor!))}" r="3.5" ${paint}><title>${escapeXml(`${r.label} ${backendLabel(r)}: ${fmtMs(r.wallMs)} per ${r.durationMs} ms`)}</title></circle>`,
+      );
     }
     others.forEach((net, i) => {
-      for (const r of ok.filter((p) => p.backend === b && p.network === net)) el.push(marker(SHAPES[i % SHAPES.length], X(r.neurons), Y(r.realTimeFactor!), color, `${r.label} ${backendLabel(r)}: ${fmtMs(r.wallMs)} per ${r.durationMs} ms`, r.fused === true));
+      for (const r of ok.filter((p) => p.backend === b && p.network === net))
+        el.push(
+          marker(
+            SHAPES[i % SHAPES.length],
+            X(r.neurons),
+            Y(r.realTimeFactor!),
+            color,
+            `${r.label} ${backendLabel(r)}: ${fmtMs(r.wallMs)} per ${r.durationMs} ms`,
+            r.fused === true,
+          ),
+        );
     });
   }
   if (boundRows.length) {
     const pts = [...boundRows].sort((p, q) => p.neurons - q.neurons);
-    el.push(`<polyline class="bound" fill="none" stroke="${BACKEND_COLORS.webgpu}" stroke-width="1.5" stroke-dasharray="6 4" points="${pts.map((r) => `${num(X(r.neurons))},${num(Y(boundY(r)))}`).join(' ')}"/>`);
+    el.push(
+      `<polyline class="bound" fill="none" stroke="${BACKEND_COLORS.webgpu}" stroke-width="1.5" stroke-dasharray="6 4" points="${pts.map((r) => `${num(X(r.neurons))},${num(Y(boundY(r)))}`).join(' ')}"/>`,
+    );
   }
 
   // Legend.
@@ -291,7 +360,9 @@ export function renderSvg(report: BenchReport, options: SvgOptions = {}): string
   let ly = m.top + 8;
   el.push('<g class="legend" font-size="11">');
   for (const b of backends) {
-    el.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 22}" y2="${ly}" stroke="${BACKEND_COLORS[b]}" stroke-width="2"/><circle cx="${lx + 11}" cy="${ly}" r="3.5" fill="${BACKEND_COLORS[b]}"/>`);
+    el.push(
+      `<line x1="${lx}" y1="${ly}" x2="${lx + 22}" y2="${ly}" stroke="${BACKEND_COLORS[b]}" stroke-width="2"/><circle cx="${lx + 11}" cy="${ly}" r="3.5" fill="${BACKEND_COLORS[b]}"/>`,
+    );
     el.push(`<text x="${lx + 28}" y="${ly + 4}">${escapeXml(BACKEND_NAMES[b])}</text>`);
     ly += 18;
   }
@@ -312,7 +383,9 @@ export function renderSvg(report: BenchReport, options: SvgOptions = {}): string
   });
   if (ok.some((r) => r.fused)) {
     ly += 6;
-    el.push(`<circle cx="${lx + 11}" cy="${ly}" r="3.5" fill="white" stroke="#444" stroke-width="1.5"/><text x="${lx + 28}" y="${ly + 4}">open: webgpu fused path</text>`);
+    el.push(
+      `<circle cx="${lx + 11}" cy="${ly}" r="3.5" fill="white" stroke="#444" stroke-width="1.5"/><text x="${lx + 28}" y="${ly + 4}">open: webgpu fused path</text>`,
+    );
     ly += 18;
   }
   el.push('</g>');

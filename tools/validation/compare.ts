@@ -42,9 +42,12 @@ export function spread(values: number[]): Spread {
 
 function floorOf(stat: Comparison['stat'], scale: number): number {
   switch (stat) {
-    case 'rateHz': return 0.05 + 0.01 * Math.abs(scale);
-    case 'fano1ms': return 0.05 * Math.abs(scale);
-    default: return 0.02;
+    case 'rateHz':
+      return 0.05 + 0.01 * Math.abs(scale);
+    case 'fano1ms':
+      return 0.05 * Math.abs(scale);
+    default:
+      return 0.02;
   }
 }
 
@@ -60,7 +63,15 @@ export function compareValues(network: string, population: string, stat: Compari
 
 /** Compare per-seed spike statistics of one population. */
 export function compareStats(network: string, population: string, ours: SpikeStats[], reference: SpikeStats[]): Comparison[] {
-  return STAT_NAMES.map((stat) => compareValues(network, population, stat, ours.map((x) => x[stat]), reference.map((x) => x[stat])));
+  return STAT_NAMES.map((stat) =>
+    compareValues(
+      network,
+      population,
+      stat,
+      ours.map((x) => x[stat]),
+      reference.map((x) => x[stat]),
+    ),
+  );
 }
 
 const fmt = (x: number) => (!Number.isFinite(x) ? '—' : Math.abs(x) >= 100 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toFixed(3));
@@ -69,11 +80,20 @@ const fmt = (x: number) => (!Number.isFinite(x) ? '—' : Math.abs(x) >= 100 ? x
 export function comparisonTable(rows: Comparison[]): string {
   const header = ['network', 'pop', 'statistic', 'spikegpu', 'reference', '|diff|', 'allowed', ''];
   const body = rows.map((c) => [
-    c.network, c.population, c.stat,
-    `${fmt(c.spikegpu.mean)} ± ${fmt(c.spikegpu.sd)}`, `${fmt(c.reference.mean)} ± ${fmt(c.reference.sd)}`,
-    fmt(c.difference), fmt(c.allowed), c.pass ? 'ok' : 'FAIL',
+    c.network,
+    c.population,
+    c.stat,
+    `${fmt(c.spikegpu.mean)} ± ${fmt(c.spikegpu.sd)}`,
+    `${fmt(c.reference.mean)} ± ${fmt(c.reference.sd)}`,
+    fmt(c.difference),
+    fmt(c.allowed),
+    c.pass ? 'ok' : 'FAIL',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((x, i) => (i >= 3 && i <= 6 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((x, i) => (i >= 3 && i <= 6 ? x.padStart(widths[i]) : x.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }

@@ -46,7 +46,12 @@ export interface ValidationCase {
  * our brunel's default 1.5 ms is Brian2's 1.4 ms.
  */
 const brunelArgs = (regime: string) => (o: Record<string, string | number>) => [
-  '--regime', regime, '--connect', String(o.connect ?? 'fixedInDegree'), '--delay', String(Number(o.delay ?? 1.5) - 0.1),
+  '--regime',
+  regime,
+  '--connect',
+  String(o.connect ?? 'fixedInDegree'),
+  '--delay',
+  String(Number(o.delay ?? 1.5) - 0.1),
 ];
 
 export const VALIDATION_CASES: ValidationCase[] = [
@@ -56,8 +61,22 @@ export const VALIDATION_CASES: ValidationCase[] = [
   { name: 'brunelC', network: 'brunel', small: { n: 2500, regime: 'C' }, full: { regime: 'C' }, brian2Args: brunelArgs('C') },
   { name: 'izhikevich2003', network: 'izhikevich2003', small: { n: 1000 }, full: { n: 1000 }, brian2Args: () => [] },
   // Brian2's STDP.py as written (a fixed driving force: our current synapse), and with a true conductance.
-  { name: 'song2000', network: 'song2000', small: { synapse: 'current' }, full: { synapse: 'current' }, brian2Args: () => ['--song-model', 'example'], weights: { projection: 'inputs', durationMs: { small: 10_000, full: 100_000 } } },
-  { name: 'song2000cond', network: 'song2000', small: { synapse: 'conductance' }, full: { synapse: 'conductance' }, brian2Args: () => ['--song-model', 'conductance'], weights: { projection: 'inputs', durationMs: { small: 10_000, full: 100_000 } } },
+  {
+    name: 'song2000',
+    network: 'song2000',
+    small: { synapse: 'current' },
+    full: { synapse: 'current' },
+    brian2Args: () => ['--song-model', 'example'],
+    weights: { projection: 'inputs', durationMs: { small: 10_000, full: 100_000 } },
+  },
+  {
+    name: 'song2000cond',
+    network: 'song2000',
+    small: { synapse: 'conductance' },
+    full: { synapse: 'conductance' },
+    brian2Args: () => ['--song-model', 'conductance'],
+    weights: { projection: 'inputs', durationMs: { small: 10_000, full: 100_000 } },
+  },
 ];
 
 export interface ValidateOptions {
@@ -99,7 +118,20 @@ async function brian2Weights(c: ValidationCase, options: Record<string, string |
   const dir = mkdtempSync(join(tmpdir(), 'spikegpu-validate-'));
   try {
     const out = join(dir, 'weights.json');
-    const args = [BRIAN2_SCRIPT, '--network', c.network, '--n', String(n), '--seed', String(seed), '--duration', String(durationMs), '--weights-out', out, ...c.brian2Args(options)];
+    const args = [
+      BRIAN2_SCRIPT,
+      '--network',
+      c.network,
+      '--n',
+      String(n),
+      '--seed',
+      String(seed),
+      '--duration',
+      String(durationMs),
+      '--weights-out',
+      out,
+      ...c.brian2Args(options),
+    ];
     const { stdout } = await run(PYTHON, args, { maxBuffer: 1 << 26, env: { ...process.env, PYTHONUNBUFFERED: '1' } });
     const summary = JSON.parse(stdout) as { postRateHz: number; weights: { gmax: number } };
     const doc = JSON.parse(readFileSync(out, 'utf8')) as { weight: number[] };
@@ -119,13 +151,23 @@ async function createSimulator(spec: unknown, seed: number, options: ValidateOpt
 const mean = (rows: number[][]) => rows[0].map((_, k) => rows.reduce((a, r) => a + r[k], 0) / rows.length);
 
 /** A plastic case: final weights and the post population's rate, per seed, in both simulators. */
-async function validateWeights(c: ValidationCase, networkOptions: Record<string, string | number>, seeds: number[], durationMs: number, options: ValidateOptions, log: (line: string) => void): Promise<{ rows: Comparison[]; histogram: ValidationResult['histograms'][number] }> {
+async function validateWeights(
+  c: ValidationCase,
+  networkOptions: Record<string, string | number>,
+  seeds: number[],
+  durationMs: number,
+  options: ValidateOptions,
+  log: (line: string) => void,
+): Promise<{ rows: Comparison[]; histogram: ValidationResult['histograms'][number] }> {
   const { projection } = c.weights!;
   const spec = builtinNetwork(c.network, networkOptions);
   const pr = spec.projections!.find((p) => p.name === projection)!;
   const { wMin, wMax } = pr.plasticity!;
   const n = spec.populations[pr.pre].size;
-  const reference = seeds.reduce<Promise<WeightRun[]>>((prev, seed) => prev.then(async (acc) => [...acc, await brian2Weights(c, networkOptions, n, seed, durationMs)]), Promise.resolve([]));
+  const reference = seeds.reduce<Promise<WeightRun[]>>(
+    (prev, seed) => prev.then(async (acc) => [...acc, await brian2Weights(c, networkOptions, n, seed, durationMs)]),
+    Promise.resolve([]),
+  );
   reference.catch(() => {});
   const ours: WeightRun[] = [];
   for (const seed of seeds) {
@@ -141,19 +183,37 @@ async function validateWeights(c: ValidationCase, networkOptions: Record<string,
   const refs = await reference;
   log(`${c.name}: Brian2 ${seeds.length} seeds done`);
   const rows = [
-    ...WEIGHT_STAT_NAMES.map((stat) => compareValues(c.name, projection, stat, ours.map((r) => r.stats[stat]), refs.map((r) => r.stats[stat]))),
-    compareValues(c.name, pr.post, 'rateHz', ours.map((r) => r.postRateHz), refs.map((r) => r.postRateHz)),
+    ...WEIGHT_STAT_NAMES.map((stat) =>
+      compareValues(
+        c.name,
+        projection,
+        stat,
+        ours.map((r) => r.stats[stat]),
+        refs.map((r) => r.stats[stat]),
+      ),
+    ),
+    compareValues(
+      c.name,
+      pr.post,
+      'rateHz',
+      ours.map((r) => r.postRateHz),
+      refs.map((r) => r.postRateHz),
+    ),
   ];
   return { rows, histogram: { network: c.name, projection, spikegpu: mean(ours.map((r) => r.histogram)), reference: mean(refs.map((r) => r.histogram)) } };
 }
 
 /** The mean histograms as bar charts, one line per simulator. */
 function histogramLines(h: ValidationResult['histograms']): string {
-  return h.map((x) => [
-    `${x.network} ${x.projection}: final weights, ${HISTOGRAM_BINS} bins over [wMin, wMax] (mean over seeds)`,
-    `  spikegpu  |${sparkline(x.spikegpu)}|  ${x.spikegpu.map((f) => f.toFixed(3)).join(' ')}`,
-    `  Brian2    |${sparkline(x.reference)}|  ${x.reference.map((f) => f.toFixed(3)).join(' ')}`,
-  ].join('\n')).join('\n');
+  return h
+    .map((x) =>
+      [
+        `${x.network} ${x.projection}: final weights, ${HISTOGRAM_BINS} bins over [wMin, wMax] (mean over seeds)`,
+        `  spikegpu  |${sparkline(x.spikegpu)}|  ${x.spikegpu.map((f) => f.toFixed(3)).join(' ')}`,
+        `  Brian2    |${sparkline(x.reference)}|  ${x.reference.map((f) => f.toFixed(3)).join(' ')}`,
+      ].join('\n'),
+    )
+    .join('\n');
 }
 
 /** Whether Brian2 can be imported by the reference Python. */
@@ -172,7 +232,20 @@ async function brian2Spikes(c: ValidationCase, options: Record<string, string | 
   const dir = mkdtempSync(join(tmpdir(), 'spikegpu-validate-'));
   try {
     const out = join(dir, 'spikes.json');
-    const args = [BRIAN2_SCRIPT, '--network', c.network, '--n', String(n), '--seed', String(seed), '--duration', String(durationMs), '--spikes-out', out, ...c.brian2Args(options)];
+    const args = [
+      BRIAN2_SCRIPT,
+      '--network',
+      c.network,
+      '--n',
+      String(n),
+      '--seed',
+      String(seed),
+      '--duration',
+      String(durationMs),
+      '--spikes-out',
+      out,
+      ...c.brian2Args(options),
+    ];
     await run(PYTHON, args, { maxBuffer: 1 << 26, env: { ...process.env, PYTHONUNBUFFERED: '1' } });
     const doc = JSON.parse(readFileSync(out, 'utf8')) as { populations: Record<string, { times: number[]; ids: number[] }> };
     return Object.fromEntries(Object.entries(doc.populations).map(([p, s]) => [p, { times: Float64Array.from(s.times), ids: Uint32Array.from(s.ids) }]));
