@@ -21,7 +21,7 @@ export const benchCommand = defineCommand({
     },
     duration: { type: 'number', value: 'ms', min: 0, help: 'simulated time per timed repeat (default per network)' },
     repeats: { type: 'number', value: 'n', min: 3, integer: true, default: 3, help: 'timed repeats per point, median reported' },
-    'out-dir': { type: 'string', value: 'dir', default: 'bench/results', help: 'where <date>-<adapter>.json and .svg go' },
+    'out-dir': { type: 'string', value: 'dir', default: 'bench-results', help: 'where <date>-<adapter>.json and .svg go' },
     fused: FUSED_OPTION,
     'no-floor': { type: 'flag', help: 'skip the adapter floor and the lower bound' },
   },

@@ -11,6 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { REFERENCE_PYTHON } from '../../tools/referencePython.ts';
 
 interface Requirement {
   /** What it is, for messages. */
@@ -23,7 +24,7 @@ interface Requirement {
 }
 
 const succeeds = (command: string, args: string[]) => spawnSync(command, args, { stdio: 'ignore', timeout: 60_000 }).status === 0;
-const python = process.env.SPIKEGPU_PYTHON || '/usr/bin/python3';
+const python = REFERENCE_PYTHON;
 
 const REQUIREMENTS: Requirement[] = [
   {

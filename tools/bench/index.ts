@@ -39,7 +39,7 @@ export interface BenchOptions {
   durationMs?: number;
   /** Timed repeats per point (median); at least 3, default 3. */
   repeats?: number;
-  /** Where the JSON and SVG go; default `bench/results` (relative to the working directory). */
+  /** Where the JSON and SVG go; default `bench-results` (relative to the working directory). */
   outDir?: string;
   onProgress?: (line: string) => void;
   /** Warm-up before the timed repeats, ms; default max(20 ms, 100 ticks). */
@@ -211,7 +211,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       points: matrix.rows,
       totalMs: performance.now() - t0,
     });
-    const dir = resolve(options.outDir ?? join('bench', 'results'));
+    const dir = resolve(options.outDir ?? 'bench-results');
     mkdirSync(dir, { recursive: true });
     const base = join(dir, `${localDate(started)}-${adapterSlug(gpu?.adapter ?? (backends.includes('webgpu') ? null : 'cpu'))}`);
     const jsonPath = `${base}.json`,

@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packagePath } from '../packagePath.ts';
+import { REFERENCE_PYTHON } from '../referencePython.ts';
 import type { CompiledNetwork } from '../../src/compile/compiled.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { builtinNetwork } from '../../src/networks/index.ts';
@@ -113,7 +114,7 @@ export interface MatrixOptions {
   gpu: GpuContext | null;
   gpuNote?: string;
   floor: FloorNumbers | null;
-  /** Interpreter with Brian2 (default /usr/bin/python3). */
+  /** Interpreter with Brian2 (default SPIKEGPU_PYTHON, else /usr/bin/python3). */
   python?: string;
   /** webgpu: the fused single-workgroup path, `SimulatorOptions.fused` (default 'auto'). */
   fused?: boolean | 'auto';
@@ -162,7 +163,7 @@ function brian2Args(point: BenchPoint): string[] | null {
 }
 
 /** `brian2.__version__` from `python`, or null when it cannot import Brian2. */
-export function brian2Version(python = '/usr/bin/python3'): string | null {
+export function brian2Version(python = REFERENCE_PYTHON): string | null {
   try {
     const r = spawnSync(python, ['-c', 'import brian2, sys; sys.stdout.write(brian2.__version__)'], { encoding: 'utf8', timeout: 120_000 });
     return r.status === 0 && r.stdout ? r.stdout.trim() : null;
@@ -323,7 +324,7 @@ async function profilePhases(spec: unknown, durationMs: number, warmupMs: number
 async function runBrian2(point: BenchPoint, args: string[], buildDir: string, opts: MatrixOptions, progress: (s: string) => void): Promise<BenchRow> {
   const row = emptyRow(point, 'brian2', opts.repeats);
   row.warmupMs = 0;
-  const python = opts.python ?? '/usr/bin/python3';
+  const python = opts.python ?? REFERENCE_PYTHON;
   const spikes: number[] = [];
   for (let r = 0; r < opts.repeats; r++) {
     const out = await execJson(python, [RUN_PY, ...args, '--device', 'cpp_standalone', '--build-dir', buildDir]);
@@ -363,7 +364,7 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
     if (!existsSync(RUN_PY)) b2Skip = `tools/validation/brian2/run.py not found (${RUN_PY})`;
     else {
       b2Version = brian2Version(opts.python);
-      if (!b2Version) b2Skip = `Brian2 not installed: \`${opts.python ?? '/usr/bin/python3'} -c 'import brian2'\` failed`;
+      if (!b2Version) b2Skip = `Brian2 not installed: \`${opts.python ?? REFERENCE_PYTHON} -c 'import brian2'\` failed`;
     }
     if (b2Skip) {
       notes.push(`brian2 skipped: ${b2Skip}`);

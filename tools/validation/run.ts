@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packagePath } from '../packagePath.ts';
+import { REFERENCE_PYTHON } from '../referencePython.ts';
 import { promisify } from 'node:util';
 import { spikeStats, type SpikeStats } from '../../src/analysis/spikeStats.ts';
 import { sparkline, weightHistogram, weightStats, WEIGHT_STAT_NAMES, type WeightStats } from '../../src/analysis/weightStats.ts';
@@ -21,8 +22,8 @@ import { compareStats, compareValues, comparisonTable, type Comparison } from '.
 
 const run = promisify(execFile);
 
-/** The reference simulator's Python (Debian's Brian2 lives in /usr/bin/python3's path). */
-export const PYTHON = process.env.SPIKEGPU_PYTHON ?? '/usr/bin/python3';
+/** The reference simulator's Python. */
+export const PYTHON = REFERENCE_PYTHON;
 const BRIAN2_SCRIPT = packagePath('tools/validation/brian2/run.py');
 
 export interface ValidationCase {
