@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { REFERENCE_PYTHON } from '../../tools/referencePython.ts';
+import { BRIAN2_CHECK_ARGS, REFERENCE_PYTHON } from '../../tools/referencePython.ts';
 
 interface Requirement {
   /** What it is, for messages. */
@@ -46,10 +46,10 @@ const REQUIREMENTS: Requirement[] = [
     present: () => spawnSync('/sbin/ldconfig', ['-p'], { encoding: 'utf8' }).stdout?.includes('libvulkan.so.1') ?? false,
   },
   {
-    what: `Brian2 (${python} -c 'import brian2')`,
+    what: `Brian2 (${python} ${BRIAN2_CHECK_ARGS.join(' ')})`,
     why: 'the validation tests compare with it',
     debianPackage: 'python3-brian',
-    present: () => succeeds(python, ['-c', 'import brian2']),
+    present: () => succeeds(python, BRIAN2_CHECK_ARGS),
   },
 ];
 

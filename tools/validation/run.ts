@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packagePath } from '../packagePath.ts';
-import { REFERENCE_PYTHON } from '../referencePython.ts';
+import { BRIAN2_CHECK_ARGS, REFERENCE_PYTHON } from '../referencePython.ts';
 import { promisify } from 'node:util';
 import { spikeStats, type SpikeStats } from '../../src/analysis/spikeStats.ts';
 import { sparkline, weightHistogram, weightStats, WEIGHT_STAT_NAMES, type WeightStats } from '../../src/analysis/weightStats.ts';
@@ -220,7 +220,7 @@ function histogramLines(h: ValidationResult['histograms']): string {
 /** Whether Brian2 can be imported by the reference Python. */
 export async function brian2Available(): Promise<boolean> {
   try {
-    await run(PYTHON, ['-c', 'import brian2']);
+    await run(PYTHON, BRIAN2_CHECK_ARGS);
     return true;
   } catch {
     return false;
