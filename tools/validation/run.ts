@@ -115,10 +115,23 @@ function summariseWeights(weights: ArrayLike<number>, wMin: number, wMax: number
   return { stats: weightStats(weights, wMin, wMax), histogram: weightHistogram(weights, wMin, wMax, HISTOGRAM_BINS), postRateHz };
 }
 
-async function brian2Weights(c: ValidationCase, options: Record<string, string | number>, n: number, seed: number, durationMs: number): Promise<WeightRun> {
+/** One Brian2 run of a case: its stdout summary and the file it wrote with `outFlag`. */
+interface Brian2Run {
+  stdout: string;
+  file: string;
+}
+
+async function runBrian2(
+  c: ValidationCase,
+  options: Record<string, string | number>,
+  n: number,
+  seed: number,
+  durationMs: number,
+  outFlag: string,
+): Promise<Brian2Run> {
   const dir = mkdtempSync(join(tmpdir(), 'spikegpu-validate-'));
   try {
-    const out = join(dir, 'weights.json');
+    const out = join(dir, 'out.json');
     const args = [
       BRIAN2_SCRIPT,
       '--network',
@@ -129,17 +142,22 @@ async function brian2Weights(c: ValidationCase, options: Record<string, string |
       String(seed),
       '--duration',
       String(durationMs),
-      '--weights-out',
+      outFlag,
       out,
       ...c.brian2Args(options),
     ];
     const { stdout } = await run(PYTHON, args, { maxBuffer: 1 << 26, env: { ...process.env, PYTHONUNBUFFERED: '1' } });
-    const summary = JSON.parse(stdout) as { postRateHz: number; weights: { gmax: number } };
-    const doc = JSON.parse(readFileSync(out, 'utf8')) as { weight: number[] };
-    return summariseWeights(doc.weight, 0, summary.weights.gmax, summary.postRateHz);
+    return { stdout, file: readFileSync(out, 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function brian2Weights(c: ValidationCase, options: Record<string, string | number>, n: number, seed: number, durationMs: number): Promise<WeightRun> {
+  const { stdout, file } = await runBrian2(c, options, n, seed, durationMs, '--weights-out');
+  const summary = JSON.parse(stdout) as { postRateHz: number; weights: { gmax: number } };
+  const doc = JSON.parse(file) as { weight: number[] };
+  return summariseWeights(doc.weight, 0, summary.weights.gmax, summary.postRateHz);
 }
 
 /** A simulator for one seed of a case, on the backend `options` asks for. */
@@ -230,29 +248,9 @@ export async function brian2Available(): Promise<boolean> {
 type Spikes = Record<string, { times: Float64Array; ids: Uint32Array }>;
 
 async function brian2Spikes(c: ValidationCase, options: Record<string, string | number>, n: number, seed: number, durationMs: number): Promise<Spikes> {
-  const dir = mkdtempSync(join(tmpdir(), 'spikegpu-validate-'));
-  try {
-    const out = join(dir, 'spikes.json');
-    const args = [
-      BRIAN2_SCRIPT,
-      '--network',
-      c.network,
-      '--n',
-      String(n),
-      '--seed',
-      String(seed),
-      '--duration',
-      String(durationMs),
-      '--spikes-out',
-      out,
-      ...c.brian2Args(options),
-    ];
-    await run(PYTHON, args, { maxBuffer: 1 << 26, env: { ...process.env, PYTHONUNBUFFERED: '1' } });
-    const doc = JSON.parse(readFileSync(out, 'utf8')) as { populations: Record<string, { times: number[]; ids: number[] }> };
-    return Object.fromEntries(Object.entries(doc.populations).map(([p, s]) => [p, { times: Float64Array.from(s.times), ids: Uint32Array.from(s.ids) }]));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { file } = await runBrian2(c, options, n, seed, durationMs, '--spikes-out');
+  const doc = JSON.parse(file) as { populations: Record<string, { times: number[]; ids: number[] }> };
+  return Object.fromEntries(Object.entries(doc.populations).map(([p, s]) => [p, { times: Float64Array.from(s.times), ids: Uint32Array.from(s.ids) }]));
 }
 
 /**
