@@ -12,7 +12,8 @@ const page = (name: string) => resolve(import.meta.dirname, `demos/${name}.html`
 export default defineConfig({
   root: resolve(import.meta.dirname, 'demos'),
   base: './',
-  resolve: { alias: { spikegpu: resolve(import.meta.dirname, 'src/index.ts') } },
+  // Exactly 'spikegpu', the package's one export: a deep import ('spikegpu/src/…') fails to resolve, as it would for a user.
+  resolve: { alias: [{ find: /^spikegpu$/, replacement: resolve(import.meta.dirname, 'src/index.ts') }] },
   server: { host: 'localhost', port: 5173, fs: { allow: [import.meta.dirname] } },
   worker: { format: 'es' },
   build: {

@@ -116,10 +116,14 @@ async function run(backend: 'webgpu' | 'cpu'): Promise<void> {
   try {
     const info = await client.create(doc, backend);
     dt = info.dt;
-    raster = new RasterPlot($<HTMLCanvasElement>('raster'), info.populations.filter((p) => p.recorded > 0), Math.max(durationMs, 10));
+    raster = new RasterPlot(
+      $<HTMLCanvasElement>('raster'),
+      info.populations.filter((p) => p.recorded > 0),
+      Math.max(durationMs, 10),
+    );
     let last: Chunk | null = null;
     const chunkMs = Math.max(info.dt, Math.min(50, durationMs));
-    for (let done = 0; done < durationMs - 1e-9; ) {
+    for (let done = 0; done < durationMs - 1e-9;) {
       const ms = Math.min(chunkMs, durationMs - done);
       last = await client.run(ms);
       done += ms;
@@ -127,11 +131,15 @@ async function run(backend: 'webgpu' | 'cpu'): Promise<void> {
       raster.add(last.spikes, last.timeMs);
       demo.simTimeMs = last.timeMs;
       demo.spikes = last.summary.spikes;
-      stats.textContent = `${info.name}: ${(done / durationMs * 100).toFixed(0)} %`;
+      stats.textContent = `${info.name}: ${((done / durationMs) * 100).toFixed(0)} %`;
     }
     const s = last!.summary;
-    stats.textContent = `${info.name} on ${info.backend === 'webgpu' ? info.adapter : 'the CPU reference'}: ${s.durationMs} ms, ${si(s.spikes)} spikes, ` +
-      Object.entries(s.populations).map(([p, x]) => `${p} ${x.rateHz.toFixed(2)} Hz`).join(', ') + `, ${s.wallMs.toFixed(0)} ms wall`;
+    stats.textContent =
+      `${info.name} on ${info.backend === 'webgpu' ? info.adapter : 'the CPU reference'}: ${s.durationMs} ms, ${si(s.spikes)} spikes, ` +
+      Object.entries(s.populations)
+        .map(([p, x]) => `${p} ${x.rateHz.toFixed(2)} Hz`)
+        .join(', ') +
+      `, ${s.wallMs.toFixed(0)} ms wall`;
     $<HTMLButtonElement>('dl-csv').disabled = $<HTMLButtonElement>('dl-json').disabled = false;
     demo.runs = ((demo.runs as number | undefined) ?? 0) + 1;
   } catch (e) {

@@ -27,7 +27,13 @@ let summary: Chunk['summary'] | null = null;
 demo.weightReads = 0;
 
 /** The plastic projection shown, and how its synapses map onto the matrix image. */
-function layout(p: NetworkInfo['plastic'][number]): { rows: number; cols: number; cell: (pre: number, post: number) => [number, number]; x: string; y: string } {
+function layout(p: NetworkInfo['plastic'][number]): {
+  rows: number;
+  cols: number;
+  cell: (pre: number, post: number) => [number, number];
+  x: string;
+  y: string;
+} {
   // One post neuron (song2000): the inputs' weights as a grid, 40 per row.
   if (p.postSize === 1) {
     const cols = 40;
@@ -42,7 +48,8 @@ async function showWeights(): Promise<void> {
   const w = await client.weights(p.name);
   histogram.draw(weightHistogram(w.weights, p.wMin, p.wMax, 20), p.wMin, p.wMax);
   const l = layout(p);
-  const rows = new Uint32Array(w.pre.length), cols = new Uint32Array(w.pre.length);
+  const rows = new Uint32Array(w.pre.length),
+    cols = new Uint32Array(w.pre.length);
   for (let s = 0; s < w.pre.length; s++) [rows[s], cols[s]] = l.cell(w.pre[s], w.post[s]);
   matrix.draw(l.rows, l.cols, rows, cols, w.weights, p.wMin, p.wMax, l.x, l.y);
   const st = weightStats(w.weights, p.wMin, p.wMax);
@@ -72,10 +79,19 @@ async function build(backend: 'webgpu' | 'cpu'): Promise<void> {
   const { name, options } = form.read();
   stats.textContent = `Building ${name}…`;
   try {
-    const built = await session.build(() => client.create(builtinNetwork(name, options), backend), () => new Player(client, onChunk, (e) => {
-      showError(errorBox, e.message);
-      session.stopped();
-    }, 10));
+    const built = await session.build(
+      () => client.create(builtinNetwork(name, options), backend),
+      () =>
+        new Player(
+          client,
+          onChunk,
+          (e) => {
+            showError(errorBox, e.message);
+            session.stopped();
+          },
+          10,
+        ),
+    );
     if (!built) return; // a newer build took over
     info = built;
   } catch (e) {
@@ -99,7 +115,17 @@ frameLoop(() => {
   const r = meter.read();
   const post = info.plastic[0]?.post;
   const rate = summary && post && summary.populations[post] ? `${post} ${summary.populations[post].rateHz.toFixed(1)} Hz` : '';
-  stats.textContent = [`${info.name} on ${info.backend === 'webgpu' ? info.adapter : 'the CPU reference'}`, `t = ${((summary?.durationMs ?? 0) / 1000).toFixed(2)} s`, r ? `real-time factor ${r.realTimeFactor.toPrecision(3)}` : '', rate, weightLine, summary ? `${si(summary.spikes)} spikes` : '', `${demo.fps} fps`].filter(Boolean).join(' · ');
+  stats.textContent = [
+    `${info.name} on ${info.backend === 'webgpu' ? info.adapter : 'the CPU reference'}`,
+    `t = ${((summary?.durationMs ?? 0) / 1000).toFixed(2)} s`,
+    r ? `real-time factor ${r.realTimeFactor.toPrecision(3)}` : '',
+    rate,
+    weightLine,
+    summary ? `${si(summary.spikes)} spikes` : '',
+    `${demo.fps} fps`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 });
 
 const backend = await chooseBackend($('banner'));

@@ -12,7 +12,7 @@ import { $, chooseBackend, demo, frameLoop, networkForm, networkFromUrl, playCon
 
 const params = new URLSearchParams(location.search);
 const form = networkForm($('form'), undefined, networkFromUrl('cuba'));
-if (params.get('window')) ($<HTMLSelectElement>('window')).value = params.get('window')!;
+if (params.get('window')) $<HTMLSelectElement>('window').value = params.get('window')!;
 const errorBox = $('error');
 const stats = $('stats');
 const meter = new RateMeter();
@@ -26,7 +26,11 @@ let lastTimeMs = 0;
 function specWithTraces(spec: NetworkSpec): NetworkSpec {
   const pop = Object.entries(spec.populations).find(([, p]) => p.model === 'lif' || p.model === 'izhikevich');
   if (!pop) return spec;
-  const ids = $<HTMLInputElement>('traces').value.split(',').map((s) => Number(s.trim())).filter((x) => Number.isInteger(x) && x >= 0 && x < pop[1].size).slice(0, 8);
+  const ids = $<HTMLInputElement>('traces')
+    .value.split(',')
+    .map((s) => Number(s.trim()))
+    .filter((x) => Number.isInteger(x) && x >= 0 && x < pop[1].size)
+    .slice(0, 8);
   if (!ids.length) return spec;
   return { ...spec, record: { ...(spec.record ?? {}), state: [{ pop: pop[0], var: 'v', ids }] } };
 }
@@ -53,10 +57,14 @@ async function build(backend: 'webgpu' | 'cpu'): Promise<void> {
   const { name, options } = form.read();
   stats.textContent = `Building ${name}…`;
   try {
-    const built = await session.build(() => client.create(specWithTraces(builtinNetwork(name, options)), backend), () => new Player(client, onChunk, (e) => {
-      showError(errorBox, e.message);
-      session.stopped();
-    }));
+    const built = await session.build(
+      () => client.create(specWithTraces(builtinNetwork(name, options)), backend),
+      () =>
+        new Player(client, onChunk, (e) => {
+          showError(errorBox, e.message);
+          session.stopped();
+        }),
+    );
     if (!built) return; // a newer build took over
     info = built;
   } catch (e) {
@@ -69,7 +77,12 @@ async function build(backend: 'webgpu' | 'cpu'): Promise<void> {
   plots = {
     raster: new RasterPlot($<HTMLCanvasElement>('raster'), info.populations, windowMs),
     rates: new RatePlot($<HTMLCanvasElement>('rates'), neuronPops, windowMs),
-    trace: new SeriesPlot($<HTMLCanvasElement>('trace'), (info.probes[0]?.ids ?? []).map((id) => `${info!.probes[0].pop} #${id}`), 'v (mV)', windowMs),
+    trace: new SeriesPlot(
+      $<HTMLCanvasElement>('trace'),
+      (info.probes[0]?.ids ?? []).map((id) => `${info!.probes[0].pop} #${id}`),
+      'v (mV)',
+      windowMs,
+    ),
   };
   lastTimeMs = 0;
   summary = null;
@@ -87,7 +100,9 @@ function statsLine(): string {
     r ? `${si(r.eventsPerS)} events/s` : '',
     summary ? `${si(summary.spikes)} spikes` : '',
     `${demo.fps} fps`,
-  ].filter(Boolean).join(' · ');
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 frameLoop(() => {

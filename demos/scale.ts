@@ -47,10 +47,20 @@ async function build(backend: 'webgpu' | 'cpu'): Promise<void> {
   const { name, options } = form.read();
   stats.textContent = `Building ${name}…`;
   try {
-    const built = await session.build(() => client.create({ ...builtinNetwork(name, options), record: {} }, backend), () => new Player(client, onChunk, (e) => {
-      showError(errorBox, e.message);
-      session.stopped();
-    }, 1, 150));
+    const built = await session.build(
+      () => client.create({ ...builtinNetwork(name, options), record: {} }, backend),
+      () =>
+        new Player(
+          client,
+          onChunk,
+          (e) => {
+            showError(errorBox, e.message);
+            session.stopped();
+          },
+          1,
+          150,
+        ),
+    );
     if (!built) return; // a newer build took over
     info = built;
   } catch (e) {
@@ -78,8 +88,26 @@ frameLoop(() => {
   const r = meter.read();
   stats.textContent = `${info.name} on ${info.backend === 'webgpu' ? info.adapter : 'the CPU reference'} · ${demo.fps} fps`;
   $('table').innerHTML = [
-    row(['neurons', si(info.neurons), 'synapses', si(info.synapses), 'GPU memory', info.backend === 'webgpu' ? `${(info.gpuBytes / 2 ** 20).toFixed(1)} MiB` : '—', 'build', `${info.buildMs.toFixed(0)} ms`]),
-    row(['ticks/s', r ? si(r.ticksPerS) : '…', 'events/s', r ? si(r.eventsPerS) : '…', 'real-time factor', r ? r.realTimeFactor.toPrecision(3) : '…', 'simulated', summary ? `${(summary.durationMs / 1000).toFixed(2)} s, ${si(summary.spikes)} spikes` : '0 s']),
+    row([
+      'neurons',
+      si(info.neurons),
+      'synapses',
+      si(info.synapses),
+      'GPU memory',
+      info.backend === 'webgpu' ? `${(info.gpuBytes / 2 ** 20).toFixed(1)} MiB` : '—',
+      'build',
+      `${info.buildMs.toFixed(0)} ms`,
+    ]),
+    row([
+      'ticks/s',
+      r ? si(r.ticksPerS) : '…',
+      'events/s',
+      r ? si(r.eventsPerS) : '…',
+      'real-time factor',
+      r ? r.realTimeFactor.toPrecision(3) : '…',
+      'simulated',
+      summary ? `${(summary.durationMs / 1000).toFixed(2)} s, ${si(summary.spikes)} spikes` : '0 s',
+    ]),
   ].join('');
 });
 

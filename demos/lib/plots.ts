@@ -19,29 +19,85 @@ export function niceStep(span: number, count = 5): number {
 
 const fmt = (x: number) => String(Math.round(x * 1e6) / 1e6);
 
-/** The plot area inside a canvas, and the axes around it. */
+/** Frames by canvas: a plot that replaces another on the same canvas takes over its frame. */
+const frames = new Map<HTMLCanvasElement, Frame>();
+let resizes: ResizeObserver | null = null;
+
+/** Refit every frame when devicePixelRatio changes (zoom, a move to another screen), then watch the new ratio. */
+function watchPixelRatio(): void {
+  matchMedia(`(resolution: ${devicePixelRatio}dppx)`).addEventListener(
+    'change',
+    () => {
+      for (const f of frames.values()) f.fit();
+      watchPixelRatio();
+    },
+    { once: true },
+  );
+}
+
+/**
+ * The plot area inside a canvas, and the axes around it. Coordinates are CSS pixels: the
+ * canvas takes its size from CSS, its backing store is that size × devicePixelRatio (sharp on
+ * HiDPI screens), and when either changes the store is reallocated, which blanks it, so the
+ * plot's `onResize` repaints.
+ */
 export class Frame {
   readonly ctx: CanvasRenderingContext2D;
   readonly left = 92;
-  readonly right = 14;
+  readonly right = 24;
   readonly top = 10;
   readonly bottom = 34;
+  /** The canvas's CSS size. */
+  canvasWidth = 0;
+  canvasHeight = 0;
+  private pixelRatio = 0;
+  onResize: () => void = () => {};
 
-  constructor(readonly canvas: HTMLCanvasElement) {
+  /** The frame of `canvas`, fitted to its current size, with no resize listener yet. */
+  static of(canvas: HTMLCanvasElement): Frame {
+    let frame = frames.get(canvas);
+    if (!frame) {
+      frame = new Frame(canvas);
+      frames.set(canvas, frame);
+      if (!resizes) {
+        resizes = new ResizeObserver((entries) => entries.forEach((e) => frames.get(e.target as HTMLCanvasElement)?.fit()));
+        watchPixelRatio();
+      }
+      resizes.observe(canvas);
+    }
+    frame.onResize = () => {};
+    frame.fit();
+    return frame;
+  }
+
+  private constructor(readonly canvas: HTMLCanvasElement) {
     this.ctx = canvas.getContext('2d', { willReadFrequently: true })!;
   }
 
+  /** Match the backing store to the CSS size × devicePixelRatio; repaint if it changed. */
+  fit(): void {
+    const ratio = devicePixelRatio || 1;
+    const width = Math.max(1, this.canvas.clientWidth),
+      height = Math.max(1, this.canvas.clientHeight);
+    if (width === this.canvasWidth && height === this.canvasHeight && ratio === this.pixelRatio) return;
+    [this.canvasWidth, this.canvasHeight, this.pixelRatio] = [width, height, ratio];
+    this.canvas.width = Math.round(width * ratio);
+    this.canvas.height = Math.round(height * ratio);
+    this.ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    this.onResize();
+  }
+
   get width(): number {
-    return this.canvas.width - this.left - this.right;
+    return Math.max(1, this.canvasWidth - this.left - this.right);
   }
 
   get height(): number {
-    return this.canvas.height - this.top - this.bottom;
+    return Math.max(1, this.canvasHeight - this.top - this.bottom);
   }
 
   clear(): void {
     this.ctx.fillStyle = '#fff';
-    this.ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
+    this.ctx.fillRect(0, 0, this.canvasWidth, this.canvasHeight);
   }
 
   /** Axes box, x ticks over [x0, x1] and y ticks over [y0, y1] with labels. */
@@ -95,7 +151,8 @@ export interface RasterPopulation {
  * rows in proportion to its size, at least `MIN_BAND_PX` high so a single output neuron stays
  * visible; a band with more neurons than pixel rows shows every k-th neuron (labelled), so
  * single spikes stay visible at any size. Spikes are kept in a ring of columns: adding a chunk
- * costs its spikes, a frame one pass over the pixels.
+ * costs its spikes, a frame one pass over the pixels. The grid keeps the plot area's CSS size
+ * at construction and is scaled, unsmoothed, onto the canvas (HiDPI, or a resized canvas).
  */
 export class RasterPlot {
   private readonly frame: Frame;
@@ -103,8 +160,13 @@ export class RasterPlot {
   private readonly rows: number;
   private readonly rowTop: Float64Array;
   private readonly rowBottom: Float64Array;
+  /** Grid size: time columns × pixel rows. */
+  private readonly columns: number;
+  private readonly gridHeight: number;
   private readonly cells: Uint8Array;
   private readonly image: ImageData;
+  /** The grid's image, to scale onto the canvas. */
+  private readonly sprite: OffscreenCanvasRenderingContext2D;
   private readonly colors: number[][];
   private readonly popIndex = new Map<string, number>();
   /** Absolute column index of the newest column. */
@@ -113,14 +175,20 @@ export class RasterPlot {
   /** Spikes drawn so far (tests read it). */
   drawn = 0;
 
-  constructor(canvas: HTMLCanvasElement, private readonly populations: RasterPopulation[], readonly windowMs = 1000) {
-    this.frame = new Frame(canvas);
-    const h = this.frame.height;
+  constructor(
+    canvas: HTMLCanvasElement,
+    private readonly populations: RasterPopulation[],
+    readonly windowMs = 1000,
+  ) {
+    this.frame = Frame.of(canvas);
+    this.columns = this.frame.width;
+    const h = (this.gridHeight = this.frame.height);
     const total = populations.reduce((a, p) => a + p.size, 0);
     // Band heights: proportional, with a floor, renormalised to the plot height.
     const raw = populations.map((p) => Math.max(MIN_BAND_PX, (p.size / total) * h));
     const scale = h / raw.reduce((a, x) => a + x, 0);
-    let top = 0, first = 0;
+    let top = 0,
+      first = 0;
     this.bands = populations.map((p, k) => {
       const height = raw[k] * scale;
       const rows = Math.max(1, Math.min(p.size, Math.floor(height)));
@@ -138,28 +206,30 @@ export class RasterPlot {
         this.rowBottom[b.first + r] = Math.max(this.rowTop[b.first + r] + 1, Math.floor(b.top + ((r + 1) * b.height) / b.rows));
       }
     }
-    this.cells = new Uint8Array(this.frame.width * this.rows);
-    this.image = this.frame.ctx.createImageData(this.frame.width, h);
+    this.cells = new Uint8Array(this.columns * this.rows);
+    this.image = new ImageData(this.columns, h);
+    this.sprite = new OffscreenCanvas(this.columns, h).getContext('2d')!;
     this.colors = populations.map((_, k) => rgb(PALETTE[k % PALETTE.length]));
     populations.forEach((p, k) => this.popIndex.set(p.name, k));
+    this.frame.onResize = () => this.paint();
   }
 
   private get msPerColumn(): number {
-    return this.windowMs / this.frame.width;
+    return this.windowMs / this.columns;
   }
 
   /** Advance the clock to `timeMs` (the end of the simulated time), clearing the columns that scroll in. */
   private advance(timeMs: number): void {
     const col = Math.ceil(timeMs / this.msPerColumn - 1e-9) - 1;
-    const w = this.frame.width;
-    for (let c = Math.max(this.head + 1, col - w + 1); c <= col; c++) this.cells.fill(0, (c % w) * this.rows, (c % w + 1) * this.rows);
+    const w = this.columns;
+    for (let c = Math.max(this.head + 1, col - w + 1); c <= col; c++) this.cells.fill(0, (c % w) * this.rows, ((c % w) + 1) * this.rows);
     this.head = Math.max(this.head, col);
   }
 
   /** Spikes of one chunk, per population (times ms, local ids), up to `timeMs`; other populations are ignored. */
   add(spikes: Record<string, { times: Float64Array; ids: Uint32Array }>, timeMs: number): void {
     this.advance(timeMs);
-    const w = this.frame.width;
+    const w = this.columns;
     const oldest = this.head - w + 1;
     for (const [name, s] of Object.entries(spikes)) {
       const k = this.popIndex.get(name);
@@ -184,11 +254,15 @@ export class RasterPlot {
     this.dirty = true;
   }
 
+  /** Repaint if spikes arrived since the last frame. */
   draw(): void {
-    if (!this.dirty) return;
+    if (this.dirty) this.paint();
+  }
+
+  private paint(): void {
     this.dirty = false;
     const f = this.frame;
-    const { width: w, height: h } = f;
+    const { columns: w, gridHeight: h } = this;
     const px = this.image.data;
     px.fill(255);
     // The window starts at t = 0 until it fills, then scrolls with the newest column at the right.
@@ -210,19 +284,24 @@ export class RasterPlot {
       }
     }
     f.clear();
-    f.ctx.putImageData(this.image, f.left, f.top);
+    this.sprite.putImageData(this.image, 0, 0);
+    f.ctx.imageSmoothingEnabled = false;
+    f.ctx.drawImage(this.sprite.canvas, f.left, f.top, f.width, f.height);
     const t0 = first * this.msPerColumn;
     f.axes(t0, t0 + this.windowMs, 'time (ms)', 0, 0, '', false);
     // Population bands and names on the left edge (neuron 0 at the top of its band).
     const ctx = f.ctx;
+    const yScale = f.height / h;
     ctx.font = FONT;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
     this.populations.forEach((p, k) => {
       const b = this.bands[k];
+      const top = f.top + b.top * yScale,
+        height = b.height * yScale;
       ctx.fillStyle = PALETTE[k % PALETTE.length];
-      ctx.fillRect(f.left - 6, f.top + b.top, 4, Math.max(1, b.height - 1));
-      if (b.height >= 10) ctx.fillText(b.stride > 1 ? `${p.name} (1 in ${b.stride})` : p.name, f.left - 9, f.top + b.top + b.height / 2);
+      ctx.fillRect(f.left - 6, top, 4, Math.max(1, height - 1));
+      if (height >= 10) ctx.fillText(b.stride > 1 ? `${p.name} (1 in ${b.stride})` : p.name, f.left - 9, top + height / 2);
     });
   }
 }
@@ -231,8 +310,30 @@ export class RasterPlot {
 const MIN_BAND_PX = 12;
 
 /**
+ * The names and colours of a canvas's series in a row just above it: outside the canvas, so
+ * the legend never covers data however the lines run. A plot that replaces another on the
+ * same canvas replaces its legend.
+ */
+function showLegend(canvas: HTMLCanvasElement, series: { name: string; color: string }[]): void {
+  const id = `${canvas.id}-legend`;
+  let legend = document.getElementById(id);
+  if (!legend) {
+    legend = Object.assign(document.createElement('div'), { id, className: 'legend' });
+    canvas.before(legend);
+  }
+  legend.replaceChildren(
+    ...series.map(({ name, color }) => {
+      const item = document.createElement('span');
+      item.style.setProperty('--color', color);
+      item.textContent = name;
+      return item;
+    }),
+  );
+}
+
+/**
  * Lines over the same scrolling window: population rates (from spike counts in bins) or
- * sampled state (membrane traces).
+ * sampled state (membrane traces), with a legend above the canvas.
  */
 export class SeriesPlot {
   private readonly frame: Frame;
@@ -240,9 +341,18 @@ export class SeriesPlot {
   private nowMs = 0;
   private dirty = true;
 
-  constructor(canvas: HTMLCanvasElement, names: string[], private readonly yLabel: string, readonly windowMs = 1000, private readonly xLabel = 'time (ms)', colors = PALETTE) {
-    this.frame = new Frame(canvas);
+  constructor(
+    canvas: HTMLCanvasElement,
+    names: string[],
+    private readonly yLabel: string,
+    readonly windowMs = 1000,
+    private readonly xLabel = 'time (ms)',
+    colors = PALETTE,
+  ) {
+    this.frame = Frame.of(canvas);
     this.series = names.map((name, k) => ({ name, color: colors[k % colors.length], t: [], v: [] }));
+    showLegend(canvas, this.series);
+    this.frame.onResize = () => this.paint();
   }
 
   /** Append samples (time ms, value) to series k. */
@@ -275,13 +385,19 @@ export class SeriesPlot {
     this.dirty = true;
   }
 
+  /** Repaint if samples arrived since the last frame. */
   draw(): void {
-    if (!this.dirty) return;
+    if (this.dirty) this.paint();
+  }
+
+  private paint(): void {
     this.dirty = false;
     const f = this.frame;
     f.clear();
-    const t1 = Math.max(this.windowMs, this.nowMs), t0 = t1 - this.windowMs;
-    let lo = Infinity, hi = -Infinity;
+    const t1 = Math.max(this.windowMs, this.nowMs),
+      t0 = t1 - this.windowMs;
+    let lo = Infinity,
+      hi = -Infinity;
     for (const s of this.series) for (const v of s.v) if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
     if (!(hi > lo)) [lo, hi] = Number.isFinite(lo) ? [lo - 1, lo + 1] : [0, 1];
     const step = niceStep(hi - lo, 4);
@@ -296,7 +412,8 @@ export class SeriesPlot {
       ctx.lineWidth = 1.25;
       ctx.beginPath();
       for (let i = 0; i < s.t.length; i++) {
-        const x = left + ((s.t[i] - t0) / (t1 - t0)) * width, y = top + height - ((s.v[i] - lo) / (hi - lo)) * height;
+        const x = left + ((s.t[i] - t0) / (t1 - t0)) * width,
+          y = top + height - ((s.v[i] - lo) / (hi - lo)) * height;
         if (i) ctx.lineTo(x, y);
         else ctx.moveTo(x, y);
       }
@@ -304,14 +421,6 @@ export class SeriesPlot {
     }
     ctx.restore();
     f.axes(t0, t1, this.xLabel, lo, hi, this.yLabel);
-    // Legend, top right.
-    ctx.font = FONT;
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'top';
-    this.series.forEach((s, k) => {
-      ctx.fillStyle = s.color;
-      ctx.fillText(s.name, left + width - 6, top + 4 + 14 * k);
-    });
   }
 }
 
@@ -323,8 +432,18 @@ export class RatePlot {
   readonly plot: SeriesPlot;
   private readonly counts: Map<number, number>[];
 
-  constructor(canvas: HTMLCanvasElement, private readonly populations: { name: string; size: number }[], windowMs = 1000, private readonly binMs = 5) {
-    this.plot = new SeriesPlot(canvas, populations.map((p) => p.name), 'rate (Hz)', windowMs);
+  constructor(
+    canvas: HTMLCanvasElement,
+    private readonly populations: { name: string; size: number }[],
+    windowMs = 1000,
+    private readonly binMs = 5,
+  ) {
+    this.plot = new SeriesPlot(
+      canvas,
+      populations.map((p) => p.name),
+      'rate (Hz)',
+      windowMs,
+    );
     this.counts = populations.map(() => new Map());
   }
 
@@ -337,8 +456,10 @@ export class RatePlot {
         this.counts[k].set(b, (this.counts[k].get(b) ?? 0) + 1);
       }
       // Bins completed in this chunk become points.
-      const first = Math.floor(fromMs / this.binMs), last = Math.floor(toMs / this.binMs);
-      const times: number[] = [], rates: number[] = [];
+      const first = Math.floor(fromMs / this.binMs),
+        last = Math.floor(toMs / this.binMs);
+      const times: number[] = [],
+        rates: number[] = [];
       for (let b = first; b < last; b++) {
         times.push((b + 0.5) * this.binMs);
         rates.push((this.counts[k].get(b) ?? 0) / p.size / (this.binMs / 1000));
@@ -362,15 +483,31 @@ export class RatePlot {
 /** A histogram of values over [lo, hi] (fractions per bin). */
 export class HistogramPlot {
   private readonly frame: Frame;
+  /** The last data drawn, repainted when the canvas resizes. */
+  private last: { fractions: number[]; lo: number; hi: number } | null = null;
 
-  constructor(canvas: HTMLCanvasElement, private readonly xLabel: string, private readonly color = PALETTE[0]) {
-    this.frame = new Frame(canvas);
+  constructor(
+    canvas: HTMLCanvasElement,
+    private readonly xLabel: string,
+    private readonly color = PALETTE[0],
+  ) {
+    this.frame = Frame.of(canvas);
+    this.frame.onResize = () => this.paint();
   }
 
   draw(fractions: number[], lo: number, hi: number): void {
+    this.last = { fractions, lo, hi };
+    this.paint();
+  }
+
+  private paint(): void {
+    if (!this.last) return;
+    const { fractions, lo, hi } = this.last;
     const f = this.frame;
     f.clear();
-    const top = niceStep(Math.max(...fractions, 0.01), 4) * Math.ceil(Math.max(...fractions, 0.01) / niceStep(Math.max(...fractions, 0.01), 4));
+    const highest = Math.max(...fractions, 0.01),
+      step = niceStep(highest, 4);
+    const top = step * Math.ceil(highest / step);
     const { ctx, left, width, height } = f;
     const w = width / fractions.length;
     ctx.fillStyle = this.color;
@@ -387,7 +524,8 @@ const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89
 
 function viridis(x: number): number[] {
   const t = Math.min(1, Math.max(0, x)) * (VIRIDIS.length - 1);
-  const i = Math.min(VIRIDIS.length - 2, Math.floor(t)), f = t - i;
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(t)),
+    f = t - i;
   return VIRIDIS[i].map((c, j) => Math.round(c + f * (VIRIDIS[i + 1][j] - c)));
 }
 
@@ -397,18 +535,40 @@ function viridis(x: number): number[] {
  */
 export class MatrixPlot {
   private readonly frame: Frame;
+  /** The last data drawn, repainted when the canvas resizes. */
+  private last: Parameters<MatrixPlot['draw']> | null = null;
 
   constructor(canvas: HTMLCanvasElement) {
-    this.frame = new Frame(canvas);
+    this.frame = Frame.of(canvas);
+    this.frame.onResize = () => this.paint();
   }
 
   /** `rows × cols` cells; the synapses' cells and values given as parallel arrays. */
-  draw(rows: number, cols: number, row: ArrayLike<number>, col: ArrayLike<number>, values: ArrayLike<number>, lo: number, hi: number, xLabel: string, yLabel: string): void {
+  draw(
+    rows: number,
+    cols: number,
+    row: ArrayLike<number>,
+    col: ArrayLike<number>,
+    values: ArrayLike<number>,
+    lo: number,
+    hi: number,
+    xLabel: string,
+    yLabel: string,
+  ): void {
+    this.last = [rows, cols, row, col, values, lo, hi, xLabel, yLabel];
+    this.paint();
+  }
+
+  private paint(): void {
+    if (!this.last) return;
+    const [rows, cols, row, col, values, lo, hi, xLabel, yLabel] = this.last;
     const f = this.frame;
     f.clear();
     const barWidth = 36;
-    const w = Math.max(1, Math.min(f.width - barWidth, cols)), h = Math.max(1, Math.min(f.height, rows));
-    const sum = new Float64Array(w * h), n = new Uint32Array(w * h);
+    const w = Math.max(1, Math.min(f.width - barWidth, cols)),
+      h = Math.max(1, Math.min(f.height, rows));
+    const sum = new Float64Array(w * h),
+      n = new Uint32Array(w * h);
     for (let s = 0; s < values.length; s++) {
       const k = Math.floor((row[s] * h) / rows) * w + Math.floor((col[s] * w) / cols);
       sum[k] += values[s];

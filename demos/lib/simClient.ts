@@ -6,7 +6,10 @@
 import type { Backend, Chunk, FromWorker, NetworkInfo, ToWorker } from './protocol.ts';
 
 export class SimError extends Error {
-  constructor(readonly kind: 'spec' | 'adapter' | 'other', message: string) {
+  constructor(
+    readonly kind: 'spec' | 'adapter' | 'other',
+    message: string,
+  ) {
     super(message);
   }
 }

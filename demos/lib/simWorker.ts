@@ -10,11 +10,23 @@ function info(s: Simulator): NetworkInfo {
   const net = s.network;
   const summary = s.summary();
   return {
-    name: net.name, dt: net.dt, neurons: net.neuronCount, synapses: net.synapseCount,
-    populations: net.populations.map((p) => ({ name: p.name, size: p.size, offset: p.offset, model: p.model, recorded: p.recordIds === null ? p.size : p.recordIds.length })),
+    name: net.name,
+    dt: net.dt,
+    neurons: net.neuronCount,
+    synapses: net.synapseCount,
+    populations: net.populations.map((p) => ({
+      name: p.name,
+      size: p.size,
+      offset: p.offset,
+      model: p.model,
+      recorded: p.recordIds === null ? p.size : p.recordIds.length,
+    })),
     probes: net.stateProbes.map((p) => ({ pop: p.population, variable: p.variable, ids: Array.from(p.ids) })),
     plastic: net.plastic.map((p) => ({ name: p.name, pre: p.pre, post: p.post, preSize: p.preSize, postSize: p.postSize, ...p.bounds })),
-    adapter: s.adapter, backend: s.backendName, gpuBytes: summary.gpuBytes, buildMs: s.buildMs,
+    adapter: s.adapter,
+    backend: s.backendName,
+    gpuBytes: summary.gpuBytes,
+    buildMs: s.buildMs,
   };
 }
 
@@ -62,8 +74,10 @@ async function handle(m: ToWorker): Promise<void> {
 // One message at a time, in order: a run never overlaps a create.
 let queue = Promise.resolve();
 self.onmessage = (e: MessageEvent<ToWorker>) => {
-  queue = queue.then(() => handle(e.data)).catch((err: unknown) => {
-    const kind = err instanceof SpecError ? 'spec' : err instanceof NoAdapterError ? 'adapter' : 'other';
-    post({ type: 'error', kind, message: err instanceof Error ? err.message : String(err) });
-  });
+  queue = queue
+    .then(() => handle(e.data))
+    .catch((err: unknown) => {
+      const kind = err instanceof SpecError ? 'spec' : err instanceof NoAdapterError ? 'adapter' : 'other';
+      post({ type: 'error', kind, message: err instanceof Error ? err.message : String(err) });
+    });
 };

@@ -70,7 +70,8 @@ export function networkFromUrl(fallback: string): { name: string; options: Recor
   const name = asked && Object.hasOwn(builtinNetworks, asked) ? asked : fallback;
   const options: Record<string, string | number> = {};
   for (const [key, value] of params) {
-    if (Object.hasOwn(builtinNetworks[name].options, key)) options[key] = typeof builtinNetworks[name].options[key].default === 'number' ? Number(value) : value;
+    if (Object.hasOwn(builtinNetworks[name].options, key))
+      options[key] = typeof builtinNetworks[name].options[key].default === 'number' ? Number(value) : value;
   }
   return { name, options };
 }
@@ -79,7 +80,11 @@ export function networkFromUrl(fallback: string): { name: string; options: Recor
  * A form for a built-in network: a select of networks (limited to `names` when given) and an
  * input per option, rebuilt when the network changes. `read()` gives the choice.
  */
-export function networkForm(container: HTMLElement, names = Object.keys(builtinNetworks), initial?: { name: string; options?: Record<string, string | number> }): { read(): { name: string; options: Record<string, string | number> }; onChange(f: () => void): void } {
+export function networkForm(
+  container: HTMLElement,
+  names = Object.keys(builtinNetworks),
+  initial?: { name: string; options?: Record<string, string | number> },
+): { read(): { name: string; options: Record<string, string | number> }; onChange(f: () => void): void } {
   const select = document.createElement('select');
   select.id = 'network';
   for (const n of names) select.add(new Option(n, n));
@@ -120,7 +125,8 @@ export function networkForm(container: HTMLElement, names = Object.keys(builtinN
   return {
     read: () => {
       const options: Record<string, string | number> = {};
-      for (const el of fields.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-option]')) options[el.dataset.option!] = el instanceof HTMLInputElement ? Number(el.value) : el.value;
+      for (const el of fields.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-option]'))
+        options[el.dataset.option!] = el instanceof HTMLInputElement ? Number(el.value) : el.value;
       return { name: select.value, options };
     },
     onChange: (f) => listeners.push(f),
@@ -167,7 +173,8 @@ export class RateMeter {
 
   read(): { realTimeFactor: number; eventsPerS: number; ticksPerS: number } | null {
     if (this.samples.length < 2) return null;
-    const a = this.samples[0], b = this.samples[this.samples.length - 1];
+    const a = this.samples[0],
+      b = this.samples[this.samples.length - 1];
     const wallS = (b.wall - a.wall) / 1000;
     if (!(wallS > 0) || b.sim <= a.sim) return null;
     return { realTimeFactor: (b.wall - a.wall) / (b.sim - a.sim), eventsPerS: (b.events - a.events) / wallS, ticksPerS: (b.ticks - a.ticks) / wallS };

@@ -1,14 +1,18 @@
 /**
- * Headless Chromium on the demos: a Vite dev server (or the built static site) on localhost
- * (WebGPU needs a secure context; about:blank has no navigator.gpu) and Debian's /usr/bin/chromium through
- * Puppeteer with WebGPU enabled (SwiftShader where there is no GPU). Each page records its
- * console errors and uncaught exceptions; screenshots go to test/artifacts/.
+ * Headless Chromium on the demos: a Vite dev server (or the built static site, served as
+ * plain files under a sub-path) on localhost (WebGPU needs a secure context; about:blank has
+ * no navigator.gpu) and Debian's /usr/bin/chromium through Puppeteer with WebGPU enabled
+ * (SwiftShader where there is no GPU). Each page records its console errors, uncaught
+ * exceptions and failed requests; screenshots go to test/artifacts/.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type Page } from 'puppeteer';
-import { build, createServer, preview, type ViteDevServer } from 'vite';
+import puppeteer, { type Browser, type Page, type Viewport } from 'puppeteer';
+import { build, createServer, type ViteDevServer } from 'vite';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS = join(ROOT, 'test/artifacts');
@@ -17,55 +21,118 @@ export const ARTIFACTS = join(ROOT, 'test/artifacts');
 const CHROMIUM = process.env.SPIKEGPU_CHROMIUM ?? '/usr/bin/chromium';
 
 export interface Harness {
-  origin: string;
+  /** The demos' base URL (the dev server's root, or the static site's sub-path), without a trailing slash. */
+  base: string;
   browser: Browser;
-  /** Open a demo page; `errors` collects console errors and page exceptions. */
-  open(path: string, options?: { beforeLoad?: (page: Page) => Promise<unknown> }): Promise<{ page: Page; errors: string[] }>;
+  /** Paths the static server answered 404 (always empty for the dev server). */
+  notFound: string[];
+  /**
+   * Open a demo page; `errors` collects console errors and page exceptions, `failedRequests`
+   * requests that failed or got an HTTP error.
+   */
+  open(
+    path: string,
+    options?: { beforeLoad?: (page: Page) => Promise<unknown>; viewport?: Viewport },
+  ): Promise<{ page: Page; errors: string[]; failedRequests: string[] }>;
   close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
+};
+
+/**
+ * `dir` as plain files under `basePath` (`/a/b/`), as a project page's static host serves
+ * them: `basePath` itself is `index.html`; anything outside `dir` or `basePath` is a 404,
+ * recorded in `notFound`.
+ */
+async function serveStatic(dir: string, basePath: string): Promise<{ base: string; notFound: string[]; close(): Promise<void> }> {
+  const notFound: string[] = [];
+  const server = createHttpServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    const file = path.startsWith(basePath) ? resolve(dir, path.slice(basePath.length) || 'index.html') : null;
+    const body = file && !relative(dir, file).startsWith('..') ? await readFile(file).catch(() => null) : null;
+    if (!body) {
+      notFound.push(path);
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file!)] ?? 'application/octet-stream' }).end(body);
+  });
+  await new Promise<void>((ready) => server.listen(0, 'localhost', ready));
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://localhost:${port}${basePath.replace(/\/$/, '')}`,
+    notFound,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((done) => server.close(() => done()));
+    },
+  };
 }
 
 /**
  * @param site `dev`: the Vite dev server on demos/ (as `npm run demo`); `static`: the site
- *   `npm run build:demos` builds, built into `outDir` and served as plain files.
+ *   `npm run build:demos` builds, built into `outDir` and served as plain files under
+ *   `basePath` (default `/`), as on a project page.
  */
-export async function startHarness(site: { kind: 'dev' } | { kind: 'static'; outDir: string } = { kind: 'dev' }): Promise<Harness> {
+export async function startHarness(site: { kind: 'dev' } | { kind: 'static'; outDir: string; basePath?: string } = { kind: 'dev' }): Promise<Harness> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const configFile = join(ROOT, 'vite.config.ts');
   let server: { close(): Promise<void> };
-  let port: number;
+  let base: string;
+  let notFound: string[] = [];
   if (site.kind === 'dev') {
-    const dev: ViteDevServer = await createServer({ configFile, logLevel: 'error', server: { port: 0, strictPort: false, host: 'localhost' } });
+    // No HMR: a source saved while a test runs must not reload its page.
+    const dev: ViteDevServer = await createServer({ configFile, logLevel: 'error', server: { port: 0, strictPort: false, host: 'localhost', hmr: false } });
     await dev.listen();
     const address = dev.httpServer!.address();
     if (!address || typeof address === 'string') throw new Error('vite dev server has no port');
-    [server, port] = [dev, address.port];
+    [server, base] = [dev, `http://localhost:${address.port}`];
   } else {
     await build({ configFile, logLevel: 'error', build: { outDir: site.outDir, emptyOutDir: true } });
-    const p = await preview({ configFile, logLevel: 'error', build: { outDir: site.outDir }, preview: { port: 0, strictPort: false, host: 'localhost' } });
-    const address = p.httpServer.address();
-    if (!address || typeof address === 'string') throw new Error('vite preview server has no port');
-    [server, port] = [{ close: () => p.close() }, address.port];
+    const files = await serveStatic(site.outDir, site.basePath ?? '/');
+    [server, base, notFound] = [files, files.base, files.notFound];
   }
-  const origin = `http://localhost:${port}`;
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    args: [
+      '--enable-unsafe-webgpu',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
   });
   return {
-    origin,
+    base,
     browser,
+    notFound,
     async open(path, options = {}) {
       const page = await browser.newPage();
-      await page.setViewport({ width: 1100, height: 1000 });
+      await page.setViewport(options.viewport ?? { width: 1100, height: 1000 });
       const errors: string[] = [];
+      const failedRequests: string[] = [];
       page.on('console', (m) => {
         if (m.type() === 'error') errors.push(m.text());
       });
       page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('requestfailed', (r) => failedRequests.push(`${r.url()}: ${r.failure()?.errorText}`));
+      page.on('response', (r) => {
+        if (r.status() >= 400) failedRequests.push(`${r.url()}: HTTP ${r.status()}`);
+      });
       if (options.beforeLoad) await options.beforeLoad(page);
-      await page.goto(`${origin}/${path}`, { waitUntil: 'load' });
-      return { page, errors };
+      await page.goto(`${base}/${path}`, { waitUntil: 'load' });
+      return { page, errors, failedRequests };
     },
     async close() {
       await browser.close();
@@ -75,7 +142,13 @@ export async function startHarness(site: { kind: 'dev' } | { kind: 'static'; out
 }
 
 /** Poll `fn(...args)` in the page until it returns a truthy value (or fail after `timeoutMs`, with the page's demo state). */
-export async function waitFor<A extends unknown[]>(page: Page, fn: (...args: A) => unknown, timeoutMs = 60_000, what = 'condition', ...args: A): Promise<unknown> {
+export async function waitFor<A extends unknown[]>(
+  page: Page,
+  fn: (...args: A) => unknown,
+  timeoutMs = 60_000,
+  what = 'condition',
+  ...args: A
+): Promise<unknown> {
   try {
     const handle = await page.waitForFunction(fn as (...a: unknown[]) => unknown, { timeout: timeoutMs, polling: 100 }, ...args);
     return await handle.jsonValue();
