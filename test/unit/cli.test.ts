@@ -314,7 +314,7 @@ describe('help and version', () => {
     for (const r of [run, validate]) expect(r.stdout).toMatch(/default auto$/m);
     expect(validate.stdout).toMatch(/^ {2}--seeds <n> .*; default 3$/m);
     expect(validate.stdout).toContain('python3-brian');
-    expect(bench.stdout).toMatch(/^ {2}--out-dir <dir> .*; default bench\/results$/m);
+    expect(bench.stdout).toMatch(/^ {2}--out-dir <dir> .*; default bench-results$/m);
   });
 
   it('help after an invalid option still prints the help', async () => {

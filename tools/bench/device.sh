@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # spikegpu on a machine with a real GPU, in one call: unpacks what tools/bench/device-pack.sh
 # packed (node, Dawn, the Vulkan loader), points Dawn at the vendor's Vulkan driver, checks
-# that the CLI picks the hardware adapter, then runs the benchmark matrix on webgpu and the
-# CPU reference and prints the table. Results (JSON, SVG, log) go to $OUT, else bench-out/.
+# that the CLI picks the hardware adapter, compares WebGPU's spike trains with the CPU
+# reference's, then runs the benchmark matrix on webgpu and the CPU reference and prints the
+# table. Results (JSON, SVG, log) go to $OUT, else bench-out/.
 #   usage: tools/bench/device.sh [extra `spikegpu bench` options]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,6 +30,9 @@ command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,m
 node --version
 echo "== spikegpu run cuba (backend auto)"
 node bin/spikegpu.js run cuba --json | tee "$out/run-cuba.json"
+echo
+echo "== WebGPU against the CPU reference, spike for spike"
+node dist/tools/validation/backendIdentity.js 1000 | tee "$out/identity.txt"
 echo
 echo "== spikegpu bench $*"
 node bin/spikegpu.js bench --out-dir "$out" "$@" 2>&1 | tee "$out/bench.log"
