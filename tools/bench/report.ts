@@ -35,7 +35,7 @@ export interface BenchSettings {
   fused: boolean | 'auto';
 }
 
-/** The document written to `bench/results/<date>-<adapter>.json`. */
+/** The document written to `<outDir>/<date>-<adapter>.json` (default outDir `bench-results`). */
 export interface BenchReport {
   schema: typeof BENCH_SCHEMA;
   /** ISO 8601 time the run started. */
