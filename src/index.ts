@@ -17,6 +17,7 @@ export {
   type BackendName,
   type ProjectionWeights,
 } from './sim/simulator.ts';
+export type { SpikeDispatch } from './sim/gpuBackend.ts';
 export type { PopulationSpikes } from './sim/spikeRecorder.ts';
 export type { StateTrace } from './sim/stateRecorder.ts';
 export type { WeightHistory } from './sim/weightRecorder.ts';

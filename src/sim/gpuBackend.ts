@@ -5,7 +5,7 @@
  * Every `ticksPerSubmit` ticks (a window) the spike log and its per-tick offsets are copied
  * to a staging buffer and decoded asynchronously while the next window runs.
  */
-import { ctrlWords, LogMeta, workgroupGrid } from '../kernels/common.ts';
+import { ctrlWords, LogMeta, WORKGROUP_SIZE, workgroupGrid } from '../kernels/common.ts';
 import { DispatchArgs, endTickWgsl } from '../kernels/endTick.ts';
 import { FUSED_STORAGE_BINDINGS, fusedTicksWgsl } from '../kernels/fusedTicks.ts';
 import { neuronKernelWgsl } from '../kernels/neuronKernel.ts';
@@ -31,6 +31,22 @@ const MAX_LOG_BYTES = 64 * 2 ** 20;
  * `spikegpu bench` measures it on one).
  */
 export const FUSED_AUTO_MAX_NEURONS = { software: 16384, hardware: 2048 };
+
+/**
+ * How the spike-driven kernels (propagation, STDP) are sized each tick:
+ * - `indirect`: from the spike counts the end-of-tick kernel writes, so a silent tick costs an
+ *   empty dispatch. Cheap on SwiftShader (≈ 27 µs a dispatch), but Dawn validates every
+ *   indirect dispatch with an extra pass: on an NVIDIA H200 it cost ≈ 110 µs to encode and
+ *   ≈ 110 µs to run, against ≈ 3 µs for a direct one, and dominated every tick.
+ * - `fixed`: a direct dispatch of a fixed grid (`FIXED_SPIKE_GRID` workgroups, fewer for small
+ *   networks) that grid-strides over the tick's spikes; idle workgroups exit at once.
+ * The kernels are the same and integer accumulation is order-free, so spikes are identical.
+ * `auto` (default): fixed on hardware adapters, indirect on software ones.
+ */
+export type SpikeDispatch = 'auto' | 'indirect' | 'fixed';
+
+/** Workgroups of a fixed spike dispatch: enough to fill a large GPU (an H200 holds ≈ 4 200 of 64 threads). */
+export const FIXED_SPIKE_GRID = 2048;
 
 /**
  * Whether a network runs fused: it must have one neuron group, no state probes, no plastic
@@ -66,6 +82,8 @@ export interface GpuBackendOptions {
    * it costs a little and implies `fused: false`; for benchmarks.
    */
   profilePhases?: boolean;
+  /** How propagation and STDP kernels are dispatched (see `SpikeDispatch`); default 'auto'. */
+  spikeDispatch?: SpikeDispatch;
 }
 
 /** GPU time per phase (timestamp queries) and the host's wait for readbacks, ms. */
@@ -104,6 +122,8 @@ export class GpuBackend implements Backend {
   readonly ticksPerSubmit: number;
   /** Whether windows run as one fused dispatch. */
   readonly fused: boolean;
+  /** How spike-driven kernels are dispatched: `indirect` or `fixed` (see `SpikeDispatch`). */
+  readonly spikeDispatch: 'indirect' | 'fixed';
   private fusedKernel: Kernel | null = null;
   /** Per-phase times when profiling (`profilePhases` on an adapter with timestamps), else null. */
   readonly phases: PhaseTimes | null;
@@ -146,7 +166,18 @@ export class GpuBackend implements Backend {
     this.fused = profile
       ? false
       : chooseFused(net, { isSoftware: gpu.isSoftware, maxStorageBuffersPerShaderStage: this.device.limits.maxStorageBuffersPerShaderStage }, options.fused);
+    const dispatchChoice = options.spikeDispatch ?? 'auto';
+    this.spikeDispatch = dispatchChoice === 'auto' ? (gpu.isSoftware ? 'indirect' : 'fixed') : dispatchChoice;
     this.device.addEventListener('uncapturederror', this.onDeviceError);
+  }
+
+  /**
+   * The dispatch of a spike-driven kernel: indirect from the end-of-tick arguments at `words`,
+   * or a fixed grid of `fixedX` (capped) by `y` workgroups.
+   */
+  private spikeGrid(indirect: number, fixedX: number, y = 1): { grid: [number, number]; indirect?: number } {
+    if (this.spikeDispatch === 'indirect') return { grid: [0, 0], indirect };
+    return { grid: [Math.max(1, Math.min(fixedX, FIXED_SPIKE_GRID)), y] };
   }
 
   private readonly onDeviceError = (e: Event) => {
@@ -263,9 +294,10 @@ export class GpuBackend implements Backend {
     this.propagate = {
       pipeline: prop,
       bindGroup: this.bindGroup(prop, [ctrl, tickSpikes, rowStart, synTarget, synWeight, ring, this.logMeta]),
-      grid: [0, 0],
-      indirect: DispatchArgs.perSpike,
+      ...this.spikeGrid(DispatchArgs.perSpike, net.neuronCount),
     };
+    // Plastic synapses take spikes of the last arrivalTicks ticks (their largest delay).
+    const arrivalTicks = net.plastic.length ? net.spikeSlots - 1 : 0;
     this.plasticity = (
       await Promise.all(
         net.plastic.map(async (p, k) => {
@@ -286,22 +318,25 @@ export class GpuBackend implements Backend {
           };
           return Promise.all([
             make('decay', plasticDecayWgsl(p, constants), [ctrl, preTrace, postTrace, rule], { grid: workgroupGrid(Math.max(p.preSize, p.postSize)) }),
-            make('spikes', plasticSpikesWgsl(p, constants), [ctrl, tickSpikes, b.colStart, b.colSynapse, b.colPreDelay, preTrace, postTrace, weight, rule], {
-              indirect: DispatchArgs.perSpike,
-            }),
-            make('arrive', plasticArriveWgsl(p, constants), [ctrl, tickSpikes, b.segStart, b.synapsePost, weight, postTrace, ring, this.logMeta, rule], {
-              indirect: DispatchArgs.arrivals,
-            }),
+            make(
+              'spikes',
+              plasticSpikesWgsl(p, constants),
+              [ctrl, tickSpikes, b.colStart, b.colSynapse, b.colPreDelay, preTrace, postTrace, weight, rule],
+              this.spikeGrid(DispatchArgs.perSpike, net.neuronCount),
+            ),
+            make(
+              'arrive',
+              plasticArriveWgsl(p, constants),
+              [ctrl, tickSpikes, b.segStart, b.synapsePost, weight, postTrace, ring, this.logMeta, rule],
+              // y: one row of workgroups per delay 1 … D; x: arrivalLanes threads per possible spike.
+              this.spikeGrid(DispatchArgs.arrivals, Math.ceil((net.neuronCount * p.arrivalLanes) / WORKGROUP_SIZE), arrivalTicks),
+            ),
           ]);
         }),
       )
     ).flat();
     const arrivalLanes = net.plastic.reduce((a, p) => Math.max(a, p.arrivalLanes), 1);
-    const end = await this.pipeline(
-      'end tick',
-      endTickWgsl({ spikeSlots: net.spikeSlots, arrivalTicks: net.plastic.length ? net.spikeSlots - 1 : 0, arrivalLanes }),
-      ['rw', 'rw', 'rw'],
-    );
+    const end = await this.pipeline('end tick', endTickWgsl({ spikeSlots: net.spikeSlots, arrivalTicks, arrivalLanes }), ['rw', 'rw', 'rw']);
     this.endTick = { pipeline: end, bindGroup: this.bindGroup(end, [ctrl, this.logMeta, this.dispatchArgs]), grid: [1, 1] };
     if (this.fused) {
       const g = net.groups[0];

@@ -21,7 +21,7 @@ import { projectionName } from '../netspec/validateSpec.ts';
 import { acquireDevice, NoAdapterError, type GpuContext } from '../gpu/device.ts';
 import { CpuBackend } from '../reference/cpuBackend.ts';
 import type { Backend, Recorders } from './backend.ts';
-import { GpuBackend, type PhaseTimes } from './gpuBackend.ts';
+import { GpuBackend, type PhaseTimes, type SpikeDispatch } from './gpuBackend.ts';
 import { SpikeRecorder, type PopulationSpikes } from './spikeRecorder.ts';
 import { StateRecorder, type StateTrace } from './stateRecorder.ts';
 import { WeightRecorder, type WeightHistory } from './weightRecorder.ts';
@@ -58,6 +58,13 @@ export interface SimulatorOptions {
   fused?: boolean | 'auto';
   /** WebGPU: time propagation and neuron phases with timestamp queries (see `summary().phases`). */
   profilePhases?: boolean;
+  /**
+   * WebGPU: how propagation and STDP kernels are sized each tick: 'indirect' (from the spike
+   * counts), 'fixed' (a direct grid that strides over the spikes; much cheaper where the
+   * driver validates indirect dispatches, as Dawn does on hardware adapters) or 'auto'
+   * (default: fixed on hardware, indirect on software adapters). Same spikes either way.
+   */
+  spikeDispatch?: SpikeDispatch;
   /** Replace the spec's seed. */
   seed?: number;
 }
@@ -148,6 +155,7 @@ export class Simulator {
         ticksPerSubmit: options.ticksPerSubmit,
         fused: options.fused,
         profilePhases: options.profilePhases,
+        spikeDispatch: options.spikeDispatch,
       });
       return new Simulator(net, backend, owned, performance.now() - t0);
     } catch (e) {

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { acquireDevice, type GpuContext } from '../../src/gpu/device.ts';
 import { Simulator } from '../../src/sim/simulator.ts';
 import type { PopulationSpikes } from '../../src/sim/spikeRecorder.ts';
+import type { SpikeDispatch } from '../../src/sim/gpuBackend.ts';
 
 let context: GpuContext | null = null;
 
@@ -23,7 +24,7 @@ export type Spikes = Record<string, PopulationSpikes>;
 export async function runSpikes(
   spec: unknown,
   durationMs: number,
-  options: { backend: 'webgpu' | 'cpu'; ticksPerSubmit?: number; seed?: number; fused?: boolean | 'auto' },
+  options: { backend: 'webgpu' | 'cpu'; ticksPerSubmit?: number; seed?: number; fused?: boolean | 'auto'; spikeDispatch?: SpikeDispatch },
 ): Promise<Spikes> {
   const sim = await Simulator.create(spec, { ...options, device: options.backend === 'webgpu' ? await testDevice() : undefined });
   try {

@@ -5,6 +5,7 @@
 # reference's, then runs the benchmark matrix on webgpu and the CPU reference and prints the
 # table. Results (JSON, SVG, log) go to $OUT, else bench-out/.
 #   usage: tools/bench/device.sh [extra `spikegpu bench` options]
+#          tools/bench/device.sh --node script.mjs [args]   (another script, same set-up)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${OUT:-bench-out}; mkdir -p "$out"
@@ -28,6 +29,10 @@ done
 export SPIKEGPU_ADAPTER=hardware XDG_RUNTIME_DIR=$tmp
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 node --version
+if [ "${1:-}" = "--node" ]; then
+  # Any other measurement with the same set-up: tools/bench/device.sh --node script.mjs [args]
+  shift; exec node "$@"
+fi
 echo "== spikegpu run cuba (backend auto)"
 node bin/spikegpu.js run cuba --json | tee "$out/run-cuba.json"
 echo
