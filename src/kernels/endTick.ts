@@ -4,6 +4,7 @@
  * next tick will fill and advance the tick. This is what lets many ticks run per submission
  * with no host work in between.
  */
+import { bindingsWgsl, type BindingTable } from '../gpu/bindings.ts';
 import { Ctrl, LogMeta, MAX_WORKGROUPS_PER_DIM, WORKGROUP_SIZE } from './common.ts';
 
 /** Indirect dispatch arguments (x, y, z triples, u32) that the end-of-tick kernel writes. */
@@ -61,11 +62,15 @@ fn endTick() {
 `;
 }
 
+export const END_TICK_BINDINGS = [
+  { name: 'ctrl', access: 'read_write', type: 'array<atomic<u32>>' },
+  { name: 'logMeta', access: 'read_write', type: 'array<atomic<u32>>' },
+  { name: 'dispatchArgs', access: 'read_write', type: `array<u32, ${DispatchArgs.words}>` },
+] as const satisfies BindingTable;
+
 export function endTickWgsl(o: Omit<EndTickOptions, 'sizeDispatch'>): string {
   return /* wgsl */ `
-@group(0) @binding(0) var<storage, read_write> ctrl: array<atomic<u32>>;
-@group(0) @binding(1) var<storage, read_write> logMeta: array<atomic<u32>>;
-@group(0) @binding(2) var<storage, read_write> dispatchArgs: array<u32, ${DispatchArgs.words}>;
+${bindingsWgsl(END_TICK_BINDINGS)}
 ${endTickFnWgsl({ ...o, sizeDispatch: true })}
 @compute @workgroup_size(1)
 fn main() {

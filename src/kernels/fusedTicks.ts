@@ -7,21 +7,24 @@
  */
 import type { CompiledGroup } from '../compile/compiled.ts';
 import { endTickFnWgsl } from './endTick.ts';
+import { bindingsWgsl, storageBindingCount, type BindingTable } from '../gpu/bindings.ts';
 import { NEURON_BINDINGS, neuronStepWgsl, type NeuronKernelConstants } from './neuronKernel.ts';
-import { propagateFnWgsl } from './propagate.ts';
+import { propagateFnWgsl, SYNAPSE_BINDINGS } from './propagate.ts';
 
 /** Threads of the one workgroup: 64 measured faster than 256 on SwiftShader (cheaper barriers). */
 export const FUSED_WORKGROUP_SIZE = 64;
-/** Storage bindings the fused kernel needs: the neuron kernel's 8 plus the synapses' 3. */
-export const FUSED_STORAGE_BINDINGS = 11;
+export const FUSED_BINDINGS = [
+  ...NEURON_BINDINGS,
+  ...SYNAPSE_BINDINGS,
+  /** Ticks in this window (x; the host writes it once per window). */
+  { name: 'window', access: 'uniform', type: 'vec4u' },
+] as const satisfies BindingTable;
+
+/** Storage bindings the fused kernel needs (adapters limit them per stage). */
+export const FUSED_STORAGE_BINDINGS = storageBindingCount(FUSED_BINDINGS);
 
 export function fusedTicksWgsl(group: CompiledGroup, k: NeuronKernelConstants & { channelBits: number }): string {
-  return /* wgsl */ `${NEURON_BINDINGS}
-@group(0) @binding(8) var<storage, read> rowStart: array<u32>;
-@group(0) @binding(9) var<storage, read> synTarget: array<u32>;
-@group(0) @binding(10) var<storage, read> synWeight: array<i32>;
-/** Ticks in this window (the host writes it once per window). */
-@group(0) @binding(11) var<uniform> window: vec4u;
+  return /* wgsl */ `${bindingsWgsl(FUSED_BINDINGS)}
 
 ${neuronStepWgsl(group, k)}
 ${propagateFnWgsl(k)}

@@ -5,6 +5,7 @@
  * for recorded neurons, to the spike log.
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
+import { bindingsWgsl, type BindingTable } from '../gpu/bindings.ts';
 import type { CompiledGroup } from '../compile/compiled.ts';
 import { driveDecayWgsl, driveHelpersWgsl, driveInputWgsl } from '../models/drive.ts';
 import { rngWgsl } from '../rng/counterHash.ts';
@@ -76,21 +77,23 @@ ${stores}
 `;
 }
 
-/** Bindings of the neuron kernel, in order; the fused kernel starts with the same. */
-export const NEURON_BINDINGS = /* wgsl */ `
-@group(0) @binding(0) var<storage, read> params: array<f32>;
-@group(0) @binding(1) var<storage, read_write> state: array<f32>;
-@group(0) @binding(2) var<storage, read_write> ring: array<atomic<i32>>;
-@group(0) @binding(3) var<storage, read_write> ctrl: array<atomic<u32>>;
-@group(0) @binding(4) var<storage, read_write> tickSpikes: array<u32>;
-@group(0) @binding(5) var<storage, read_write> logIds: array<u32>;
-@group(0) @binding(6) var<storage, read_write> logMeta: array<atomic<u32>>;
-@group(0) @binding(7) var<storage, read> tables: array<u32>;
-`;
+/** Bindings of the neuron kernel; the fused kernel starts with the same. */
+export const NEURON_BINDINGS = [
+  /** The group's f32 (and bit-cast u32) parameter columns. */
+  { name: 'params', access: 'read', type: 'array<f32>' },
+  { name: 'state', access: 'read_write', type: 'array<f32>' },
+  { name: 'ring', access: 'read_write', type: 'array<atomic<i32>>' },
+  { name: 'ctrl', access: 'read_write', type: 'array<atomic<u32>>' },
+  { name: 'tickSpikes', access: 'read_write', type: 'array<u32>' },
+  { name: 'logIds', access: 'read_write', type: 'array<u32>' },
+  { name: 'logMeta', access: 'read_write', type: 'array<atomic<u32>>' },
+  /** The network's shared u32 tables (spike source events, Poisson CDFs). */
+  { name: 'tables', access: 'read', type: 'array<u32>' },
+] as const satisfies BindingTable;
 
 /** WGSL source for a group's neuron kernel: one thread per neuron. */
 export function neuronKernelWgsl(group: CompiledGroup, k: NeuronKernelConstants): string {
-  return `${NEURON_BINDINGS}
+  return `${bindingsWgsl(NEURON_BINDINGS)}
 ${neuronStepWgsl(group, k)}
 ${flatIndexWgsl}
 @compute @workgroup_size(${WORKGROUP_SIZE})

@@ -20,6 +20,7 @@
  */
 import type { PlasticProjection } from '../compile/compiled.ts';
 import { fixedFromF32Wgsl, stdpWgsl } from '../models/stdp.ts';
+import { bindingsWgsl, type BindingTable } from '../gpu/bindings.ts';
 import { Ctrl, flatIndexWgsl, LogMeta, WORKGROUP_SIZE } from './common.ts';
 
 export interface PlasticityConstants {
@@ -32,16 +33,45 @@ export interface PlasticityConstants {
 /** Kernels per plastic projection per tick. */
 export const PLASTICITY_KERNELS = 3;
 
-/** Binding kinds of each kernel, in order (for the pipeline layout). */
-export const PLASTICITY_BINDINGS = {
-  decay: ['read', 'rw', 'rw', 'uniform'],
-  spikes: ['read', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw', 'uniform'],
-  arrive: ['read', 'read', 'read', 'read', 'rw', 'read', 'rw', 'rw', 'uniform'],
-} as const;
+/** The rule's constants (a uniform buffer filled from `stdpUniform`), every kernel's last binding. */
+const STDP_BINDING = { name: 'stdp', access: 'uniform', type: 'StdpConstants' } as const;
 
-/** Constants and helpers of every kernel; the rule's uniform buffer is the kernel's last binding. */
+/** Bindings of the three kernels. */
+export const PLASTICITY_BINDINGS = {
+  decay: [
+    { name: 'ctrl', access: 'read', type: 'array<u32>' },
+    { name: 'preTrace', access: 'read_write', type: 'array<f32>' },
+    { name: 'postTrace', access: 'read_write', type: 'array<f32>' },
+    STDP_BINDING,
+  ],
+  spikes: [
+    { name: 'ctrl', access: 'read', type: 'array<u32>' },
+    { name: 'tickSpikes', access: 'read', type: 'array<u32>' },
+    { name: 'colStart', access: 'read', type: 'array<u32>' },
+    { name: 'colSynapse', access: 'read', type: 'array<u32>' },
+    { name: 'colPreDelay', access: 'read', type: 'array<u32>' },
+    { name: 'preTrace', access: 'read_write', type: 'array<f32>' },
+    { name: 'postTrace', access: 'read_write', type: 'array<f32>' },
+    { name: 'weight', access: 'read_write', type: 'array<f32>' },
+    STDP_BINDING,
+  ],
+  arrive: [
+    { name: 'ctrl', access: 'read', type: 'array<u32>' },
+    { name: 'tickSpikes', access: 'read', type: 'array<u32>' },
+    { name: 'segStart', access: 'read', type: 'array<u32>' },
+    { name: 'synapsePost', access: 'read', type: 'array<u32>' },
+    { name: 'weight', access: 'read_write', type: 'array<f32>' },
+    { name: 'postTrace', access: 'read', type: 'array<f32>' },
+    { name: 'ring', access: 'read_write', type: 'array<atomic<i32>>' },
+    { name: 'logMeta', access: 'read_write', type: 'array<atomic<u32>>' },
+    STDP_BINDING,
+  ],
+} as const satisfies Record<string, BindingTable>;
+
+/** The bindings, constants and helpers of one of the kernels. */
 function header(p: PlasticProjection, k: PlasticityConstants, kind: keyof typeof PLASTICITY_BINDINGS): string {
   return /* wgsl */ `
+${bindingsWgsl(PLASTICITY_BINDINGS[kind])}
 const neuronCount = ${k.neuronCount}u;
 const spikeSlots = ${k.spikeSlots}u;
 const preOffset = ${p.preOffset}u;
@@ -51,17 +81,14 @@ const postSize = ${p.postSize}u;
 /** Ticks of presynaptic trace kept: x(t − d) for every delay d of the projection. */
 const traceSlots = ${p.maxDelay + 1}u;
 const maxDelay = ${p.maxDelay}u;
-${stdpWgsl(p.rule, PLASTICITY_BINDINGS[kind].length - 1)}
+${stdpWgsl(p.rule)}
 ${flatIndexWgsl}
 `;
 }
 
-/** Kernel 1: decay every trace by one tick. Bindings: ctrl, preTrace, postTrace, rule. */
+/** Kernel 1: decay every trace by one tick. */
 export function plasticDecayWgsl(p: PlasticProjection, k: PlasticityConstants): string {
   return /* wgsl */ `
-@group(0) @binding(0) var<storage, read> ctrl: array<u32>;
-@group(0) @binding(1) var<storage, read_write> preTrace: array<f32>;
-@group(0) @binding(2) var<storage, read_write> postTrace: array<f32>;
 ${header(p, k, 'decay')}
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -78,20 +105,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 /**
- * Kernel 2: traces of the neurons that spiked, and potentiation. Bindings: ctrl, tickSpikes,
- * colStart, colSynapse, colPreDelay, preTrace, postTrace, weight, rule.
+ * Kernel 2: traces of the neurons that spiked, and potentiation.
  */
 export function plasticSpikesWgsl(p: PlasticProjection, k: PlasticityConstants): string {
   const preMask = p.preBits >= 32 ? 0xffffffff : 2 ** p.preBits - 1;
   return /* wgsl */ `
-@group(0) @binding(0) var<storage, read> ctrl: array<u32>;
-@group(0) @binding(1) var<storage, read> tickSpikes: array<u32>;
-@group(0) @binding(2) var<storage, read> colStart: array<u32>;
-@group(0) @binding(3) var<storage, read> colSynapse: array<u32>;
-@group(0) @binding(4) var<storage, read> colPreDelay: array<u32>;
-@group(0) @binding(5) var<storage, read_write> preTrace: array<f32>;
-@group(0) @binding(6) var<storage, read_write> postTrace: array<f32>;
-@group(0) @binding(7) var<storage, read_write> weight: array<f32>;
 ${header(p, k, 'spikes')}
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -129,21 +147,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
  * Kernel 3: arrivals. Workgroups (·, y) take the spikes of tick t − y (delay d = y + 1), each
  * walking its row segment of delay d with `arrivalLanes` threads (so a workgroup takes
  * 64 / arrivalLanes spikes at a time: short segments, as with spread delays, do not leave most
- * threads idle). Bindings: ctrl, tickSpikes, segStart, synapsePost, weight, postTrace, ring,
- * logMeta, rule.
+ * threads idle).
  */
 export function plasticArriveWgsl(p: PlasticProjection, k: PlasticityConstants): string {
   const lanes = p.arrivalLanes;
   const perGroup = WORKGROUP_SIZE / lanes;
   return /* wgsl */ `
-@group(0) @binding(0) var<storage, read> ctrl: array<u32>;
-@group(0) @binding(1) var<storage, read> tickSpikes: array<u32>;
-@group(0) @binding(2) var<storage, read> segStart: array<u32>;
-@group(0) @binding(3) var<storage, read> synapsePost: array<u32>;
-@group(0) @binding(4) var<storage, read_write> weight: array<f32>;
-@group(0) @binding(5) var<storage, read> postTrace: array<f32>;
-@group(0) @binding(6) var<storage, read_write> ring: array<atomic<i32>>;
-@group(0) @binding(7) var<storage, read_write> logMeta: array<atomic<u32>>;
 ${header(p, k, 'arrive')}
 ${fixedFromF32Wgsl(p.exponent)}
 @compute @workgroup_size(${WORKGROUP_SIZE})

@@ -6,6 +6,7 @@
  * Dispatched indirectly with the spike count the end-of-tick kernel wrote, so a silent tick
  * costs one empty dispatch.
  */
+import { bindingsWgsl, type BindingTable } from '../gpu/bindings.ts';
 import { Ctrl, LogMeta, WORKGROUP_SIZE } from './common.ts';
 
 export interface PropagateConstants {
@@ -46,15 +47,26 @@ fn propagateSpikes(first: u32, stride: u32, lane: u32, lanes: u32) {
 `;
 }
 
+/** The static synapses, in rows by global source neuron (CSR). */
+export const SYNAPSE_BINDINGS = [
+  { name: 'rowStart', access: 'read', type: 'array<u32>' },
+  /** Target channel (low `channelBits` bits) and delay in ticks (high bits). */
+  { name: 'synTarget', access: 'read', type: 'array<u32>' },
+  /** Fixed-point weight. */
+  { name: 'synWeight', access: 'read', type: 'array<i32>' },
+] as const satisfies BindingTable;
+
+export const PROPAGATE_BINDINGS = [
+  { name: 'ctrl', access: 'read_write', type: 'array<atomic<u32>>' },
+  { name: 'tickSpikes', access: 'read', type: 'array<u32>' },
+  ...SYNAPSE_BINDINGS,
+  { name: 'ring', access: 'read_write', type: 'array<atomic<i32>>' },
+  { name: 'logMeta', access: 'read_write', type: 'array<atomic<u32>>' },
+] as const satisfies BindingTable;
+
 export function propagateWgsl(k: PropagateConstants): string {
   return /* wgsl */ `
-@group(0) @binding(0) var<storage, read_write> ctrl: array<atomic<u32>>;
-@group(0) @binding(1) var<storage, read> tickSpikes: array<u32>;
-@group(0) @binding(2) var<storage, read> rowStart: array<u32>;
-@group(0) @binding(3) var<storage, read> synTarget: array<u32>;
-@group(0) @binding(4) var<storage, read> synWeight: array<i32>;
-@group(0) @binding(5) var<storage, read_write> ring: array<atomic<i32>>;
-@group(0) @binding(6) var<storage, read_write> logMeta: array<atomic<u32>>;
+${bindingsWgsl(PROPAGATE_BINDINGS)}
 ${propagateFnWgsl(k)}
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {

@@ -4,15 +4,21 @@
  * thread copies one (neuron, variable) into the window's state log when its probe is due.
  * Entries are u32 triples: index into the group's state, sampling period in ticks, slot.
  */
+import { bindingsWgsl, type BindingTable } from '../gpu/bindings.ts';
 import { Ctrl, flatIndexWgsl, LogMeta, WORKGROUP_SIZE } from './common.ts';
+
+export const SAMPLE_STATE_BINDINGS = [
+  { name: 'ctrl', access: 'read', type: 'array<u32>' },
+  { name: 'logMeta', access: 'read', type: 'array<u32>' },
+  /** u32 triples: index into the group's state, sampling period in ticks, slot. */
+  { name: 'entries', access: 'read', type: 'array<u32>' },
+  { name: 'state', access: 'read', type: 'array<f32>' },
+  { name: 'stateLog', access: 'read_write', type: 'array<f32>' },
+] as const satisfies BindingTable;
 
 export function sampleStateWgsl(entryCount: number, stateSlots: number): string {
   return /* wgsl */ `
-@group(0) @binding(0) var<storage, read> ctrl: array<u32>;
-@group(0) @binding(1) var<storage, read> logMeta: array<u32>;
-@group(0) @binding(2) var<storage, read> entries: array<u32>;
-@group(0) @binding(3) var<storage, read> state: array<f32>;
-@group(0) @binding(4) var<storage, read_write> stateLog: array<f32>;
+${bindingsWgsl(SAMPLE_STATE_BINDINGS)}
 
 ${flatIndexWgsl}
 

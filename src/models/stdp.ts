@@ -85,16 +85,15 @@ export function stdpUniform(r: StdpRule): Float32Array {
 
 /**
  * WGSL: `stdpOnSpike`, `stdpPotentiate`, `stdpDepress` and the constants `aPlus`, `aMinus`,
- * `wMin`, `wMax`, `decayPlus`, `decayMinus`, read from the uniform buffer at `binding` (filled
- * from `stdpUniform`). Not WGSL constants: a compiler could fold products of constants
+ * `wMin`, `wMax`, `decayPlus`, `decayMinus`, read from the uniform `stdp: StdpConstants` that
+ * the kernel binds (filled from `stdpUniform`). Not WGSL constants: a compiler could fold products of constants
  * (aMinus·decayMinus·y) and round differently from the CPU. WGSL does not forbid fusing
  * `w + a·x` into one multiply-add either; SwiftShader does not, and the tests check GPU =
  * CPU weights on the adapter they run on.
  */
-export function stdpWgsl(r: StdpRule, binding: number): string {
+export function stdpWgsl(r: StdpRule): string {
   return /* wgsl */ `
 struct StdpConstants { aPlus: f32, aMinus: f32, wMin: f32, wMax: f32, decayPlus: f32, decayMinus: f32, pad0: f32, pad1: f32 }
-@group(0) @binding(${binding}) var<uniform> stdp: StdpConstants;
 
 fn stdpOnSpike(trace: f32) -> f32 {
   return ${r.nearest ? '1.0' : 'trace + 1.0'};

@@ -6,13 +6,14 @@
  * to a staging buffer and decoded asynchronously while the next window runs.
  */
 import { ctrlWords, LogMeta, WORKGROUP_SIZE, workgroupGrid } from '../kernels/common.ts';
-import { DispatchArgs, endTickWgsl } from '../kernels/endTick.ts';
-import { FUSED_STORAGE_BINDINGS, fusedTicksWgsl } from '../kernels/fusedTicks.ts';
-import { neuronKernelWgsl } from '../kernels/neuronKernel.ts';
+import { DispatchArgs, END_TICK_BINDINGS, endTickWgsl } from '../kernels/endTick.ts';
+import { FUSED_BINDINGS, FUSED_STORAGE_BINDINGS, fusedTicksWgsl } from '../kernels/fusedTicks.ts';
+import { NEURON_BINDINGS, neuronKernelWgsl } from '../kernels/neuronKernel.ts';
 import { PLASTICITY_BINDINGS, plasticArriveWgsl, plasticDecayWgsl, plasticSpikesWgsl } from '../kernels/plasticity.ts';
-import { propagateWgsl } from '../kernels/propagate.ts';
-import { sampleStateWgsl } from '../kernels/sampleState.ts';
+import { PROPAGATE_BINDINGS, propagateWgsl } from '../kernels/propagate.ts';
+import { SAMPLE_STATE_BINDINGS, sampleStateWgsl } from '../kernels/sampleState.ts';
 import { plasticBuffers, type CompiledNetwork } from '../compile/compiled.ts';
+import { bindGroupEntries, layoutEntries, type BindingTable, type BoundBuffers } from '../gpu/bindings.ts';
 import { checkBufferPlan, storageBuffer, withValidation } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { readBuffer, StagingPair } from '../gpu/readback.ts';
@@ -106,6 +107,11 @@ interface Kernel {
   indirect?: number;
 }
 
+/** The buffers of `all` that `table` binds (the rest of its bindings come from elsewhere). */
+function pick<A extends Record<string, GPUBuffer>, T extends BindingTable>(all: A, table: T): Pick<A, Extract<T[number]['name'], keyof A>> {
+  return Object.fromEntries(table.filter((b) => b.name in all).map((b) => [b.name, all[b.name]])) as Pick<A, Extract<T[number]['name'], keyof A>>;
+}
+
 /** WebGPU's limit on queries in a query set. */
 const MAX_QUERIES = 4096;
 
@@ -197,25 +203,29 @@ export class GpuBackend implements Backend {
     return buf;
   }
 
-  /** A pipeline with an explicit layout: `bindings[i]` is binding i's kind. */
-  private async pipeline(label: string, code: string, bindings: ('read' | 'rw' | 'uniform')[]): Promise<GPUComputePipeline> {
+  /** A pipeline whose layout comes from the kernel's binding table. */
+  private async pipeline(label: string, code: string, table: BindingTable): Promise<GPUComputePipeline> {
     const module = this.device.createShaderModule({ label, code });
     const info = await module.getCompilationInfo();
     const errors = info.messages.filter((m) => m.type === 'error');
     if (errors.length) throw new Error(`${label}: WGSL compilation failed:\n${errors.map((m) => `  line ${m.lineNum}: ${m.message}`).join('\n')}`);
     return withValidation(this.device, label, () => {
-      const type = { read: 'read-only-storage', rw: 'storage', uniform: 'uniform' } as const;
-      const entries = bindings.map((kind, binding) => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: type[kind] } }));
-      const layout = this.device.createPipelineLayout({ bindGroupLayouts: [this.device.createBindGroupLayout({ label, entries })] });
+      const layout = this.device.createPipelineLayout({ bindGroupLayouts: [this.device.createBindGroupLayout({ label, entries: layoutEntries(table) })] });
       return this.device.createComputePipeline({ label, layout, compute: { module, entryPoint: 'main' } });
     });
   }
 
-  private bindGroup(pipeline: GPUComputePipeline, buffers: GPUBuffer[]): GPUBindGroup {
-    return this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
+  /** A kernel: its pipeline from the binding table, and a bind group of the buffers named in it. */
+  private async kernel<T extends BindingTable>(
+    label: string,
+    code: string,
+    table: T,
+    buffers: BoundBuffers<T>,
+    dispatch: { grid: [number, number]; indirect?: number },
+  ): Promise<Kernel> {
+    const pipeline = await this.pipeline(label, code, table);
+    const bindGroup = this.device.createBindGroup({ label, layout: pipeline.getBindGroupLayout(0), entries: bindGroupEntries(label, table, buffers) });
+    return { pipeline, bindGroup, ...dispatch };
   }
 
   private async init(): Promise<void> {
@@ -245,89 +255,73 @@ export class GpuBackend implements Backend {
     this.staging = new StagingPair(this.device, this.logMeta.size + this.logIds.size + this.stateLog.size + (this.phases ? 16 * passesPerTick(net) * K : 0));
 
     const constants = { seed: net.seed, neuronCount: net.neuronCount, spikeSlots: net.spikeSlots, delaySlots: net.delaySlots, channelCount: net.channelCount };
-    const states: GPUBuffer[] = [];
-    const groupParams: GPUBuffer[] = [];
+    /** Buffers every kernel may bind, by their binding names. */
+    const shared = { ring, ctrl, tickSpikes, tables, rowStart, synTarget, synWeight, logIds: this.logIds, logMeta: this.logMeta };
+    const groupBuffers = net.groups.map((g) => ({
+      params: this.buffer(`${g.model.name} params`, g.params),
+      state: this.buffer(`${g.model.name} state`, g.state),
+    }));
     this.groups = await Promise.all(
-      net.groups.map(async (g, i) => {
-        const pipeline = await this.pipeline(`neurons ${g.model.name} (${g.populations.join(', ')})`, neuronKernelWgsl(g, constants), [
-          'read',
-          'rw',
-          'rw',
-          'rw',
-          'rw',
-          'rw',
-          'rw',
-          'read',
-        ]);
-        const params = (groupParams[i] = this.buffer(`${g.model.name} params`, g.params));
-        const state = (states[i] = this.buffer(`${g.model.name} state`, g.state));
-        return {
-          pipeline,
-          bindGroup: this.bindGroup(pipeline, [params, state, ring, ctrl, tickSpikes, this.logIds, this.logMeta, tables]),
-          grid: workgroupGrid(g.size),
-        };
-      }),
+      net.groups.map((g, i) =>
+        this.kernel(
+          `neurons ${g.model.name} (${g.populations.join(', ')})`,
+          neuronKernelWgsl(g, constants),
+          NEURON_BINDINGS,
+          { ...pick(shared, NEURON_BINDINGS), ...groupBuffers[i] },
+          { grid: workgroupGrid(g.size) },
+        ),
+      ),
     );
-    this.samplers = await Promise.all(
-      net.groups.map(async (_g, i) => {
-        const probes = net.stateProbes.filter((p) => p.group === i);
-        const entries = new Uint32Array(probes.flatMap((p) => Array.from(p.stateIndex, (idx, j) => [idx, p.everyTicks, p.slot + j]).flat()));
-        if (!entries.length) return null;
-        const count = entries.length / 3;
-        const pipeline = await this.pipeline(`sample state of group ${i}`, sampleStateWgsl(count, net.stateSlots), ['read', 'read', 'read', 'read', 'rw']);
-        return {
-          pipeline,
-          bindGroup: this.bindGroup(pipeline, [ctrl, this.logMeta, this.buffer('state probes', entries), states[i], this.stateLog]),
-          grid: workgroupGrid(count),
-        };
-      }),
-    ).then((ks) => ks.filter((k): k is Kernel => k !== null));
-    const prop = await this.pipeline('propagate', propagateWgsl({ ...constants, channelBits: net.synapses.channelBits }), [
-      'rw',
-      'read',
-      'read',
-      'read',
-      'read',
-      'rw',
-      'rw',
-    ]);
-    this.propagate = {
-      pipeline: prop,
-      bindGroup: this.bindGroup(prop, [ctrl, tickSpikes, rowStart, synTarget, synWeight, ring, this.logMeta]),
-      ...this.spikeGrid(DispatchArgs.perSpike, net.neuronCount),
-    };
+    this.samplers = (
+      await Promise.all(
+        net.groups.map((_g, i) => {
+          const probes = net.stateProbes.filter((p) => p.group === i);
+          const entries = new Uint32Array(probes.flatMap((p) => Array.from(p.stateIndex, (idx, j) => [idx, p.everyTicks, p.slot + j]).flat()));
+          if (!entries.length) return null;
+          const count = entries.length / 3;
+          return this.kernel(
+            `sample state of group ${i}`,
+            sampleStateWgsl(count, net.stateSlots),
+            SAMPLE_STATE_BINDINGS,
+            { ctrl, logMeta: this.logMeta, entries: this.buffer('state probes', entries), state: groupBuffers[i].state, stateLog: this.stateLog },
+            { grid: workgroupGrid(count) },
+          );
+        }),
+      )
+    ).filter((k): k is Kernel => k !== null);
+    this.propagate = await this.kernel(
+      'propagate',
+      propagateWgsl({ ...constants, channelBits: net.synapses.channelBits }),
+      PROPAGATE_BINDINGS,
+      pick(shared, PROPAGATE_BINDINGS),
+      this.spikeGrid(DispatchArgs.perSpike, net.neuronCount),
+    );
     // Plastic synapses take spikes of the last arrivalTicks ticks (their largest delay).
     const arrivalTicks = net.plastic.length ? net.spikeSlots - 1 : 0;
     this.plasticity = (
       await Promise.all(
-        net.plastic.map(async (p, k) => {
-          const b = Object.fromEntries(
+        net.plastic.map((p, k) => {
+          const own = Object.fromEntries(
             Object.entries(plasticBuffers(p)).map(([key, x]) => [key, this.buffer(`${p.name} ${x.name}`, x.data ?? x.bytes)]),
           ) as Record<keyof ReturnType<typeof plasticBuffers>, GPUBuffer>;
-          const { weight, preTrace, postTrace } = b;
-          this.plasticWeights[k] = weight;
-          const rule = this.buffer(`${p.name} stdp constants`, stdpUniform(p.rule), GPUBufferUsage.UNIFORM);
-          const make = async (
-            kind: keyof typeof PLASTICITY_BINDINGS,
-            code: string,
-            buffers: GPUBuffer[],
-            dispatch: { grid?: [number, number]; indirect?: number },
-          ): Promise<Kernel> => {
-            const pipeline = await this.pipeline(`${p.name} stdp ${kind}`, code, [...PLASTICITY_BINDINGS[kind]]);
-            return { pipeline, bindGroup: this.bindGroup(pipeline, buffers), grid: dispatch.grid ?? [0, 0], indirect: dispatch.indirect };
-          };
+          this.plasticWeights[k] = own.weight;
+          const buffers = { ...shared, ...own, stdp: this.buffer(`${p.name} stdp constants`, stdpUniform(p.rule), GPUBufferUsage.UNIFORM) };
+          const label = (kind: string) => `${p.name} stdp ${kind}`;
+          const { decay, spikes, arrive } = PLASTICITY_BINDINGS;
           return Promise.all([
-            make('decay', plasticDecayWgsl(p, constants), [ctrl, preTrace, postTrace, rule], { grid: workgroupGrid(Math.max(p.preSize, p.postSize)) }),
-            make(
-              'spikes',
+            this.kernel(label('decay'), plasticDecayWgsl(p, constants), decay, pick(buffers, decay), { grid: workgroupGrid(Math.max(p.preSize, p.postSize)) }),
+            this.kernel(
+              label('spikes'),
               plasticSpikesWgsl(p, constants),
-              [ctrl, tickSpikes, b.colStart, b.colSynapse, b.colPreDelay, preTrace, postTrace, weight, rule],
+              spikes,
+              pick(buffers, spikes),
               this.spikeGrid(DispatchArgs.perSpike, net.neuronCount),
             ),
-            make(
-              'arrive',
+            this.kernel(
+              label('arrive'),
               plasticArriveWgsl(p, constants),
-              [ctrl, tickSpikes, b.segStart, b.synapsePost, weight, postTrace, ring, this.logMeta, rule],
+              arrive,
+              pick(buffers, arrive),
               // y: one row of workgroups per delay 1 … D; x: arrivalLanes threads per possible spike.
               this.spikeGrid(DispatchArgs.arrivals, Math.ceil((net.neuronCount * p.arrivalLanes) / WORKGROUP_SIZE), arrivalTicks),
             ),
@@ -336,44 +330,23 @@ export class GpuBackend implements Backend {
       )
     ).flat();
     const arrivalLanes = net.plastic.reduce((a, p) => Math.max(a, p.arrivalLanes), 1);
-    const end = await this.pipeline('end tick', endTickWgsl({ spikeSlots: net.spikeSlots, arrivalTicks, arrivalLanes }), ['rw', 'rw', 'rw']);
-    this.endTick = { pipeline: end, bindGroup: this.bindGroup(end, [ctrl, this.logMeta, this.dispatchArgs]), grid: [1, 1] };
+    this.endTick = await this.kernel(
+      'end tick',
+      endTickWgsl({ spikeSlots: net.spikeSlots, arrivalTicks, arrivalLanes }),
+      END_TICK_BINDINGS,
+      { ctrl, logMeta: this.logMeta, dispatchArgs: this.dispatchArgs },
+      { grid: [1, 1] },
+    );
     if (this.fused) {
-      const g = net.groups[0];
       this.fusedWindow = this.device.createBuffer({ label: 'fused window', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
       this.buffers.push(this.fusedWindow);
-      const pipeline = await this.pipeline('fused ticks', fusedTicksWgsl(g, { ...constants, channelBits: net.synapses.channelBits }), [
-        'read',
-        'rw',
-        'rw',
-        'rw',
-        'rw',
-        'rw',
-        'rw',
-        'read',
-        'read',
-        'read',
-        'read',
-        'uniform',
-      ]);
-      this.fusedKernel = {
-        pipeline,
-        bindGroup: this.bindGroup(pipeline, [
-          groupParams[0],
-          states[0],
-          ring,
-          ctrl,
-          tickSpikes,
-          this.logIds,
-          this.logMeta,
-          tables,
-          rowStart,
-          synTarget,
-          synWeight,
-          this.fusedWindow,
-        ]),
-        grid: [1, 1],
-      };
+      this.fusedKernel = await this.kernel(
+        'fused ticks',
+        fusedTicksWgsl(net.groups[0], { ...constants, channelBits: net.synapses.channelBits }),
+        FUSED_BINDINGS,
+        { ...pick(shared, FUSED_BINDINGS), ...groupBuffers[0], window: this.fusedWindow },
+        { grid: [1, 1] },
+      );
     }
   }
 
