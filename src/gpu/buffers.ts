@@ -14,14 +14,29 @@ const MiB = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
  * @throws DeviceLimitError naming the buffer that does not fit.
  */
 export function checkBufferPlan(device: GPUDevice, plan: { name: string; bytes: number }[]): void {
-  const maxBinding = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  const maxBinding = maxBindingBytes(device.limits);
   for (const b of plan) {
     if (b.bytes > maxBinding) {
       throw new DeviceLimitError(
-        `the network needs ${MiB(b.bytes)} for its ${b.name}, but this adapter binds at most ${MiB(maxBinding)} per buffer; reduce the network (buffer sharding is not implemented yet)`,
+        `the network needs ${MiB(b.bytes)} for its ${b.name}, but this adapter binds at most ${MiB(maxBinding)} per buffer (static synapses are split into shards; this buffer cannot be yet); reduce the network`,
       );
     }
   }
+}
+
+/** The largest buffer the adapter can both create and bind as storage, bytes. */
+export const maxBindingBytes = (limits: { maxStorageBufferBindingSize: number; maxBufferSize: number }): number =>
+  Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+
+/**
+ * How to split an array of `count` elements of `bytesPerElement` into bindings of at most
+ * `maxBytes`: the number of shards and the elements per shard (the last may hold fewer).
+ * @example shardArray(10, 16, 4) → { shards: 3, shardLength: 4 }
+ */
+export function shardArray(count: number, maxBytes: number, bytesPerElement: number): { shards: number; shardLength: number } {
+  const shardLength = Math.floor(maxBytes / bytesPerElement);
+  if (shardLength < 1) throw new Error(`a shard of ${maxBytes} B cannot hold one ${bytesPerElement}-byte element`);
+  return { shards: Math.max(1, Math.ceil(count / shardLength)), shardLength };
 }
 
 /** A storage buffer holding `data` (at least 4 bytes, as WebGPU requires non-empty bindings). */

@@ -9,21 +9,23 @@ import type { CompiledGroup } from '../compile/compiled.ts';
 import { endTickFnWgsl } from './endTick.ts';
 import { bindingsWgsl, storageBindingCount, type BindingTable } from '../gpu/bindings.ts';
 import { NEURON_BINDINGS, neuronStepWgsl, type NeuronKernelConstants } from './neuronKernel.ts';
-import { propagateFnWgsl, SYNAPSE_BINDINGS } from './propagate.ts';
+import { propagateFnWgsl, synapseBindings, type SynapseSharding } from './propagate.ts';
 
 /** Threads of the one workgroup: 64 measured faster than 256 on SwiftShader (cheaper barriers). */
 export const FUSED_WORKGROUP_SIZE = 64;
+/** Bindings of the fused kernel: the neuron kernel's, then the synapses' in one shard. */
 export const FUSED_BINDINGS = [
   ...NEURON_BINDINGS,
-  ...SYNAPSE_BINDINGS,
+  ...synapseBindings(1),
   /** Ticks in this window (x; the host writes it once per window). */
   { name: 'window', access: 'uniform', type: 'vec4u' },
-] as const satisfies BindingTable;
+] satisfies BindingTable;
 
 /** Storage bindings the fused kernel needs (adapters limit them per stage). */
 export const FUSED_STORAGE_BINDINGS = storageBindingCount(FUSED_BINDINGS);
 
-export function fusedTicksWgsl(group: CompiledGroup, k: NeuronKernelConstants & { channelBits: number }): string {
+export function fusedTicksWgsl(group: CompiledGroup, k: NeuronKernelConstants & { channelBits: number; sharding: SynapseSharding }): string {
+  if (k.sharding.shards !== 1) throw new Error('the fused kernel binds the synapses in one shard');
   return /* wgsl */ `${bindingsWgsl(FUSED_BINDINGS)}
 
 ${neuronStepWgsl(group, k)}

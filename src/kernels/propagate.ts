@@ -16,17 +16,55 @@ export interface PropagateConstants {
   delaySlots: number;
   channelCount: number;
   channelBits: number;
+  /** How the synapse arrays are split across bindings. */
+  sharding: SynapseSharding;
+}
+
+/**
+ * The static synapse arrays split across bindings, so that no binding exceeds the adapter's
+ * `maxStorageBufferBindingSize`: `shards` bindings per array, each of `shardLength` synapses
+ * (the last may be shorter). One shard is the usual case.
+ */
+export interface SynapseSharding {
+  shards: number;
+  shardLength: number;
+}
+
+/** Bindings of the static synapses: row starts (CSR by global source), then each array's shards. */
+export function synapseBindings(shards: number): BindingTable {
+  const shardsOf = (name: string, type: string) => Array.from({ length: shards }, (_, i) => ({ name: `${name}${i}`, access: 'read' as const, type }));
+  return [
+    { name: 'rowStart', access: 'read', type: 'array<u32>' },
+    // Target channel (low `channelBits` bits) and delay in ticks (high bits).
+    ...shardsOf('synTarget', 'array<u32>'),
+    // Fixed-point weight.
+    ...shardsOf('synWeight', 'array<i32>'),
+  ];
+}
+
+/** `synTargetAt(j)` and `synWeightAt(j)`: synapse j, wherever its shard is. */
+export function synapseAccessWgsl({ shards, shardLength }: SynapseSharding): string {
+  const accessor = (fn: string, name: string, type: string) => {
+    const lookups = Array.from(
+      { length: shards - 1 },
+      (_, i) => `  if (j < ${(i + 1) * shardLength}u) { return ${name}${i}[j - ${i * shardLength}u]; }\n`,
+    ).join('');
+    return `fn ${fn}(j: u32) -> ${type} {\n${lookups}  return ${name}${shards - 1}[j - ${(shards - 1) * shardLength}u];\n}`;
+  };
+  return `${accessor('synTargetAt', 'synTarget', 'u32')}\n${accessor('synWeightAt', 'synWeight', 'i32')}`;
 }
 
 /**
  * `fn propagateSpikes(first, stride, lane, lanes)`: spikes first, first + stride, … of the
  * previous tick, each row walked by `lanes` threads. Uses the globals `ctrl`, `tickSpikes`,
- * `rowStart`, `synTarget`, `synWeight`, `ring`, `logMeta` (shared by the standalone kernel
- * below and the fused kernel).
+ * `rowStart`, the synapse shards, `ring`, `logMeta` (shared by the standalone kernel below and
+ * the fused kernel).
  */
 export function propagateFnWgsl(k: PropagateConstants): string {
   const channelMask = k.channelBits >= 32 ? 0xffffffff : 2 ** k.channelBits - 1;
   return /* wgsl */ `
+${synapseAccessWgsl(k.sharding)}
+
 fn propagateSpikes(first: u32, stride: u32, lane: u32, lanes: u32) {
   let tick = atomicLoad(&ctrl[${Ctrl.tick}]);
   if (tick == 0u) { return; }
@@ -38,35 +76,28 @@ fn propagateSpikes(first: u32, stride: u32, lane: u32, lanes: u32) {
     let end = rowStart[source + 1u];
     if (lane == 0u) { atomicAdd(&logMeta[${LogMeta.events}], end - rowStart[source]); }
     for (var j = rowStart[source] + lane; j < end; j += lanes) {
-      let packed = synTarget[j];
+      let packed = synTargetAt(j);
       let slot = (spikeTick + (packed >> ${k.channelBits}u)) % ${k.delaySlots}u;
-      atomicAdd(&ring[slot * ${k.channelCount}u + (packed & ${channelMask}u)], synWeight[j]);
+      atomicAdd(&ring[slot * ${k.channelCount}u + (packed & ${channelMask}u)], synWeightAt(j));
     }
   }
 }
 `;
 }
 
-/** The static synapses, in rows by global source neuron (CSR). */
-export const SYNAPSE_BINDINGS = [
-  { name: 'rowStart', access: 'read', type: 'array<u32>' },
-  /** Target channel (low `channelBits` bits) and delay in ticks (high bits). */
-  { name: 'synTarget', access: 'read', type: 'array<u32>' },
-  /** Fixed-point weight. */
-  { name: 'synWeight', access: 'read', type: 'array<i32>' },
-] as const satisfies BindingTable;
-
-export const PROPAGATE_BINDINGS = [
-  { name: 'ctrl', access: 'read_write', type: 'array<atomic<u32>>' },
-  { name: 'tickSpikes', access: 'read', type: 'array<u32>' },
-  ...SYNAPSE_BINDINGS,
-  { name: 'ring', access: 'read_write', type: 'array<atomic<i32>>' },
-  { name: 'logMeta', access: 'read_write', type: 'array<atomic<u32>>' },
-] as const satisfies BindingTable;
+export function propagateBindings(shards: number): BindingTable {
+  return [
+    { name: 'ctrl', access: 'read_write', type: 'array<atomic<u32>>' },
+    { name: 'tickSpikes', access: 'read', type: 'array<u32>' },
+    ...synapseBindings(shards),
+    { name: 'ring', access: 'read_write', type: 'array<atomic<i32>>' },
+    { name: 'logMeta', access: 'read_write', type: 'array<atomic<u32>>' },
+  ];
+}
 
 export function propagateWgsl(k: PropagateConstants): string {
   return /* wgsl */ `
-${bindingsWgsl(PROPAGATE_BINDINGS)}
+${bindingsWgsl(propagateBindings(k.sharding.shards))}
 ${propagateFnWgsl(k)}
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {

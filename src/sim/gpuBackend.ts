@@ -10,11 +10,11 @@ import { DispatchArgs, END_TICK_BINDINGS, endTickWgsl } from '../kernels/endTick
 import { FUSED_BINDINGS, FUSED_STORAGE_BINDINGS, fusedTicksWgsl } from '../kernels/fusedTicks.ts';
 import { NEURON_BINDINGS, neuronKernelWgsl } from '../kernels/neuronKernel.ts';
 import { PLASTICITY_BINDINGS, plasticArriveWgsl, plasticDecayWgsl, plasticSpikesWgsl } from '../kernels/plasticity.ts';
-import { PROPAGATE_BINDINGS, propagateWgsl } from '../kernels/propagate.ts';
+import { propagateBindings, propagateWgsl, type SynapseSharding } from '../kernels/propagate.ts';
 import { SAMPLE_STATE_BINDINGS, sampleStateWgsl } from '../kernels/sampleState.ts';
 import { plasticBuffers, type CompiledNetwork } from '../compile/compiled.ts';
 import { bindGroupEntries, layoutEntries, type BindingTable, type BoundBuffers } from '../gpu/bindings.ts';
-import { checkBufferPlan, storageBuffer, withValidation } from '../gpu/buffers.ts';
+import { checkBufferPlan, DeviceLimitError, maxBindingBytes, shardArray, storageBuffer, withValidation } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { readBuffer, StagingPair } from '../gpu/readback.ts';
 import { stdpUniform } from '../models/stdp.ts';
@@ -85,6 +85,11 @@ export interface GpuBackendOptions {
   profilePhases?: boolean;
   /** How propagation and STDP kernels are dispatched (see `SpikeDispatch`); default 'auto'. */
   spikeDispatch?: SpikeDispatch;
+  /**
+   * Largest shard of a static synapse array, bytes; default (and at most) what the adapter
+   * binds. Smaller values force sharding, to test it.
+   */
+  synapseShardBytes?: number;
 }
 
 /** GPU time per phase (timestamp queries) and the host's wait for readbacks, ms. */
@@ -130,6 +135,8 @@ export class GpuBackend implements Backend {
   readonly fused: boolean;
   /** How spike-driven kernels are dispatched: `indirect` or `fixed` (see `SpikeDispatch`). */
   readonly spikeDispatch: 'indirect' | 'fixed';
+  /** How the static synapse arrays are split across bindings. */
+  readonly sharding: SynapseSharding;
   private fusedKernel: Kernel | null = null;
   /** Per-phase times when profiling (`profilePhases` on an adapter with timestamps), else null. */
   readonly phases: PhaseTimes | null;
@@ -169,9 +176,17 @@ export class GpuBackend implements Backend {
     const maxForQueries = profile ? Math.floor(MAX_QUERIES / (2 * passesPerTick(net))) : Infinity;
     this.ticksPerSubmit = Math.max(1, Math.min(requested, Math.floor(MAX_LOG_BYTES / perTickLog), maxForQueries));
     this.phases = profile ? { propagateMs: 0, plasticityMs: 0, neuronsMs: 0, hostWaitMs: 0 } : null;
-    this.fused = profile
-      ? false
-      : chooseFused(net, { isSoftware: gpu.isSoftware, maxStorageBuffersPerShaderStage: this.device.limits.maxStorageBuffersPerShaderStage }, options.fused);
+    const limits = this.device.limits;
+    this.sharding = shardArray(net.synapses.target.length, Math.min(maxBindingBytes(limits), options.synapseShardBytes ?? Infinity), 4);
+    const propagateStorage = propagateBindings(this.sharding.shards).length;
+    if (propagateStorage > limits.maxStorageBuffersPerShaderStage)
+      throw new DeviceLimitError(
+        `the network's ${net.synapses.target.length} static synapses need ${this.sharding.shards} shards per array, ${propagateStorage} storage bindings in propagation, but this adapter allows ${limits.maxStorageBuffersPerShaderStage}; reduce the network`,
+      );
+    this.fused =
+      !profile &&
+      this.sharding.shards === 1 &&
+      chooseFused(net, { isSoftware: gpu.isSoftware, maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage }, options.fused);
     const dispatchChoice = options.spikeDispatch ?? 'auto';
     this.spikeDispatch = dispatchChoice === 'auto' ? (gpu.isSoftware ? 'indirect' : 'fixed') : dispatchChoice;
     this.device.addEventListener('uncapturederror', this.onDeviceError);
@@ -232,15 +247,30 @@ export class GpuBackend implements Backend {
     const net = this.net;
     const K = this.ticksPerSubmit;
     const logCapacity = K * Math.max(1, net.recordedCount);
-    checkBufferPlan(this.device, [...net.buffers, { name: 'spike log', bytes: logCapacity * 4 }, { name: 'state log', bytes: K * net.stateSlots * 4 }]);
+    // Static synapse arrays are sharded below; every other buffer must fit one binding.
+    checkBufferPlan(this.device, [
+      ...net.buffers.filter((b) => b.role !== 'synapses'),
+      { name: 'spike log', bytes: logCapacity * 4 },
+      { name: 'state log', bytes: K * net.stateSlots * 4 },
+    ]);
 
     const ring = this.buffer('input ring', net.delaySlots * net.channelCount * 4);
     const ctrl = this.buffer('control', ctrlWords(net.spikeSlots) * 4);
     const tickSpikes = this.buffer('tick spikes', net.spikeSlots * net.neuronCount * 4);
     const tables = this.buffer('tables', net.tables);
     const rowStart = this.buffer('synapse rows', net.synapses.rowStart);
-    const synTarget = this.buffer('synapse targets', net.synapses.target);
-    const synWeight = this.buffer('synapse weights', net.synapses.weight);
+    const { shards, shardLength } = this.sharding;
+    const shardsOf = (name: string, label: string, data: Uint32Array | Int32Array) =>
+      Object.fromEntries(
+        Array.from({ length: shards }, (_, i) => [
+          `${name}${i}`,
+          this.buffer(`${label} ${i + 1}/${shards}`, data.subarray(i * shardLength, (i + 1) * shardLength)),
+        ]),
+      );
+    const synapseShards = {
+      ...shardsOf('synTarget', 'synapse targets', net.synapses.target),
+      ...shardsOf('synWeight', 'synapse weights', net.synapses.weight),
+    };
     this.logIds = this.buffer('spike log', logCapacity * 4);
     this.logMeta = this.buffer('spike log meta', (LogMeta.offsets + K + 1) * 4);
     this.dispatchArgs = this.buffer('indirect dispatch', new Uint32Array(DispatchArgs.words), GPUBufferUsage.INDIRECT);
@@ -256,7 +286,7 @@ export class GpuBackend implements Backend {
 
     const constants = { seed: net.seed, neuronCount: net.neuronCount, spikeSlots: net.spikeSlots, delaySlots: net.delaySlots, channelCount: net.channelCount };
     /** Buffers every kernel may bind, by their binding names. */
-    const shared = { ring, ctrl, tickSpikes, tables, rowStart, synTarget, synWeight, logIds: this.logIds, logMeta: this.logMeta };
+    const shared = { ring, ctrl, tickSpikes, tables, rowStart, ...synapseShards, logIds: this.logIds, logMeta: this.logMeta };
     const groupBuffers = net.groups.map((g) => ({
       params: this.buffer(`${g.model.name} params`, g.params),
       state: this.buffer(`${g.model.name} state`, g.state),
@@ -291,9 +321,9 @@ export class GpuBackend implements Backend {
     ).filter((k): k is Kernel => k !== null);
     this.propagate = await this.kernel(
       'propagate',
-      propagateWgsl({ ...constants, channelBits: net.synapses.channelBits }),
-      PROPAGATE_BINDINGS,
-      pick(shared, PROPAGATE_BINDINGS),
+      propagateWgsl({ ...constants, channelBits: net.synapses.channelBits, sharding: this.sharding }),
+      propagateBindings(shards),
+      pick(shared, propagateBindings(shards)),
       this.spikeGrid(DispatchArgs.perSpike, net.neuronCount),
     );
     // Plastic synapses take spikes of the last arrivalTicks ticks (their largest delay).
@@ -342,7 +372,7 @@ export class GpuBackend implements Backend {
       this.buffers.push(this.fusedWindow);
       this.fusedKernel = await this.kernel(
         'fused ticks',
-        fusedTicksWgsl(net.groups[0], { ...constants, channelBits: net.synapses.channelBits }),
+        fusedTicksWgsl(net.groups[0], { ...constants, channelBits: net.synapses.channelBits, sharding: this.sharding }),
         FUSED_BINDINGS,
         { ...pick(shared, FUSED_BINDINGS), ...groupBuffers[0], window: this.fusedWindow },
         { grid: [1, 1] },

@@ -24,7 +24,14 @@ export type Spikes = Record<string, PopulationSpikes>;
 export async function runSpikes(
   spec: unknown,
   durationMs: number,
-  options: { backend: 'webgpu' | 'cpu'; ticksPerSubmit?: number; seed?: number; fused?: boolean | 'auto'; spikeDispatch?: SpikeDispatch },
+  options: {
+    backend: 'webgpu' | 'cpu';
+    ticksPerSubmit?: number;
+    seed?: number;
+    fused?: boolean | 'auto';
+    spikeDispatch?: SpikeDispatch;
+    synapseShardBytes?: number;
+  },
 ): Promise<Spikes> {
   const sim = await Simulator.create(spec, { ...options, device: options.backend === 'webgpu' ? await testDevice() : undefined });
   try {

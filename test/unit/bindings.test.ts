@@ -6,7 +6,7 @@ import { END_TICK_BINDINGS, endTickWgsl } from '../../src/kernels/endTick.ts';
 import { FUSED_BINDINGS, FUSED_STORAGE_BINDINGS, fusedTicksWgsl } from '../../src/kernels/fusedTicks.ts';
 import { NEURON_BINDINGS, neuronKernelWgsl } from '../../src/kernels/neuronKernel.ts';
 import { PLASTICITY_BINDINGS, plasticArriveWgsl, plasticDecayWgsl, plasticSpikesWgsl } from '../../src/kernels/plasticity.ts';
-import { PROPAGATE_BINDINGS, propagateWgsl } from '../../src/kernels/propagate.ts';
+import { propagateBindings, propagateWgsl, synapseAccessWgsl } from '../../src/kernels/propagate.ts';
 import { SAMPLE_STATE_BINDINGS, sampleStateWgsl } from '../../src/kernels/sampleState.ts';
 import { builtinNetwork } from '../../src/networks/index.ts';
 
@@ -62,13 +62,27 @@ describe('every kernel declares exactly its table', () => {
   const p = net.plastic[0];
   const cases: [string, string, BindingTable][] = [
     ['neurons', neuronKernelWgsl(net.groups[0], constants), NEURON_BINDINGS],
-    ['propagate', propagateWgsl({ ...constants, channelBits: net.synapses.channelBits }), PROPAGATE_BINDINGS],
+    ['propagate', propagateWgsl({ ...constants, channelBits: net.synapses.channelBits, sharding: { shards: 1, shardLength: 1000 } }), propagateBindings(1)],
+    [
+      'propagate, 3 shards',
+      propagateWgsl({ ...constants, channelBits: net.synapses.channelBits, sharding: { shards: 3, shardLength: 1000 } }),
+      propagateBindings(3),
+    ],
     ['end tick', endTickWgsl({ spikeSlots: net.spikeSlots, arrivalTicks: 20, arrivalLanes: 1 }), END_TICK_BINDINGS],
     ['sample state', sampleStateWgsl(3, 3), SAMPLE_STATE_BINDINGS],
     ['stdp decay', plasticDecayWgsl(p, constants), PLASTICITY_BINDINGS.decay],
     ['stdp spikes', plasticSpikesWgsl(p, constants), PLASTICITY_BINDINGS.spikes],
     ['stdp arrive', plasticArriveWgsl(p, constants), PLASTICITY_BINDINGS.arrive],
-    ['fused', fusedTicksWgsl(plain.groups[0], { ...constants, neuronCount: plain.neuronCount, channelBits: plain.synapses.channelBits }), FUSED_BINDINGS],
+    [
+      'fused',
+      fusedTicksWgsl(plain.groups[0], {
+        ...constants,
+        neuronCount: plain.neuronCount,
+        channelBits: plain.synapses.channelBits,
+        sharding: { shards: 1, shardLength: 1e6 },
+      }),
+      FUSED_BINDINGS,
+    ],
   ];
   for (const [name, code, table] of cases) {
     it(name, () => expect(declared(code)).toEqual(asDeclared(table)));
@@ -76,5 +90,25 @@ describe('every kernel declares exactly its table', () => {
 
   it('the fused kernel needs the neuron kernel storage bindings plus the synapse rows', () => {
     expect(FUSED_STORAGE_BINDINGS).toBe(storageBindingCount(NEURON_BINDINGS) + 3);
+  });
+});
+
+describe('synapse shards', () => {
+  /** The accessor, run in JS: WGSL's `if (…) { return …; }` chain and u32 literals read as JS. */
+  function accessor(shards: number, shardLength: number): (j: number) => [number, number] {
+    const text = synapseAccessWgsl({ shards, shardLength });
+    const fn = text.slice(text.indexOf('\n') + 1, text.indexOf('\n}'));
+    const js = fn.replace(/(\d+)u/g, '$1').replace(/synTarget(\d+)\[([^\]]+)\]/g, '[$1, $2]');
+    return new Function('j', js) as (j: number) => [number, number];
+  }
+
+  it('one shard reads the array directly', () => {
+    expect(synapseAccessWgsl({ shards: 1, shardLength: 10 })).toContain('return synTarget0[j - 0u];');
+    expect(accessor(1, 10)(7)).toEqual([0, 7]);
+  });
+
+  it('synapse j is element j mod shardLength of shard j div shardLength, for every j', () => {
+    const at = accessor(3, 4);
+    for (let j = 0; j < 11; j++) expect(at(j)).toEqual([Math.floor(j / 4), j % 4]);
   });
 });
