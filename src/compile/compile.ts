@@ -8,7 +8,7 @@ import { models } from '../models/index.ts';
 import type { NeuronModel, ReceptorSlot } from '../models/model.ts';
 import { CounterRng, Stream, streamId } from '../rng/counterHash.ts';
 import { at, SpecError } from '../netspec/errors.ts';
-import type { NetworkSpec, PopulationSpec, Value } from '../netspec/types.ts';
+import type { NetworkSpec, PopulationSpec, ProjectionSpec, Value } from '../netspec/types.ts';
 import { projectionName, validateSpec } from '../netspec/validateSpec.ts';
 import { stdpRule } from '../models/stdp.ts';
 import {
@@ -21,10 +21,10 @@ import {
   type StateProbe,
   type SynapseRows,
 } from './compiled.ts';
-import { connect } from './connectivity.ts';
-import { fixedPointExponent, quantize } from './fixedPoint.ts';
+import { connectRuns, expandRuns, type PairRuns } from './connectivity.ts';
+import { fixedPointExponent } from './fixedPoint.ts';
 import { poissonCdfTable } from './poissonTable.ts';
-import { checkRange, expandValue } from './values.ts';
+import { checkRange, expandValue, forEachValue } from './values.ts';
 
 /** Default seed when the spec gives none. */
 export const DEFAULT_SEED = 1;
@@ -149,45 +149,73 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
   const channelCount = channelOffset;
 
   // Synapses: pairs, weights and delays per projection; worst-case input per channel.
+  // Constant weights and delays stay one number (no per-synapse array); pairs keep one side
+  // run-length encoded where the rule generates them grouped (see PairRuns).
   const absSum = new Float64Array(channelCount);
   const inCount = new Uint32Array(channelCount);
   let maxDelay = 1;
-  const projections = (spec.projections ?? []).map((pr, i) => {
+  const projections: BuiltProjection[] = (spec.projections ?? []).map((pr, i) => {
     const path = at('projections', i);
     const pre = popByName.get(pr.pre)!,
       post = popByName.get(pr.post)!;
     const group = groups[post.group];
     const receptor = planByName.get(pr.post)!.receptors.find((r) => r.name === pr.receptor)!;
-    let pairs;
+    let runs: PairRuns;
     try {
-      pairs = connect(pr.connect, pre.size, post.size, pr.pre === pr.post, new CounterRng(seed, streamId(Stream.connect, i)));
+      runs = connectRuns(pr.connect, pre.size, post.size, pr.pre === pr.post, new CounterRng(seed, streamId(Stream.connect, i)));
     } catch (e) {
       throw new SpecError(at(path, 'connect'), (e as Error).message);
     }
-    const n = pairs.pre.length;
-    const weights = expandValue(pr.weight, n, new CounterRng(seed, streamId(Stream.weight, i)), at(path, 'weight'));
-    if (receptor.spec.kind === 'conductance' && weights.some((w) => w < 0))
+    const n = runs.count;
+    const weightConst = typeof pr.weight === 'number' ? pr.weight : 0;
+    const weights = typeof pr.weight === 'number' ? null : expandValue(pr.weight, n, new CounterRng(seed, streamId(Stream.weight, i)), at(path, 'weight'));
+    const someWeight = (f: (w: number) => boolean) => (weights ? weights.some(f) : n > 0 && f(weightConst));
+    if (receptor.spec.kind === 'conductance' && someWeight((w) => w < 0))
       throw new SpecError(at(path, 'weight'), 'conductance weights must be ≥ 0 (the distribution produced negative values)');
     const stdp = pr.plasticity;
-    if (stdp && weights.some((w) => w < stdp.wMin || w > stdp.wMax))
+    if (stdp && someWeight((w) => w < stdp.wMin || w > stdp.wMax))
       throw new SpecError(at(path, 'weight'), `initial weights of a plastic projection must lie in [wMin, wMax] = [${stdp.wMin}, ${stdp.wMax}]`);
     // A plastic weight may grow to either bound (as the kernels hold it, in f32): the fixed-point bound counts the larger.
     const plasticBound = stdp ? Math.max(Math.abs(Math.fround(stdp.wMin)), Math.abs(Math.fround(stdp.wMax))) : 0;
-    const boundOf = stdp ? () => plasticBound : (s: number) => Math.abs(weights[s]);
-    const delayMs = expand(pr.delay, dt, n, new CounterRng(seed, streamId(Stream.delay, i)), at(path, 'delay'));
-    const delays = new Uint32Array(n);
-    const channelOf = new Uint32Array(n);
-    const base = group.channelBase + receptor.index * group.size + (post.offset - group.offset);
-    for (let s = 0; s < n; s++) {
-      const d = Math.max(1, Math.round(delayMs[s] / dt));
-      delays[s] = d;
-      if (d > maxDelay) maxDelay = d;
-      const ch = base + pairs.post[s];
-      channelOf[s] = ch;
-      absSum[ch] += boundOf(s);
-      inCount[ch]++;
+    const absWeights = stdp ? null : weights;
+    const constBound = stdp ? plasticBound : Math.abs(weightConst);
+    const ticks = (ms: number) => Math.max(1, Math.round(ms / dt));
+    const delayValue = pr.delay ?? dt;
+    let delayConst = 0,
+      delays: Uint32Array | null = null;
+    if (typeof delayValue === 'number') {
+      delayConst = ticks(delayValue);
+      if (n > 0 && delayConst > maxDelay) maxDelay = delayConst;
+    } else {
+      const out = new Uint32Array(n);
+      forEachValue(delayValue, n, new CounterRng(seed, streamId(Stream.delay, i)), at(path, 'delay'), (s, ms) => {
+        const d = ticks(ms);
+        out[s] = d;
+        if (d > maxDelay) maxDelay = d;
+      });
+      delays = out;
     }
-    return { index: i, spec: pr, pre, post, receptor, pairs, weights, delays, channelOf, base };
+    const base = group.channelBase + receptor.index * group.size + (post.offset - group.offset);
+    // Σ|w| and count per channel, adding in synapse order (the sums are f64, so the order is part of the result).
+    if (runs.by === 'post') {
+      const start = runs.start!;
+      for (let j = 0; j + 1 < start.length; j++) {
+        const ch = base + j;
+        let sum = absSum[ch];
+        if (absWeights) for (let s = start[j]; s < start[j + 1]; s++) sum += Math.abs(absWeights[s]);
+        else for (let s = start[j]; s < start[j + 1]; s++) sum += constBound;
+        absSum[ch] = sum;
+        inCount[ch] += start[j + 1] - start[j];
+      }
+    } else {
+      const postIds = runs.post!;
+      for (let s = 0; s < n; s++) {
+        const ch = base + postIds[s];
+        absSum[ch] += absWeights ? Math.abs(absWeights[s]) : constBound;
+        inCount[ch]++;
+      }
+    }
+    return { index: i, spec: pr, pre, post, receptor, base, count: n, runs, weightConst, weights, delayConst, delays };
   });
 
   // Fixed-point exponent per (population, receptor).
@@ -209,35 +237,46 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
     }
   }
 
-  // Rows by global source neuron; target packs channel and delay.
+  // Rows by global source neuron; target packs channel and delay. Within a row, synapses keep
+  // projection order, then generation order (a counting sort).
   const delaySlots = maxDelay + 1;
   const delayBits = Math.max(1, Math.ceil(Math.log2(maxDelay + 1)));
   const channelBits = 32 - delayBits;
   if (channelCount > 2 ** channelBits)
     throw new SpecError('projections', `too many receptor inputs (${channelCount}) for delays up to ${maxDelay} ticks: at most ${2 ** channelBits}`);
-  const synapseCount = projections.reduce((a, p) => a + p.pairs.pre.length, 0);
+  const synapseCount = projections.reduce((a, p) => a + p.count, 0);
   const staticProjections = projections.filter((p) => !p.spec.plasticity);
-  const staticCount = staticProjections.reduce((a, p) => a + p.pairs.pre.length, 0);
+  const staticCount = staticProjections.reduce((a, p) => a + p.count, 0);
   const rowStart = new Uint32Array(neuronOffset + 1);
-  for (const p of staticProjections) for (let s = 0; s < p.pairs.pre.length; s++) rowStart[p.pre.offset + p.pairs.pre[s] + 1]++;
+  for (const p of staticProjections) {
+    const runs = p.runs!;
+    const off = p.pre.offset;
+    if (runs.by === 'pre') {
+      const start = runs.start!;
+      for (let x = 0; x + 1 < start.length; x++) rowStart[off + x + 1] += start[x + 1] - start[x];
+    } else {
+      const preIds = runs.pre!;
+      for (let s = 0; s < p.count; s++) rowStart[off + preIds[s] + 1]++;
+    }
+  }
   for (let i = 0; i < neuronOffset; i++) rowStart[i + 1] += rowStart[i];
   const fill = rowStart.slice(0, neuronOffset);
   const target = new Uint32Array(staticCount);
   const weight = new Int32Array(staticCount);
   for (const p of staticProjections) {
-    const exponent = exponentOf.get(`${p.post.name}\u0000${p.receptor.name}`)!;
-    for (let s = 0; s < p.pairs.pre.length; s++) {
-      const k = fill[p.pre.offset + p.pairs.pre[s]]++;
-      target[k] = (p.channelOf[s] | (p.delays[s] << channelBits)) >>> 0;
-      weight[k] = quantize(p.weights[s], exponent);
-    }
+    fillRows(p, fill, target, weight, channelBits, exponentOf.get(`${p.post.name}\u0000${p.receptor.name}`)!);
+    // This projection's pairs, weights and delays are in the rows now: let them go.
+    p.runs = null;
+    p.weights = null;
+    p.delays = null;
   }
   const synapses: SynapseRows = { rowStart, target, weight, channelBits };
 
   const plastic = projections
     .filter((p) => p.spec.plasticity)
-    .map((p): PlasticProjection =>
-      plasticLayout({
+    .map((p): PlasticProjection => {
+      const ids = expandRuns(p.runs!);
+      return plasticLayout({
         index: p.index,
         name: projectionName(p.spec, p.index),
         pre: p.pre,
@@ -246,12 +285,12 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
         exponent: exponentOf.get(`${p.post.name}\u0000${p.receptor.name}`)!,
         rule: stdpRule(p.spec.plasticity!, dt),
         bounds: { wMin: p.spec.plasticity!.wMin, wMax: p.spec.plasticity!.wMax },
-        preIds: p.pairs.pre,
-        postIds: p.pairs.post,
-        weights: p.weights,
-        delays: p.delays,
-      }),
-    );
+        preIds: ids.pre,
+        postIds: ids.post,
+        weights: p.weights ?? new Float64Array(p.count).fill(p.weightConst),
+        delays: p.delays ?? new Uint32Array(p.count).fill(p.delayConst),
+      });
+    });
   const spikeSlots = plastic.length ? Math.max(2, ...plastic.map((p) => p.maxDelay + 1)) : 2;
 
   // Parameter and state columns per group.
@@ -392,6 +431,81 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
       ),
     ],
   };
+}
+
+/** A projection's synapses between connecting and filling the rows. */
+interface BuiltProjection {
+  index: number;
+  spec: ProjectionSpec;
+  pre: CompiledPopulation;
+  post: CompiledPopulation;
+  receptor: ReceptorSlot;
+  /** Ring channel of post neuron 0 on the receptor. */
+  base: number;
+  count: number;
+  runs: PairRuns | null;
+  /** Weights, or null when all are `weightConst`. */
+  weights: Float64Array | null;
+  weightConst: number;
+  /** Delays in ticks, or null when all are `delayConst`. */
+  delays: Uint32Array | null;
+  delayConst: number;
+}
+
+/**
+ * A static projection's synapses into the rows, in generation order: synapse s of row r goes
+ * to `fill[r]++`, its target packing channel and delay, its weight quantised by 2^exponent.
+ */
+function fillRows(p: BuiltProjection, fill: Uint32Array, target: Uint32Array, weight: Int32Array, channelBits: number, exponent: number): void {
+  const runs = p.runs!;
+  const { weights, delays, base } = p;
+  const off = p.pre.offset;
+  const scale = 2 ** exponent;
+  const q = Math.round(p.weightConst * scale);
+  const dc = p.delayConst;
+  if (runs.by === 'pre') {
+    const start = runs.start!,
+      postIds = runs.post!;
+    for (let x = 0; x + 1 < start.length; x++) {
+      const row = off + x;
+      let k = fill[row];
+      for (let s = start[x]; s < start[x + 1]; s++, k++) {
+        target[k] = ((base + postIds[s]) | ((delays ? delays[s] : dc) << channelBits)) >>> 0;
+        weight[k] = weights ? Math.round(weights[s] * scale) : q;
+      }
+      fill[row] = k;
+    }
+    return;
+  }
+  // Synapses in random row order: a constant weight is written per row afterwards, in one run
+  // per row (this projection's synapses of a row are contiguous), not per synapse.
+  const first = weights ? null : fill.slice(off, off + p.pre.size);
+  const preIds = runs.pre!;
+  if (runs.by === 'post') {
+    const start = runs.start!;
+    for (let j = 0; j + 1 < start.length; j++) {
+      const ch = base + j;
+      if (weights)
+        for (let s = start[j]; s < start[j + 1]; s++) {
+          const k = fill[off + preIds[s]]++;
+          target[k] = (ch | ((delays ? delays[s] : dc) << channelBits)) >>> 0;
+          weight[k] = Math.round(weights[s] * scale);
+        }
+      else
+        for (let s = start[j]; s < start[j + 1]; s++) {
+          const k = fill[off + preIds[s]]++;
+          target[k] = (ch | ((delays ? delays[s] : dc) << channelBits)) >>> 0;
+        }
+    }
+  } else {
+    const postIds = runs.post!;
+    for (let s = 0; s < p.count; s++) {
+      const k = fill[off + preIds[s]]++;
+      target[k] = ((base + postIds[s]) | ((delays ? delays[s] : dc) << channelBits)) >>> 0;
+      if (weights) weight[k] = Math.round(weights[s] * scale);
+    }
+  }
+  if (first) for (let x = 0; x < first.length; x++) weight.fill(q, first[x], fill[off + x]);
 }
 
 interface PlasticInput {

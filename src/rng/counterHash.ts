@@ -96,15 +96,17 @@ fn normalFromHashes(seed: u32, stream: u32, index: u32, counter: u32) -> f32 {
  */
 export class CounterRng {
   private counter = 0;
-  constructor(
-    private readonly seed: number,
-    private readonly stream: number,
-    private readonly index = 0,
-  ) {}
+  /** hash4's first three rounds, which depend on (seed, stream, index) only. */
+  private readonly key: number;
+  constructor(seed: number, stream: number, index = 0) {
+    let h = mix32((seed ^ 0x9e3779b9) >>> 0);
+    h = mix32((h ^ stream) >>> 0);
+    this.key = mix32((h + index) >>> 0);
+  }
 
-  /** Next u32. */
+  /** Next u32: `hash4(seed, stream, index, counter)`, the counter advancing. */
   nextU32(): number {
-    return hash4(this.seed, this.stream, this.index, this.counter++ >>> 0);
+    return mix32((this.key ^ (this.counter++ >>> 0)) >>> 0);
   }
 
   /** Uniform double in [0, 1) with 53 random bits. */
