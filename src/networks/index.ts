@@ -4,12 +4,21 @@ import type { NetworkSpec } from '../netspec/types.ts';
 import { suggest } from '../netspec/validateSpec.ts';
 import { brunel } from './brunel.ts';
 import { izhikevich2003 } from './izhikevich2003.ts';
+import { microcircuit } from './microcircuit.ts';
 import type { BuiltinNetwork } from './network.ts';
 import { polychronization } from './polychronization.ts';
 import { song2000 } from './song2000.ts';
 import { coba, cuba } from './vogelsAbbott.ts';
 
-export const builtinNetworks: Record<string, BuiltinNetwork> = { cuba, coba, brunel, izhikevich2003, song2000, polychronization };
+export const builtinNetworks: Record<string, BuiltinNetwork> = {
+  cuba,
+  coba,
+  brunel,
+  izhikevich2003,
+  song2000,
+  polychronization,
+  microcircuit,
+};
 
 /** Parse and check option values (strings from `--set`, or already typed). */
 export function resolveOptions(network: BuiltinNetwork, given: Record<string, string | number>): Record<string, number | string> {

@@ -274,6 +274,7 @@ describe('built-in networks validate against the schema', () => {
     izhikevich2003: [{ n: 100, seed: 7 }],
     song2000: [{ synapse: 'current', n: 10 }],
     polychronization: [{ seed: 2 }],
+    microcircuit: [{ scale: 0.1, drive: 'dc' }],
   };
   const cases = Object.keys(builtinNetworks).flatMap((name) => [[name, {}] as const, ...(variants[name] ?? []).map((o) => [name, o] as const)]);
 

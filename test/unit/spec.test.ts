@@ -109,7 +109,7 @@ describe('built-in networks', () => {
 
   it('bad options are SpecErrors naming the option', () => {
     expect(specError(() => builtinNetwork('cubaa')).message).toBe(
-      'unknown network "cubaa" (did you mean "cuba"?); expected one of: cuba, coba, brunel, izhikevich2003, song2000, polychronization',
+      'unknown network "cubaa" (did you mean "cuba"?); expected one of: cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit',
     );
     expect(specError(() => builtinNetwork('cuba', { bogus: 1 })).message).toBe('--set bogus: network cuba has no option "bogus"; expected one of: n');
     expect(specError(() => builtinNetwork('cuba', { n: 10 })).message).toBe('--set n: must be ≥ 80, got 10');

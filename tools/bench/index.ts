@@ -69,6 +69,8 @@ export const BENCH_DEFAULTS: Record<string, { sizes?: number[]; durationMs: numb
   izhikevich2003: { sizes: [1000], durationMs: 1000 },
   song2000: { sizes: [1000], durationMs: 1000 },
   polychronization: { durationMs: 1000 },
+  // No `n` option, so benchPoints makes one point, at scale 0.1; scales 0.25, 0.5, 1 need a list of scales there.
+  microcircuit: { durationMs: 100, options: { scale: 0.1 } },
 };
 export const DEFAULT_BENCH_NETWORKS = ['cuba', 'brunel', 'izhikevich2003', 'song2000', 'polychronization'];
 const DEFAULT_CPU_MAX_NEURONS = 50_000;
