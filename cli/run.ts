@@ -1,6 +1,10 @@
 /** `spikegpu run <spec.json | builtin>`: simulate a network and report spikes, rates and weights. */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { sparkline, weightHistogram } from '../src/analysis/weightStats.ts';
+import { formatBytes, HOST_BYTES, MemoryPlanError, planMemory, type MemoryLimits, type MemoryPlan } from '../src/sim/memoryPlan.ts';
+import { acquireDevice, NoAdapterError } from '../src/gpu/device.ts';
+import { validateSpec } from '../src/netspec/validateSpec.ts';
 import { builtinNetwork, builtinNetworks } from '../src/networks/index.ts';
 import { spikesCsv, spikesJson, weightsCsv, weightsJson } from '../src/results/files.ts';
 import { Simulator, type RunSummary } from '../src/sim/simulator.ts';
@@ -81,6 +85,117 @@ function report(s: RunSummary, sim: Simulator, weights: Weights[], files: string
   return lines.join('\n') + '\n';
 }
 
+/** The adapter a dry run found: its name and the limits the plan checks. */
+interface DryRunTarget {
+  backend: 'webgpu' | 'cpu';
+  /** Adapter description, or why the CPU reference runs. */
+  adapter: string;
+  device?: Required<NonNullable<MemoryLimits['device']>>;
+}
+
+/** Where the network would run: the adapter's limits, read from a device released at once. */
+async function dryRunTarget(backend: 'auto' | 'webgpu' | 'cpu'): Promise<DryRunTarget> {
+  if (backend === 'cpu') return { backend: 'cpu', adapter: 'CPU reference (--backend cpu)' };
+  try {
+    const gpu = await acquireDevice();
+    const { maxStorageBufferBindingSize, maxBufferSize, maxStorageBuffersPerShaderStage } = gpu.device.limits;
+    gpu.release();
+    return { backend: 'webgpu', adapter: gpu.adapter, device: { maxStorageBufferBindingSize, maxBufferSize, maxStorageBuffersPerShaderStage } };
+  } catch (e) {
+    if (backend === 'auto' && e instanceof NoAdapterError) return { backend: 'cpu', adapter: `no adapter: CPU reference (${e.message})` };
+    throw e;
+  }
+}
+
+/** Columns padded to their widths: `align` has an 'l' or 'r' per column. */
+function table(header: string[], rows: (string | number)[][], align: string): string[] {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
+  return cells.map((r) =>
+    r
+      .map((x, c) => (align[c] === 'r' ? x.padStart(widths[c]) : x.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** The human-readable plan of `--dry-run`. */
+function planReport(plan: MemoryPlan, target: DryRunTarget, planMs: number): string {
+  const approx = (exact: boolean) => (exact ? '' : '~');
+  const { limits } = plan;
+  const lines = [
+    `${plan.network}: ${plan.neurons} neurons, ${approx(plan.synapsesExact)}${plan.synapses} synapses, dt ${plan.dt} ms; dry run, nothing built (planned in ${planMs.toFixed(1)} ms)`,
+    ...(plan.exact ? [] : ['(~: expected, from fixedProbability or a delay distribution; the other sizes are exact)']),
+    '',
+    ...table(
+      ['population', 'size', 'model'],
+      plan.populations.map((p) => [p.name, p.size, p.model]),
+      'lrl',
+    ),
+    '',
+    ...table(
+      ['projection', 'pre → post', 'rule', 'synapses', 'max delay', 'host build'],
+      [
+        ...plan.projections.map((p) => [
+          `${p.name}${p.plastic ? ' (plastic)' : ''}`,
+          `${p.pre} → ${p.post}`,
+          p.rule,
+          `${approx(p.exact)}${p.synapses}`,
+          `${approx(p.delayExact)}${p.maxDelayTicks} ticks`,
+          `${formatBytes(p.hostBytes)}${p.synapses ? ` (${Math.round(p.hostBytes / p.synapses)} B/synapse)` : ''}`,
+        ]),
+        ['total', '', '', `${approx(plan.synapsesExact)}${plan.synapses}`, '', formatBytes(plan.projections.reduce((a, p) => a + p.hostBytes, 0))],
+      ],
+      'lllrrr',
+    ),
+    '',
+    ...table(
+      ['GPU buffer', 'role', 'bytes', ''],
+      [
+        ...plan.gpu.buffers.filter((b) => b.role !== 'logs').map((b) => [b.name, b.role, b.bytes, formatBytes(b.bytes)]),
+        ['network buffers', '', `${approx(plan.exact)}${plan.gpu.networkBytes}`, formatBytes(plan.gpu.networkBytes)],
+        ...plan.gpu.buffers.filter((b) => b.role === 'logs').map((b) => [b.name, b.role, b.bytes, formatBytes(b.bytes)]),
+        ['total', '', `${approx(plan.exact)}${plan.gpu.bytes}`, formatBytes(plan.gpu.bytes)],
+      ],
+      'llrr',
+    ),
+    `(network buffers: ${plan.synapses ? (plan.gpu.networkBytes / plan.synapses).toFixed(2) : '-'} B per synapse; logs sized for ${plan.gpu.ticksPerSubmit} ticks per submission)`,
+    '',
+    `host memory: about ${formatBytes(plan.host.bytes)} at peak: ${formatBytes(plan.host.buildBytes)} to compile (the projections' host build above, ${HOST_BYTES.neuronColumn} B per neuron and kernel column), ${formatBytes(plan.host.backendBytes)} for the ${plan.host.backend} backend${plan.host.backend === 'webgpu' ? ` (${HOST_BYTES.gpuUploadFactor} × network buffers while uploading, logs once)` : ''}; this machine has ${limits.hostMemoryBytes === undefined ? 'unknown' : formatBytes(limits.hostMemoryBytes)}`,
+    `adapter: ${target.adapter}`,
+    target.device
+      ? `  buffers bound up to ${formatBytes(Math.min(target.device.maxStorageBufferBindingSize, target.device.maxBufferSize))} each (static synapses split into shards), ${target.device.maxStorageBuffersPerShaderStage} storage buffers per shader stage`
+      : '  GPU limits do not apply; host memory does',
+    `GPU memory: ${limits.gpuMemoryBytes === undefined ? 'not checked (WebGPU does not report it; --gpu-memory sets a budget)' : `budget ${formatBytes(limits.gpuMemoryBytes)}${target.device ? '' : ', not used on the CPU'}`}`,
+    plan.fits ? 'fits: yes' : `fits: no: ${plan.problems.map((p) => (p.path ? `${p.path}: ${p.problem}` : p.problem)).join('; ')}`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** `--dry-run`: plan the network's memory for the adapter found, print it, build nothing. */
+async function dryRun(
+  spec: unknown,
+  o: { backend: 'auto' | 'webgpu' | 'cpu'; json: boolean; 'ticks-per-submit': number },
+  gpuMemoryBytes: number | undefined,
+): Promise<number> {
+  validateSpec(spec); // an invalid document fails before the adapter is looked for
+  const target = await dryRunTarget(o.backend);
+  const t0 = performance.now();
+  const plan = planMemory(spec, {
+    backend: target.backend,
+    device: target.device,
+    gpuMemoryBytes,
+    hostMemoryBytes: totalmem(),
+    ticksPerSubmit: o['ticks-per-submit'],
+  });
+  const planMs = performance.now() - t0;
+  process.stdout.write(
+    o.json ? JSON.stringify({ dryRun: true, ...plan, backend: target.backend, adapter: target.adapter, planMs }) + '\n' : planReport(plan, target, planMs),
+  );
+  if (!plan.fits) throw new MemoryPlanError(plan.problems[0], plan);
+  return 0;
+}
+
 export const runCommand = defineCommand({
   name: 'run',
   summary: 'simulate a network (a spec v1 JSON file or a built-in) and report spikes and rates',
@@ -98,7 +213,17 @@ export const runCommand = defineCommand({
     },
     'ticks-per-submit': { type: 'number', value: 'n', min: 1, integer: true, default: 100, help: 'WebGPU: ticks per GPU submission and spike readback window' },
     fused: FUSED_OPTION,
-    json: { type: 'flag', help: 'print one JSON summary object on stdout' },
+    'gpu-memory': {
+      type: 'number',
+      value: 'GiB',
+      min: 0,
+      help: 'GPU memory budget: refuse (exit 2) a network whose buffers need more; WebGPU does not report device memory, so unchecked without it',
+    },
+    'dry-run': {
+      type: 'flag',
+      help: 'plan memory without building anything: neurons, synapses, GPU buffer bytes, host estimate, and whether it fits the adapter found; exit 0 if it fits, 2 if not',
+    },
+    json: { type: 'flag', help: 'print one JSON summary object on stdout (with --dry-run: the plan)' },
   },
   notes: `Built-in networks: ${builtinNames()} (options: 'spikegpu networks').`,
   async run(o, [target]) {
@@ -107,7 +232,15 @@ export const runCommand = defineCommand({
     checkFileFormat(out, '--out');
     checkFileFormat(weightsOut, '--weights-out');
     const spec = loadSpec(target, parseSets(o.set), o.seed);
-    const sim = await Simulator.create(spec, { backend: o.backend, seed: o.seed, ticksPerSubmit: o['ticks-per-submit'], fused: FUSED_SETTING[o.fused] });
+    const gpuMemoryBytes = o['gpu-memory'] === undefined ? undefined : o['gpu-memory'] * 2 ** 30;
+    if (o['dry-run']) return dryRun(o.seed === undefined ? spec : { ...(spec as object), seed: o.seed }, o, gpuMemoryBytes);
+    const sim = await Simulator.create(spec, {
+      backend: o.backend,
+      seed: o.seed,
+      ticksPerSubmit: o['ticks-per-submit'],
+      fused: FUSED_SETTING[o.fused],
+      gpuMemoryBytes,
+    });
     try {
       if (sim.fallback) reportCpuFallback(sim.fallback);
       if (weightsOut && !sim.network.plastic.length) throw new UsageError(`--weights-out: ${sim.network.name} has no plastic projections`);

@@ -28,7 +28,19 @@ export { validateSpec } from './netspec/validateSpec.ts';
 export { SpecError } from './netspec/errors.ts';
 export type * from './netspec/types.ts';
 export { compileNetwork } from './compile/compile.ts';
-export type { CompiledNetwork } from './compile/compiled.ts';
+export type { CompiledNetwork, BufferPlan } from './compile/compiled.ts';
+export {
+  planMemory,
+  checkMemoryPlan,
+  MemoryPlanError,
+  HOST_BYTES,
+  type MemoryPlan,
+  type MemoryLimits,
+  type MemoryProblem,
+  type PlannedBuffer,
+  type PlannedPopulation,
+  type PlannedProjection,
+} from './sim/memoryPlan.ts';
 export { acquireDevice, NoAdapterError, type GpuContext } from './gpu/device.ts';
 export { DeviceLimitError } from './gpu/buffers.ts';
 export { models } from './models/index.ts';

@@ -12,7 +12,8 @@ import type { NetworkSpec, PopulationSpec, ProjectionSpec, Value } from '../nets
 import { projectionName, validateSpec } from '../netspec/validateSpec.ts';
 import { stdpRule } from '../models/stdp.ts';
 import {
-  plasticBuffers,
+  bufferPlan,
+  networkShape,
   type CompiledGroup,
   type CompiledNetwork,
   type CompiledPopulation,
@@ -393,7 +394,7 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
 
   const recordedCount = populations.reduce((a, p) => a + (p.recordIds === null ? p.size : p.recordIds.length), 0);
   const tableArray = Uint32Array.from(tables.length ? tables : [0]);
-  return {
+  const net: Omit<CompiledNetwork, 'buffers'> = {
     spec,
     name: spec.name ?? 'network',
     dt,
@@ -413,24 +414,9 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
     stateProbes,
     stateSlots,
     weightRecords,
-    buffers: [
-      { name: 'synapse targets', role: 'synapses', bytes: target.byteLength },
-      { name: 'synapse weights', role: 'synapses', bytes: weight.byteLength },
-      { name: 'synapse rows', role: 'rows', bytes: rowStart.byteLength },
-      { name: 'input ring', role: 'ring', bytes: delaySlots * channelCount * 4 },
-      { name: 'tick spikes', role: 'tickSpikes', bytes: spikeSlots * neuronOffset * 4 },
-      { name: 'tables', role: 'tables', bytes: tableArray.byteLength },
-      ...groups.map((g) => ({ name: `${g.model.name} params`, role: 'params' as const, bytes: g.params.byteLength })),
-      ...groups.map((g) => ({ name: `${g.model.name} state`, role: 'state' as const, bytes: g.state.byteLength })),
-      ...plastic.flatMap((p) =>
-        Object.values(plasticBuffers(p)).map(({ name, bytes, perSynapse }) => ({
-          name: `${p.name} ${name}`,
-          role: perSynapse ? ('plasticSynapses' as const) : ('plastic' as const),
-          bytes,
-        })),
-      ),
-    ],
   };
+  // The buffer plan comes from the network's shape, as memory planning's estimate does.
+  return { ...net, buffers: bufferPlan(networkShape(net)) };
 }
 
 /** A projection's synapses between connecting and filling the rows. */

@@ -1,8 +1,9 @@
 /** The compiled network: everything the backends need, as flat typed arrays (no GPU here). */
-import type { DriveLayout } from '../models/drive.ts';
+import { driveColumns, type DriveLayout, type PoissonInputSlot } from '../models/drive.ts';
+import { models } from '../models/index.ts';
 import type { ModelColumns, NeuronModel, ReceptorSlot } from '../models/model.ts';
 import type { StdpRule } from '../models/stdp.ts';
-import type { NetworkSpec } from '../netspec/types.ts';
+import type { NetworkSpec, PopulationSpec } from '../netspec/types.ts';
 
 export interface CompiledPopulation {
   name: string;
@@ -164,7 +165,10 @@ export interface CompiledNetwork {
   weightRecords: WeightRecord[];
   /** Values sampled per tick by all probes (a tick's row of samples). */
   stateSlots: number;
-  /** Buffers the GPU backend will allocate (spike log excluded: it depends on the readback window). */
+  /**
+   * Buffers the GPU backend will allocate (spike log excluded: it depends on the readback
+   * window); equal to `bufferPlan(networkShape(net))`, the layout `planMemory` sizes too.
+   */
   buffers: BufferPlan[];
 }
 
@@ -176,22 +180,163 @@ export interface PlasticBuffer {
   perSynapse: boolean;
 }
 
+/** What the GPU layout of a plastic projection depends on (see `plasticBufferLayout`). */
+export interface PlasticShape {
+  /** The projection's name (`name`, or `projections[i]`). */
+  name: string;
+  preSize: number;
+  postSize: number;
+  /** Largest delay of the projection, ticks (≥ 1). */
+  maxDelay: number;
+  synapses: number;
+}
+
+/**
+ * The GPU buffers of a plastic projection, by role in the kernels, with their sizes: 16 B per
+ * synapse (post id, f32 weight, column synapse index, column pre/delay), row segments of
+ * `preSize · maxDelay + 1` and column starts of `postSize + 1` u32s, and the traces (x for
+ * `maxDelay + 1` ticks of each pre neuron, y of each post neuron). The one source of these
+ * sizes for the compiled buffer plan and for `planMemory`.
+ */
+export function plasticBufferLayout(p: PlasticShape) {
+  const perSynapse = (name: string) => ({ name, bytes: 4 * p.synapses, perSynapse: true });
+  const perNeuron = (name: string, words: number) => ({ name, bytes: 4 * words, perSynapse: false });
+  return {
+    segStart: perNeuron('segments', p.preSize * p.maxDelay + 1),
+    synapsePost: perSynapse('synapse post'),
+    weight: perSynapse('weights'),
+    colStart: perNeuron('column starts', p.postSize + 1),
+    colSynapse: perSynapse('column synapses'),
+    colPreDelay: perSynapse('column pre/delay'),
+    preTrace: perNeuron('pre traces', (p.maxDelay + 1) * p.preSize),
+    postTrace: perNeuron('post traces', p.postSize),
+  };
+}
+
+/** The shape of a compiled plastic projection. */
+export const plasticShape = (p: PlasticProjection): PlasticShape => ({
+  name: p.name,
+  preSize: p.preSize,
+  postSize: p.postSize,
+  maxDelay: p.maxDelay,
+  synapses: p.synapsePost.length,
+});
+
 /**
  * GPU buffers of a plastic projection, by role in the kernels: its layout (16 B per synapse)
- * plus the traces (x for maxDelay + 1 ticks, y), zero at the start.
+ * plus the traces (x for maxDelay + 1 ticks, y), zero at the start (`plasticBufferLayout`).
  */
-export function plasticBuffers(p: PlasticProjection) {
-  const filled = (name: string, data: ArrayBufferView, perSynapse: boolean): PlasticBuffer => ({ name, data, bytes: data.byteLength, perSynapse });
-  const zeros = (name: string, bytes: number): PlasticBuffer => ({ name, data: null, bytes, perSynapse: false });
+export function plasticBuffers(p: PlasticProjection): Record<keyof ReturnType<typeof plasticBufferLayout>, PlasticBuffer> {
+  const layout = plasticBufferLayout(plasticShape(p));
+  const filled = (key: keyof typeof layout, data: ArrayBufferView): PlasticBuffer => ({ ...layout[key], data });
+  const zeros = (key: keyof typeof layout): PlasticBuffer => ({ ...layout[key], data: null });
   return {
-    segStart: filled('segments', p.segStart, false),
-    synapsePost: filled('synapse post', p.synapsePost, true),
-    weight: filled('weights', p.weight, true),
-    colStart: filled('column starts', p.colStart, false),
-    colSynapse: filled('column synapses', p.colSynapse, true),
-    colPreDelay: filled('column pre/delay', p.colPreDelay, true),
-    preTrace: zeros('pre traces', (p.maxDelay + 1) * p.preSize * 4),
-    postTrace: zeros('post traces', p.postSize * 4),
+    segStart: filled('segStart', p.segStart),
+    synapsePost: filled('synapsePost', p.synapsePost),
+    weight: filled('weight', p.weight),
+    colStart: filled('colStart', p.colStart),
+    colSynapse: filled('colSynapse', p.colSynapse),
+    colPreDelay: filled('colPreDelay', p.colPreDelay),
+    preTrace: zeros('preTrace'),
+    postTrace: zeros('postTrace'),
+  };
+}
+
+/** Columns every neuron group has, whatever the model: the spike-record flag (u32). */
+export const TEMPLATE_U32_COLUMNS = ['record'];
+
+/** A population's layout facts from its spec: receptor slots, drive, and the key of its group. */
+export interface PopulationLayout {
+  model: NeuronModel;
+  receptors: ReceptorSlot[];
+  drive: DriveLayout;
+  /** Populations with the same key merge into one group (same model, receptor kinds, Poisson-input wiring, noise flag). */
+  key: string;
+}
+
+/** The layout facts of a (validated) population spec. */
+export function populationLayout(spec: PopulationSpec): PopulationLayout {
+  const model = models[spec.model];
+  const receptors: ReceptorSlot[] = Object.entries(spec.params?.receptors ?? {}).map(([rn, r], i) => ({ name: rn, index: i, spec: r }));
+  const poissonInputs: PoissonInputSlot[] = (spec.poissonInput ?? []).map((p, j) => ({
+    index: j,
+    receptor: receptors.findIndex((r) => r.name === p.receptor),
+  }));
+  const drive: DriveLayout = { receptors, poissonInputs, noise: spec.noise !== undefined && spec.noise.sd > 0 };
+  const key = [spec.model, receptors.map((r) => r.spec.kind).join(','), poissonInputs.map((p) => p.receptor).join(','), drive.noise].join('|');
+  return { model, receptors, drive, key };
+}
+
+/** A group's kernel columns: the model's, the shared drive's (not for spike sources), the template's. */
+export function groupColumns(layout: Pick<PopulationLayout, 'model' | 'receptors' | 'drive'>): ModelColumns {
+  const mc = layout.model.columns(layout.receptors);
+  const dc = layout.model.isSource ? { params: [], u32Params: [], state: [] } : driveColumns(layout.drive);
+  return {
+    params: [...mc.params, ...dc.params],
+    u32Params: [...mc.u32Params, ...dc.u32Params, ...TEMPLATE_U32_COLUMNS],
+    state: [...mc.state, ...dc.state],
+  };
+}
+
+/** Everything the sizes of the network's GPU buffers depend on (see `bufferPlan`). */
+export interface NetworkShape {
+  neuronCount: number;
+  /** Ring channels (receptor inputs). */
+  channelCount: number;
+  /** Delay ring length, ticks (largest delay + 1). */
+  delaySlots: number;
+  /** Ticks of spike history. */
+  spikeSlots: number;
+  staticSynapses: number;
+  /** u32 words of the shared tables (at least 1). */
+  tableWords: number;
+  groups: { model: string; size: number; paramColumns: number; stateColumns: number }[];
+  plastic: PlasticShape[];
+}
+
+/**
+ * The buffer plan of a network from its shape, 4-byte words throughout: static synapses 8 B
+ * each (target, weight) plus `neurons + 1` row starts, the delay ring (slots × channels), the
+ * spike history (slots × neurons), the tables, each group's parameter and state columns, and
+ * each plastic projection's buffers. The one source of buffer sizes for compiled networks and
+ * for `planMemory`.
+ */
+export function bufferPlan(shape: NetworkShape): BufferPlan[] {
+  return [
+    { name: 'synapse targets', role: 'synapses', bytes: 4 * shape.staticSynapses },
+    { name: 'synapse weights', role: 'synapses', bytes: 4 * shape.staticSynapses },
+    { name: 'synapse rows', role: 'rows', bytes: 4 * (shape.neuronCount + 1) },
+    { name: 'input ring', role: 'ring', bytes: 4 * shape.delaySlots * shape.channelCount },
+    { name: 'tick spikes', role: 'tickSpikes', bytes: 4 * shape.spikeSlots * shape.neuronCount },
+    { name: 'tables', role: 'tables', bytes: 4 * shape.tableWords },
+    ...shape.groups.map((g) => ({ name: `${g.model} params`, role: 'params' as const, bytes: 4 * g.paramColumns * g.size })),
+    ...shape.groups.map((g) => ({ name: `${g.model} state`, role: 'state' as const, bytes: 4 * g.stateColumns * g.size })),
+    ...shape.plastic.flatMap((p) =>
+      Object.values(plasticBufferLayout(p)).map(({ name, bytes, perSynapse }) => ({
+        name: `${p.name} ${name}`,
+        role: perSynapse ? ('plasticSynapses' as const) : ('plastic' as const),
+        bytes,
+      })),
+    ),
+  ];
+}
+
+/** The shape of a compiled network (what `bufferPlan` needs). */
+export function networkShape(net: Omit<CompiledNetwork, 'buffers'>): NetworkShape {
+  return {
+    neuronCount: net.neuronCount,
+    channelCount: net.channelCount,
+    delaySlots: net.delaySlots,
+    spikeSlots: net.spikeSlots,
+    staticSynapses: net.synapses.target.length,
+    tableWords: net.tables.length,
+    groups: net.groups.map((g) => ({
+      model: g.model.name,
+      size: g.size,
+      paramColumns: g.columns.params.length + g.columns.u32Params.length,
+      stateColumns: g.columns.state.length,
+    })),
+    plastic: net.plastic.map(plasticShape),
   };
 }
 

@@ -30,14 +30,21 @@ export const maxBindingBytes = (limits: { maxStorageBufferBindingSize: number; m
 
 /**
  * How to split an array of `count` elements of `bytesPerElement` into bindings of at most
- * `maxBytes`: the number of shards and the elements per shard (the last may hold fewer).
+ * `maxBytes`: as few shards as fit, of equal length (the last may hold fewer), so no shard
+ * sits needlessly at the limit (SwiftShader failed to allocate a shard of exactly 1 GiB, its
+ * limit, and allocated three of 512 MiB).
  * @example shardArray(10, 16, 4) → { shards: 3, shardLength: 4 }
  */
 export function shardArray(count: number, maxBytes: number, bytesPerElement: number): { shards: number; shardLength: number } {
-  const shardLength = Math.floor(maxBytes / bytesPerElement);
-  if (shardLength < 1) throw new Error(`a shard of ${maxBytes} B cannot hold one ${bytesPerElement}-byte element`);
-  return { shards: Math.max(1, Math.ceil(count / shardLength)), shardLength };
+  const maxLength = Math.floor(maxBytes / bytesPerElement);
+  if (maxLength < 1) throw new Error(`a shard of ${maxBytes} B cannot hold one ${bytesPerElement}-byte element`);
+  const shards = Math.max(1, Math.ceil(count / maxLength));
+  return { shards, shardLength: Math.max(1, Math.ceil(count / shards)) };
 }
+
+/** Default shard limit: 7/8 of what the adapter binds, leaving room for allocation padding. */
+export const defaultShardBytes = (limits: { maxStorageBufferBindingSize: number; maxBufferSize: number }): number =>
+  Math.floor((maxBindingBytes(limits) * 7) / 8);
 
 /** A storage buffer holding `data` (at least 4 bytes, as WebGPU requires non-empty bindings). */
 export function storageBuffer(device: GPUDevice, label: string, data: ArrayBufferView | number, extraUsage = 0): GPUBuffer {

@@ -3,6 +3,21 @@
  * w, the GPU already runs window w + 1, so the simulation never waits for the CPU.
  * Windows are decoded strictly in order.
  */
+/** Default ticks per submission, which is also the readback window. */
+export const DEFAULT_TICKS_PER_SUBMIT = 100;
+
+/** A window's spike and state logs hold every recorded neuron spiking every tick, at most this many bytes. */
+export const MAX_LOG_BYTES = 64 * 2 ** 20;
+
+/**
+ * Ticks per readback window: the request (default `DEFAULT_TICKS_PER_SUBMIT`), capped so that
+ * a window's logs, `perTickLogBytes` a tick, fit `MAX_LOG_BYTES` (spikes are never lost).
+ * @example windowTicks(undefined, 4 * 1000) → 100
+ */
+export function windowTicks(requested: number | undefined, perTickLogBytes: number): number {
+  return Math.max(1, Math.min(Math.floor(requested ?? DEFAULT_TICKS_PER_SUBMIT), Math.floor(MAX_LOG_BYTES / perTickLogBytes)));
+}
+
 export class StagingPair {
   private readonly buffers: GPUBuffer[];
   private readonly pending: Promise<void>[] = [Promise.resolve(), Promise.resolve()];

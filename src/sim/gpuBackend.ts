@@ -14,16 +14,11 @@ import { propagateBindings, propagateWgsl, type SynapseSharding } from '../kerne
 import { SAMPLE_STATE_BINDINGS, sampleStateWgsl } from '../kernels/sampleState.ts';
 import { plasticBuffers, type CompiledNetwork } from '../compile/compiled.ts';
 import { bindGroupEntries, layoutEntries, type BindingTable, type BoundBuffers } from '../gpu/bindings.ts';
-import { checkBufferPlan, DeviceLimitError, maxBindingBytes, shardArray, storageBuffer, withValidation } from '../gpu/buffers.ts';
+import { checkBufferPlan, defaultShardBytes, DeviceLimitError, maxBindingBytes, shardArray, storageBuffer, withValidation } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
-import { readBuffer, StagingPair } from '../gpu/readback.ts';
+import { readBuffer, StagingPair, windowTicks } from '../gpu/readback.ts';
 import { stdpUniform } from '../models/stdp.ts';
 import type { Backend, Recorders, RunCounters } from './backend.ts';
-
-/** Default ticks per submission (and per readback window). */
-export const DEFAULT_TICKS_PER_SUBMIT = 100;
-/** The spike log holds every recorded neuron spiking every tick of a window: never overflows. */
-const MAX_LOG_BYTES = 64 * 2 ** 20;
 
 /**
  * Up to how many neurons `fused: 'auto'` runs whole windows in one workgroup. SwiftShader
@@ -170,14 +165,14 @@ export class GpuBackend implements Backend {
     this.adapter = gpu.adapter;
     this.isSoftware = gpu.isSoftware;
     const perTickLog = (Math.max(1, net.recordedCount) + net.stateSlots) * 4;
-    const requested = Math.max(1, Math.floor(options.ticksPerSubmit ?? DEFAULT_TICKS_PER_SUBMIT));
     const profile = options.profilePhases === true && gpu.hasTimestampQuery;
     // Profiling takes two timestamps per pass per tick, and a query set holds at most 4096.
     const maxForQueries = profile ? Math.floor(MAX_QUERIES / (2 * passesPerTick(net))) : Infinity;
-    this.ticksPerSubmit = Math.max(1, Math.min(requested, Math.floor(MAX_LOG_BYTES / perTickLog), maxForQueries));
+    this.ticksPerSubmit = Math.max(1, Math.min(windowTicks(options.ticksPerSubmit, perTickLog), maxForQueries));
     this.phases = profile ? { propagateMs: 0, plasticityMs: 0, neuronsMs: 0, hostWaitMs: 0 } : null;
     const limits = this.device.limits;
-    this.sharding = shardArray(net.synapses.target.length, Math.min(maxBindingBytes(limits), options.synapseShardBytes ?? Infinity), 4);
+    const shardBytes = options.synapseShardBytes === undefined ? defaultShardBytes(limits) : Math.min(maxBindingBytes(limits), options.synapseShardBytes);
+    this.sharding = shardArray(net.synapses.target.length, shardBytes, 4);
     const propagateStorage = propagateBindings(this.sharding.shards).length;
     if (propagateStorage > limits.maxStorageBuffersPerShaderStage)
       throw new DeviceLimitError(
@@ -208,7 +203,22 @@ export class GpuBackend implements Backend {
   /** Allocate buffers and compile kernels for `net` on `gpu`. */
   static async create(gpu: GpuContext, net: CompiledNetwork, options: GpuBackendOptions = {}): Promise<GpuBackend> {
     const b = new GpuBackend(gpu, net, options);
-    await b.init();
+    // An allocation the device cannot make fails here, naming the buffer, not later as a
+    // stream of invalid-object errors.
+    b.device.pushErrorScope('out-of-memory');
+    try {
+      await b.init();
+    } finally {
+      const oom = await b.device.popErrorScope();
+      if (oom) {
+        b.dispose();
+        const bytes = b.buffers.reduce((a, x) => a + x.size, 0);
+        // eslint-disable-next-line no-unsafe-finally -- the allocation failure is the error to report
+        throw new DeviceLimitError(
+          `the adapter ran out of memory allocating the network's buffers (${(bytes / 2 ** 20).toFixed(0)} MiB asked): ${oom.message.split('\n').slice(0, 2).join(' ')}`,
+        );
+      }
+    }
     return b;
   }
 

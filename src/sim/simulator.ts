@@ -17,6 +17,7 @@
 import type { CompiledNetwork } from '../compile/compiled.ts';
 import { networkBytes, plasticSynapseIds } from '../compile/compiled.ts';
 import { compileNetwork } from '../compile/compile.ts';
+import { checkMemoryPlan, planMemory, type MemoryLimits } from './memoryPlan.ts';
 import { projectionName } from '../netspec/validateSpec.ts';
 import { acquireDevice, NoAdapterError, type GpuContext } from '../gpu/device.ts';
 import { CpuBackend } from '../reference/cpuBackend.ts';
@@ -65,8 +66,29 @@ export interface SimulatorOptions {
    * (default: fixed on hardware, indirect on software adapters). Same spikes either way.
    */
   spikeDispatch?: SpikeDispatch;
+  /**
+   * WebGPU: largest shard of a static synapse array, bytes. Default (and at most): what the
+   * adapter binds; arrays larger than that are split into shards automatically. Smaller values
+   * force sharding, for tests.
+   */
+  synapseShardBytes?: number;
   /** Replace the spec's seed. */
   seed?: number;
+  /**
+   * GPU memory the network's buffers may take, bytes. WebGPU does not report device memory,
+   * so this budget is checked (MemoryPlanError) only when given.
+   */
+  gpuMemoryBytes?: number;
+  /** Host memory the build may take, bytes. Default: `os.totalmem()` in Node, unchecked in a browser. */
+  hostMemoryBytes?: number;
+}
+
+/** Host memory in Node (`os.totalmem()`); undefined in a browser. */
+async function totalHostMemory(): Promise<number | undefined> {
+  if (typeof process === 'undefined' || !process.versions?.node) return undefined;
+  // Not a static import: browser bundles must not try to resolve node:os.
+  const os: typeof import('node:os') = await import(/* @vite-ignore */ ['node', 'os'].join(':'));
+  return os.totalmem();
 }
 
 export interface PopulationSummary {
@@ -125,9 +147,13 @@ export class Simulator {
   }
 
   /**
-   * Validate and compile `spec` (a spec v1 document) and set up a backend.
-   * @throws SpecError for an invalid document (nothing is allocated), NoAdapterError when
-   *   `backend: 'webgpu'` finds no adapter, DeviceLimitError when the network exceeds the device.
+   * Validate `spec` (a spec v1 document), plan its memory, compile it and set up a backend.
+   * The plan (`planMemory`) comes before anything is allocated: a network whose ids overflow
+   * u32, or that needs more host memory than the machine has, more than the GPU memory budget
+   * (`gpuMemoryBytes`) or a buffer beyond the device's binding limit, is refused at once.
+   * @throws SpecError for an invalid document; MemoryPlanError (a SpecError) for a network that
+   *   cannot fit, before compiling; NoAdapterError when `backend: 'webgpu'` finds no adapter;
+   *   DeviceLimitError when the network exceeds a device limit the plan does not model.
    * @example
    *   const sim = await Simulator.create(builtinNetwork('cuba'), { backend: 'auto' });
    *   if (sim.fallback) console.warn(`CPU reference: ${sim.fallback}`);
@@ -135,27 +161,38 @@ export class Simulator {
   static async create(spec: unknown, options: SimulatorOptions = {}): Promise<Simulator> {
     const t0 = performance.now();
     const doc = options.seed === undefined ? spec : { ...(spec as object), seed: options.seed };
-    const net = compileNetwork(doc);
     const choice = options.backend ?? 'auto';
+    const limits: MemoryLimits = {
+      hostMemoryBytes: options.hostMemoryBytes ?? (await totalHostMemory()),
+      gpuMemoryBytes: options.gpuMemoryBytes,
+      ticksPerSubmit: options.ticksPerSubmit,
+    };
+    // Validation, then what can be refused without a device (ids, host memory on the leanest backend it may use).
+    checkMemoryPlan(planMemory(doc, { ...limits, backend: choice === 'webgpu' ? 'webgpu' : 'cpu' }));
     if (choice !== 'auto' && choice !== 'webgpu' && choice !== 'cpu')
       throw new TypeError(`backend must be 'auto', 'webgpu' or 'cpu', got ${JSON.stringify(choice)}`);
-    const onCpu = (fallback: string | null) => new Simulator(net, new CpuBackend(net), null, performance.now() - t0, fallback);
-    if (choice === 'cpu') return onCpu(null);
+    let gpu = choice === 'cpu' ? undefined : options.device;
     let owned: GpuContext | null = null;
-    if (!options.device) {
+    let fallback: string | null = null;
+    if (choice !== 'cpu' && !gpu) {
       try {
-        owned = await acquireDevice();
+        gpu = owned = await acquireDevice();
       } catch (e) {
-        if (choice === 'auto' && e instanceof NoAdapterError) return onCpu(e.message);
-        throw e;
+        if (!(choice === 'auto' && e instanceof NoAdapterError)) throw e;
+        fallback = e.message;
       }
     }
     try {
-      const backend = await GpuBackend.create(options.device ?? owned!, net, {
+      // With a device: its binding limits, the GPU budget, host memory with the upload.
+      if (gpu) checkMemoryPlan(planMemory(doc, { ...limits, backend: 'webgpu', device: gpu.device.limits }));
+      const net = compileNetwork(doc);
+      if (!gpu) return new Simulator(net, new CpuBackend(net), null, performance.now() - t0, fallback);
+      const backend = await GpuBackend.create(gpu, net, {
         ticksPerSubmit: options.ticksPerSubmit,
         fused: options.fused,
         profilePhases: options.profilePhases,
         spikeDispatch: options.spikeDispatch,
+        synapseShardBytes: options.synapseShardBytes,
       });
       return new Simulator(net, backend, owned, performance.now() - t0);
     } catch (e) {

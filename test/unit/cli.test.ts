@@ -191,19 +191,19 @@ describe('invalid input: exit 2, one line on stderr, no stack trace', () => {
     [
       'an unknown network',
       ['run', 'cubaa', '--backend', 'cpu'],
-      'spikegpu: cubaa: no such built-in network or readable file (built-ins: cuba, coba, brunel, izhikevich2003, song2000, polychronization)',
+      'spikegpu: cubaa: no such built-in network or readable file (built-ins: cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit)',
     ],
     [
       'export of an unknown network',
       ['export', 'cubaa'],
-      'spikegpu: unknown network "cubaa" (did you mean "cuba"?); expected one of: cuba, coba, brunel, izhikevich2003, song2000, polychronization',
+      'spikegpu: unknown network "cubaa" (did you mean "cuba"?); expected one of: cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit',
     ],
     ['--set bogus=1', ['run', 'cuba', '--set', 'bogus=1', '--backend', 'cpu'], 'spikegpu: --set bogus: network cuba has no option "bogus"; expected one of: n'],
     ['--set without =', ['run', 'cuba', '--set', 'n', '--backend', 'cpu'], 'spikegpu: --set expects key=value, got "n"'],
     [
       '--set on a spec file',
       ['run', badSpec, '--set', 'n=5', '--backend', 'cpu'],
-      'spikegpu: --set applies to built-in networks only (cuba, coba, brunel, izhikevich2003, song2000, polychronization)',
+      'spikegpu: --set applies to built-in networks only (cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit)',
     ],
     ['--backend foo', ['run', 'cuba', '--backend', 'foo'], 'spikegpu: --backend: unknown value "foo"; expected one of: auto, webgpu, cpu'],
     [
@@ -273,7 +273,20 @@ const listedOptions = (help: string) => [...help.matchAll(/^ {2}(?:-\w, )?(--[\w
 
 describe('help and version', () => {
   const COMMAND_OPTIONS: Record<string, string[]> = {
-    run: ['--duration', '--seed', '--backend', '--set', '--out', '--weights-out', '--ticks-per-submit', '--fused', '--json', '--help'],
+    run: [
+      '--duration',
+      '--seed',
+      '--backend',
+      '--set',
+      '--out',
+      '--weights-out',
+      '--ticks-per-submit',
+      '--fused',
+      '--gpu-memory',
+      '--dry-run',
+      '--json',
+      '--help',
+    ],
     networks: ['--help'],
     export: ['--set', '--help'],
     validate: ['--networks', '--seeds', '--duration', '--size', '--backend', '--json', '--help'],
@@ -487,5 +500,143 @@ describe('no WebGPU adapter', () => {
     expect(debug.code).toBe(1);
     expect(debug.stderr.startsWith(`${lines[0]}\n`)).toBe(true);
     expect(debug.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+/** Wall time of a CLI call, ms, with its result. */
+async function timed(run: Promise<Result>): Promise<Result & { ms: number }> {
+  const t0 = performance.now();
+  const r = await run;
+  return { ...r, ms: performance.now() - t0 };
+}
+
+describe('memory planned before anything is allocated', () => {
+  const huge = join(tmp, 'huge.json'),
+    allToAll = join(tmp, 'all-to-all.json');
+  writeFileSync(huge, JSON.stringify({ version: 1, dt: 0.1, populations: { huge: { size: 1e12, model: 'lif' } } }));
+  writeFileSync(
+    allToAll,
+    JSON.stringify({
+      version: 1,
+      dt: 0.1,
+      populations: {
+        A: { size: 100_000, model: 'poisson', params: { rate: 5 } },
+        B: { size: 100_000, model: 'lif', params: { receptors: { e: { kind: 'delta' } } } },
+      },
+      projections: [{ name: 'AB', pre: 'A', post: 'B', connect: { rule: 'allToAll' }, weight: 0.1, receptor: 'e' }],
+    }),
+  );
+  const HUGE_LINE = 'spikegpu: populations.huge: 1000000000000 neurons, but neuron ids are u32: a network holds at most 4294967295';
+  /** The CLI's own start-up (tsx, imports), to subtract from wall times. */
+  const startup = async () => (await timed(cli('--version'))).ms;
+
+  it('a 10^12-neuron spec exits 2 within a second of start-up, naming the population, allocating nothing', async () => {
+    const base = await startup();
+    for (const args of [[], ['--backend', 'cpu']]) {
+      const r = await timed(cli('run', huge, ...args));
+      expect(usageErrorLine(r)).toBe(HUGE_LINE);
+      expect(r.ms - base).toBeLessThan(1000);
+    }
+  });
+
+  it('a projection of more than 2^32 − 1 synapses is refused naming it', async () => {
+    const r = await cli('run', allToAll, '--backend', 'cpu');
+    expect(usageErrorLine(r)).toBe(
+      'spikegpu: projections[0]: projection AB: allToAll from A (100000) to B (100000) makes 10000000000 synapses, but synapse indices are u32: at most 4294967295',
+    );
+  });
+
+  it('--dry-run prints the plan of brunel n=100000 in under a second, without building it', async () => {
+    const base = await startup();
+    const r = await timed(cli('run', 'brunel', '--set', 'n=100000', '--dry-run', '--backend', 'cpu'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.ms - base).toBeLessThan(1000);
+    const planMs = Number(/planned in ([\d.]+) ms/.exec(r.stdout)![1]);
+    expect(planMs).toBeLessThan(1000);
+    expect(r.stdout).toMatch(/^brunel-C: 100000 neurons, 125000000 synapses, dt 0\.1 ms; dry run, nothing built/);
+    expect(r.stdout).toMatch(/^projections\[0\]\s+E → E\s+fixedInDegree\s+80000000\s+15 ticks\s+915\.5 MiB \(12 B\/synapse\)$/m);
+    expect(r.stdout).toMatch(/^synapse targets\s+synapses\s+500000000\s+476\.8 MiB$/m);
+    expect(r.stdout).toMatch(/^network buffers\s+1019600140\s+972\.4 MiB$/m);
+    expect(r.stdout).toContain('8.16 B per synapse');
+    expect(r.stdout).toMatch(/^host memory: about [\d.]+ GiB at peak: .* for the cpu backend; this machine has [\d.]+ GiB$/m);
+    expect(r.stdout).toContain('adapter: CPU reference (--backend cpu)\n  GPU limits do not apply; host memory does\n');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('fits: yes');
+  });
+
+  it('--dry-run without an adapter says so: the CPU reference, host memory only', async () => {
+    const r = await cliWithEnv(NO_ADAPTER_ENV, 'run', 'cuba', '--dry-run', '--gpu-memory', '0.001');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^adapter: no adapter: CPU reference \(no WebGPU adapter found: .*\)$/m);
+    expect(r.stdout).toContain('GPU memory: budget 1.0 MiB, not used on the CPU');
+  });
+
+  it('--dry-run --json prints the plan as one object', async () => {
+    const r = await cli('run', 'song2000', '--dry-run', '--json', '--backend', 'cpu', '--ticks-per-submit', '50');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    const plan = JSON.parse(lines[0]);
+    expect(Object.keys(plan)).toEqual([
+      'dryRun',
+      'network',
+      'dt',
+      'neurons',
+      'synapses',
+      'synapsesExact',
+      'exact',
+      'populations',
+      'projections',
+      'gpu',
+      'host',
+      'limits',
+      'problems',
+      'fits',
+      'backend',
+      'adapter',
+      'planMs',
+    ]);
+    expect(plan).toMatchObject({ dryRun: true, network: 'song2000', neurons: 1001, synapses: 1000, exact: true, fits: true, problems: [], backend: 'cpu' });
+    expect(Object.keys(plan.gpu)).toEqual(['buffers', 'bytes', 'networkBytes', 'largest', 'ticksPerSubmit']);
+    expect(Object.keys(plan.host)).toEqual(['bytes', 'buildBytes', 'backendBytes', 'backend']);
+    expect(plan.gpu.ticksPerSubmit).toBe(50);
+    expect(plan.projections).toEqual([
+      {
+        name: 'inputs',
+        index: 0,
+        pre: 'inputs',
+        post: 'neuron',
+        rule: 'allToAll',
+        synapses: 1000,
+        exact: true,
+        plastic: true,
+        maxDelayTicks: 1,
+        delayExact: true,
+        hostBytes: 48 * 1000,
+      },
+    ]);
+    expect(plan.gpu.buffers.find((b: { name: string }) => b.name === 'inputs weights')).toEqual({
+      name: 'inputs weights',
+      role: 'plasticSynapses',
+      bytes: 4000,
+    });
+    expect(plan.limits.hostMemoryBytes).toBeGreaterThan(0);
+  });
+
+  it('--dry-run of a network that does not fit: the plan on stdout, exit 2 with the reason in one stderr line', async () => {
+    const [text, json] = await Promise.all([cli('run', huge, '--dry-run', '--backend', 'cpu'), cli('run', huge, '--dry-run', '--json', '--backend', 'cpu')]);
+    for (const r of [text, json]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`${HUGE_LINE}\n`);
+    }
+    expect(text.stdout).toMatch(/^huge\s+1000000000000\s+lif$/m);
+    expect(text.stdout).toContain('fits: no: populations.huge: 1000000000000 neurons');
+    expect(JSON.parse(json.stdout)).toMatchObject({ fits: false, neurons: 1e12, problems: [{ kind: 'ids', path: 'populations.huge' }] });
+  });
+
+  it('--gpu-memory is checked as a number option', async () => {
+    const r = await cli('run', 'cuba', '--gpu-memory', 'lots', '--backend', 'cpu');
+    expect(usageErrorLine(r)).toBe('spikegpu: --gpu-memory must be a number ≥ 0, got "lots"');
   });
 });

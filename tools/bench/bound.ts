@@ -40,7 +40,7 @@
  */
 import { PLASTICITY_KERNELS } from '../../src/kernels/plasticity.ts';
 import type { BufferPlan, CompiledNetwork } from '../../src/compile/compiled.ts';
-import { DEFAULT_TICKS_PER_SUBMIT } from '../../src/sim/gpuBackend.ts';
+import { DEFAULT_TICKS_PER_SUBMIT } from '../../src/gpu/readback.ts';
 
 /** The three floor figures the bound needs (the medians of `AdapterFloor`). */
 export interface FloorNumbers {

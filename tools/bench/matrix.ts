@@ -16,7 +16,7 @@ import type { CompiledNetwork } from '../../src/compile/compiled.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { builtinNetwork } from '../../src/networks/index.ts';
 import type { NetworkSpec } from '../../src/netspec/types.ts';
-import { DEFAULT_TICKS_PER_SUBMIT } from '../../src/sim/gpuBackend.ts';
+import { DEFAULT_TICKS_PER_SUBMIT } from '../../src/gpu/readback.ts';
 import { Simulator } from '../../src/sim/simulator.ts';
 import { lowerBound, memoryPerElement, type FloorNumbers, type LowerBound } from './bound.ts';
 import { median } from './floor.ts';
