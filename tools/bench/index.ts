@@ -61,7 +61,10 @@ export interface BenchResult {
   table: string;
 }
 
-/** Per-network defaults: sizes (the `n` option; none for fixed-size networks), simulated time per repeat, fixed options. */
+/**
+ * Per-network defaults: sizes (values of the network's size option, `n` or `scale`; none for
+ * fixed-size networks), simulated time per repeat, fixed options.
+ */
 export const BENCH_DEFAULTS: Record<string, { sizes?: number[]; durationMs: number; options?: Record<string, string | number> }> = {
   cuba: { sizes: [4000, 20000, 50000, 200000], durationMs: 100 },
   coba: { sizes: [4000], durationMs: 100 },
@@ -69,8 +72,7 @@ export const BENCH_DEFAULTS: Record<string, { sizes?: number[]; durationMs: numb
   izhikevich2003: { sizes: [1000], durationMs: 1000 },
   song2000: { sizes: [1000], durationMs: 1000 },
   polychronization: { durationMs: 1000 },
-  // No `n` option, so benchPoints makes one point, at scale 0.1; scales 0.25, 0.5, 1 need a list of scales there.
-  microcircuit: { durationMs: 100, options: { scale: 0.1 } },
+  microcircuit: { sizes: [0.1, 0.25, 0.5, 1], durationMs: 100 },
 };
 export const DEFAULT_BENCH_NETWORKS = ['cuba', 'brunel', 'izhikevich2003', 'song2000', 'polychronization'];
 const DEFAULT_CPU_MAX_NEURONS = 50_000;
@@ -80,17 +82,19 @@ export function benchPoints(networks: string[], sizes?: number[], durationMs?: n
   const points: BenchPoint[] = [];
   for (const network of networks) {
     if (!Object.hasOwn(builtinNetworks, network)) builtinNetwork(network); // throws SpecError naming the choices
-    const hasN = 'n' in builtinNetworks[network].options;
-    const d = BENCH_DEFAULTS[network] ?? { sizes: hasN ? [Number(builtinNetworks[network].options.n.default)] : undefined, durationMs: 100 };
-    const ns = hasN ? (sizes ?? d.sizes ?? []) : [null];
+    const networkOptions = builtinNetworks[network].options;
+    // The option that sizes the network: neurons (`n`, which --sizes sets) or a scale factor.
+    const sizeOption = 'n' in networkOptions ? 'n' : 'scale' in networkOptions ? 'scale' : null;
+    const d = BENCH_DEFAULTS[network] ?? { sizes: sizeOption ? [Number(networkOptions[sizeOption].default)] : undefined, durationMs: 100 };
+    const ns = sizeOption ? ((sizeOption === 'n' ? sizes : undefined) ?? d.sizes ?? []) : [null];
     for (const n of ns) {
-      if (n !== null && !(Number.isInteger(n) && n > 0)) throw new SpecError('sizes', `sizes must be positive integers, got ${n}`);
-      const options: Record<string, string | number> = { ...(d.options ?? {}), ...(n === null ? {} : { n }) };
+      if (sizeOption === 'n' && n !== null && !(Number.isInteger(n) && n > 0)) throw new SpecError('sizes', `sizes must be positive integers, got ${n}`);
+      const options: Record<string, string | number> = { ...(d.options ?? {}), ...(n === null || !sizeOption ? {} : { [sizeOption]: n }) };
       const spec = builtinNetwork(network, options);
       const dur = durationMs ?? d.durationMs;
       if (!(dur > 0)) throw new SpecError('durationMs', `must be > 0, got ${dur}`);
-      const size = n ?? Object.values(spec.populations).reduce((a, p) => a + p.size, 0);
-      const label = `${network}${options.regime ? ` ${options.regime}` : ''} n=${size}`;
+      const size = sizeOption === 'n' && n !== null ? n : Object.values(spec.populations).reduce((a, p) => a + p.size, 0);
+      const label = `${network}${options.regime ? ` ${options.regime}` : ''}${sizeOption === 'scale' ? ` scale=${n}` : ''} n=${size}`;
       const plastic = spec.projections?.some((p) => p.plasticity) ?? false;
       for (const plasticity of plastic ? (['stdp', 'static'] as const) : [null]) {
         points.push({ network, options, n: size, durationMs: dur, plasticity, label: plasticity ? `${label} (${plasticity})` : label });
