@@ -503,9 +503,9 @@ describe('bench points of a network sized by scale', () => {
   it('microcircuit runs at scales 0.1, 0.25, 0.5 and 1, labelled with scale and neurons; --sizes (neurons) leaves it alone', () => {
     const pts = benchPoints(['microcircuit'], [4000]);
     expect(pts.map((p) => p.label)).toEqual([
-      'microcircuit scale=0.1 n=7717',
-      'microcircuit scale=0.25 n=19292',
-      'microcircuit scale=0.5 n=38584',
+      'microcircuit scale=0.1 n=7718',
+      'microcircuit scale=0.25 n=19294',
+      'microcircuit scale=0.5 n=38587',
       'microcircuit scale=1 n=77169',
     ]);
     expect(pts.map((p) => p.options)).toEqual([{ scale: 0.1 }, { scale: 0.25 }, { scale: 0.5 }, { scale: 1 }]);
