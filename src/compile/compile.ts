@@ -3,9 +3,7 @@
  * parameter and state columns, seeded connectivity merged into rows by source, delays in
  * ticks, a fixed-point scale per receptor proven free of overflow, and a buffer plan.
  */
-import { driveColumns, type DriveLayout, type PoissonInputSlot } from '../models/drive.ts';
-import { models } from '../models/index.ts';
-import type { NeuronModel, ReceptorSlot } from '../models/model.ts';
+import type { ReceptorSlot } from '../models/model.ts';
 import { CounterRng, Stream, streamId } from '../rng/counterHash.ts';
 import { at, SpecError } from '../netspec/errors.ts';
 import type { NetworkSpec, PopulationSpec, ProjectionSpec, Value } from '../netspec/types.ts';
@@ -13,7 +11,10 @@ import { projectionName, validateSpec } from '../netspec/validateSpec.ts';
 import { stdpRule } from '../models/stdp.ts';
 import {
   bufferPlan,
+  groupColumns,
   networkShape,
+  populationLayout,
+  type PopulationLayout,
   type CompiledGroup,
   type CompiledNetwork,
   type CompiledPopulation,
@@ -30,29 +31,14 @@ import { checkRange, expandValue, forEachValue } from './values.ts';
 /** Default seed when the spec gives none. */
 export const DEFAULT_SEED = 1;
 
-/** Columns every neuron kernel has, whatever the model. */
-const TEMPLATE_U32_COLUMNS = ['record'];
-
-interface PopPlan {
+interface PopPlan extends PopulationLayout {
   name: string;
   index: number;
   spec: PopulationSpec;
-  model: NeuronModel;
-  receptors: ReceptorSlot[];
-  drive: DriveLayout;
-  key: string;
 }
 
 function planPopulation(name: string, index: number, spec: PopulationSpec): PopPlan {
-  const model = models[spec.model];
-  const receptors: ReceptorSlot[] = Object.entries(spec.params?.receptors ?? {}).map(([rn, r], i) => ({ name: rn, index: i, spec: r }));
-  const poissonInputs: PoissonInputSlot[] = (spec.poissonInput ?? []).map((p, j) => ({
-    index: j,
-    receptor: receptors.findIndex((r) => r.name === p.receptor),
-  }));
-  const drive: DriveLayout = { receptors, poissonInputs, noise: spec.noise !== undefined && spec.noise.sd > 0 };
-  const key = [spec.model, receptors.map((r) => r.spec.kind).join(','), poissonInputs.map((p) => p.receptor).join(','), drive.noise].join('|');
-  return { name, index, spec, model, receptors, drive, key };
+  return { name, index, spec, ...populationLayout(spec) };
 }
 
 function expand(value: Value | undefined, fallback: number, n: number, rng: CounterRng, path: string): Float64Array {
@@ -108,13 +94,7 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
     const first = members[0];
     const size = members.reduce((a, p) => a + p.spec.size, 0);
     const model = first.model;
-    const mc = model.columns(first.receptors);
-    const dc = model.isSource ? { params: [], u32Params: [], state: [] } : driveColumns(first.drive);
-    const columns = {
-      params: [...mc.params, ...dc.params],
-      u32Params: [...mc.u32Params, ...dc.u32Params, ...TEMPLATE_U32_COLUMNS],
-      state: [...mc.state, ...dc.state],
-    };
+    const columns = groupColumns(first);
     const group: CompiledGroup = {
       key,
       model,
