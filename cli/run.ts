@@ -161,7 +161,7 @@ function planReport(plan: MemoryPlan, target: DryRunTarget, planMs: number): str
     ),
     `(network buffers: ${plan.synapses ? (plan.gpu.networkBytes / plan.synapses).toFixed(2) : '-'} B per synapse; logs sized for ${plan.gpu.ticksPerSubmit} ticks per submission)`,
     '',
-    `host memory: about ${formatBytes(plan.host.bytes)} at peak: ${formatBytes(plan.host.buildBytes)} to compile (the projections' host build above, ${HOST_BYTES.neuronColumn} B per neuron and kernel column), ${formatBytes(plan.host.backendBytes)} for the ${plan.host.backend} backend${plan.host.backend === 'webgpu' ? ` (${HOST_BYTES.gpuUploadFactor} × network buffers while uploading, logs once)` : ''}; this machine has ${limits.hostMemoryBytes === undefined ? 'unknown' : formatBytes(limits.hostMemoryBytes)}`,
+    `host memory: about ${formatBytes(plan.host.bytes)} at peak: ${formatBytes(plan.host.buildBytes)} to compile (the projections' host build above, ${HOST_BYTES.neuronColumn} B per neuron and kernel column), ${formatBytes(plan.host.backendBytes)} for the ${plan.host.backend} backend${plan.host.backend === 'webgpu' ? ` (${HOST_BYTES.gpuUploadFactor} × network buffers while uploading, static synapses and logs once)` : ''}; this machine has ${limits.hostMemoryBytes === undefined ? 'unknown' : formatBytes(limits.hostMemoryBytes)}`,
     `adapter: ${target.adapter}`,
     target.device
       ? `  buffers bound up to ${formatBytes(Math.min(target.device.maxStorageBufferBindingSize, target.device.maxBufferSize))} each (static synapses split into shards), ${target.device.maxStorageBuffersPerShaderStage} storage buffers per shader stage`

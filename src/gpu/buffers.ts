@@ -63,6 +63,38 @@ export function storageBuffer(device: GPUDevice, label: string, data: ArrayBuffe
   return buffer;
 }
 
+/** Arrays larger than this are uploaded in chunks (`uploadStorageBuffer`). */
+const UPLOAD_CHUNK_BYTES = 32 * 2 ** 20;
+/** Chunks written between waits for the queue, which bounds the driver's staging copies. */
+const CHUNKS_PER_WAIT = 4;
+
+/**
+ * A storage buffer holding `data`, uploaded in chunks when it is large: `mappedAtCreation`
+ * keeps a host copy of the whole buffer until it is unmapped (on SwiftShader, where device
+ * memory is host memory too, that doubled the peak), while chunked writes with a wait every
+ * few chunks keep at most `CHUNKS_PER_WAIT × UPLOAD_CHUNK_BYTES` in flight.
+ * @example const synapses = await uploadStorageBuffer(device, 'synapse targets', targets);
+ */
+export async function uploadStorageBuffer(device: GPUDevice, label: string, data: ArrayBufferView, extraUsage = 0): Promise<GPUBuffer> {
+  if (data.byteLength <= UPLOAD_CHUNK_BYTES) return storageBuffer(device, label, data, extraUsage);
+  const buffer = storageBuffer(device, label, data.byteLength, extraUsage);
+  const bytes = new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+  for (let offset = 0, chunk = 0; offset < bytes.length; offset += UPLOAD_CHUNK_BYTES, chunk++) {
+    const end = Math.min(bytes.length, offset + UPLOAD_CHUNK_BYTES);
+    // writeBuffer needs a multiple of 4 bytes; only the last chunk can be short, and the buffer is padded.
+    const piece = end - offset;
+    if (piece % 4 === 0) device.queue.writeBuffer(buffer, offset, bytes, offset, piece);
+    else {
+      const padded = new Uint8Array(Math.ceil(piece / 4) * 4);
+      padded.set(bytes.subarray(offset, end));
+      device.queue.writeBuffer(buffer, offset, padded);
+    }
+    if ((chunk + 1) % CHUNKS_PER_WAIT === 0) await device.queue.onSubmittedWorkDone();
+  }
+  await device.queue.onSubmittedWorkDone();
+  return buffer;
+}
+
 /** Run `fn` and turn any WebGPU validation error it causes into a thrown Error. */
 export async function withValidation<T>(device: GPUDevice, what: string, fn: () => T): Promise<T> {
   device.pushErrorScope('validation');

@@ -14,7 +14,16 @@ import { propagateBindings, propagateWgsl, type SynapseSharding } from '../kerne
 import { SAMPLE_STATE_BINDINGS, sampleStateWgsl } from '../kernels/sampleState.ts';
 import { plasticBuffers, type CompiledNetwork } from '../compile/compiled.ts';
 import { bindGroupEntries, layoutEntries, type BindingTable, type BoundBuffers } from '../gpu/bindings.ts';
-import { checkBufferPlan, defaultShardBytes, DeviceLimitError, maxBindingBytes, shardArray, storageBuffer, withValidation } from '../gpu/buffers.ts';
+import {
+  checkBufferPlan,
+  defaultShardBytes,
+  DeviceLimitError,
+  maxBindingBytes,
+  shardArray,
+  storageBuffer,
+  uploadStorageBuffer,
+  withValidation,
+} from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { readBuffer, StagingPair, windowTicks } from '../gpu/readback.ts';
 import { stdpUniform } from '../models/stdp.ts';
@@ -228,6 +237,13 @@ export class GpuBackend implements Backend {
     return buf;
   }
 
+  /** A large array's buffer, uploaded in chunks (bounded host staging). */
+  private async upload(label: string, data: ArrayBufferView): Promise<GPUBuffer> {
+    const buf = await uploadStorageBuffer(this.device, label, data);
+    this.buffers.push(buf);
+    return buf;
+  }
+
   /** A pipeline whose layout comes from the kernel's binding table. */
   private async pipeline(label: string, code: string, table: BindingTable): Promise<GPUComputePipeline> {
     const module = this.device.createShaderModule({ label, code });
@@ -270,17 +286,16 @@ export class GpuBackend implements Backend {
     const tables = this.buffer('tables', net.tables);
     const rowStart = this.buffer('synapse rows', net.synapses.rowStart);
     const { shards, shardLength } = this.sharding;
-    const shardsOf = (name: string, label: string, data: Uint32Array | Int32Array) =>
-      Object.fromEntries(
-        Array.from({ length: shards }, (_, i) => [
-          `${name}${i}`,
-          this.buffer(`${label} ${i + 1}/${shards}`, data.subarray(i * shardLength, (i + 1) * shardLength)),
-        ]),
-      );
-    const synapseShards = {
-      ...shardsOf('synTarget', 'synapse targets', net.synapses.target),
-      ...shardsOf('synWeight', 'synapse weights', net.synapses.weight),
-    };
+    const synapseShards: Record<string, GPUBuffer> = {};
+    for (const [name, label, data] of [
+      ['synTarget', 'synapse targets', net.synapses.target],
+      ['synWeight', 'synapse weights', net.synapses.weight],
+    ] as const) {
+      for (let i = 0; i < shards; i++) {
+        const shard = data.subarray(i * shardLength, (i + 1) * shardLength);
+        synapseShards[`${name}${i}`] = await this.upload(`${label} ${i + 1}/${shards}`, shard);
+      }
+    }
     this.logIds = this.buffer('spike log', logCapacity * 4);
     this.logMeta = this.buffer('spike log meta', (LogMeta.offsets + K + 1) * 4);
     this.dispatchArgs = this.buffer('indirect dispatch', new Uint32Array(DispatchArgs.words), GPUBufferUsage.INDIRECT);
