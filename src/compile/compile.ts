@@ -6,14 +6,16 @@
 import type { ReceptorSlot } from '../models/model.ts';
 import { CounterRng, Stream, streamId } from '../rng/counterHash.ts';
 import { at, SpecError } from '../netspec/errors.ts';
-import type { NetworkSpec, PopulationSpec, ProjectionSpec, Value } from '../netspec/types.ts';
+import type { PopulationSpec, ProjectionSpec, Value } from '../netspec/types.ts';
 import { projectionName, validateSpec } from '../netspec/validateSpec.ts';
 import { stdpRule } from '../models/stdp.ts';
 import {
   bufferPlan,
+  delayTicks,
   groupColumns,
   networkShape,
   populationLayout,
+  recordIds,
   type PopulationLayout,
   type CompiledGroup,
   type CompiledNetwork,
@@ -43,24 +45,6 @@ function planPopulation(name: string, index: number, spec: PopulationSpec): PopP
 
 function expand(value: Value | undefined, fallback: number, n: number, rng: CounterRng, path: string): Float64Array {
   return value === undefined ? new Float64Array(n).fill(fallback) : expandValue(value, n, rng, path);
-}
-
-/** Record spec → recorded local ids per population (`null` = all). No `record` key: all spikes. */
-function recordIds(spec: NetworkSpec): Map<string, Uint32Array | null> {
-  const out = new Map<string, Uint32Array | null>();
-  if (!spec.record) {
-    for (const name of Object.keys(spec.populations)) out.set(name, null);
-    return out;
-  }
-  for (const r of spec.record.spikes ?? []) {
-    if (typeof r === 'string') out.set(r, null);
-    else {
-      const prev = out.get(r.pop);
-      if (prev === null) continue;
-      out.set(r.pop, Uint32Array.from(new Set([...(prev ?? []), ...r.ids])).sort());
-    }
-  }
-  return out;
 }
 
 /**
@@ -160,7 +144,7 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
     const plasticBound = stdp ? Math.max(Math.abs(Math.fround(stdp.wMin)), Math.abs(Math.fround(stdp.wMax))) : 0;
     const absWeights = stdp ? null : weights;
     const constBound = stdp ? plasticBound : Math.abs(weightConst);
-    const ticks = (ms: number) => Math.max(1, Math.round(ms / dt));
+    const ticks = (ms: number) => delayTicks(ms, dt);
     const delayValue = pr.delay ?? dt;
     let delayConst = 0,
       delays: Uint32Array | null = null;

@@ -245,6 +245,27 @@ export function plasticBuffers(p: PlasticProjection): Record<keyof ReturnType<ty
 /** Columns every neuron group has, whatever the model: the spike-record flag (u32). */
 export const TEMPLATE_U32_COLUMNS = ['record'];
 
+/** A delay in ms as whole ticks: rounded, at least one tick. */
+export const delayTicks = (ms: number, dt: number): number => Math.max(1, Math.round(ms / dt));
+
+/** Record spec → recorded local ids per population (`null` = all). No `record` key: all spikes. */
+export function recordIds(spec: NetworkSpec): Map<string, Uint32Array | null> {
+  const out = new Map<string, Uint32Array | null>();
+  if (!spec.record) {
+    for (const name of Object.keys(spec.populations)) out.set(name, null);
+    return out;
+  }
+  for (const r of spec.record.spikes ?? []) {
+    if (typeof r === 'string') out.set(r, null);
+    else {
+      const prev = out.get(r.pop);
+      if (prev === null) continue;
+      out.set(r.pop, Uint32Array.from(new Set([...(prev ?? []), ...r.ids])).sort());
+    }
+  }
+  return out;
+}
+
 /** A population's layout facts from its spec: receptor slots, drive, and the key of its group. */
 export interface PopulationLayout {
   model: NeuronModel;

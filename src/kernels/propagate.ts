@@ -7,6 +7,7 @@
  * costs one empty dispatch.
  */
 import { bindingsWgsl, type BindingTable } from '../gpu/bindings.ts';
+import { defaultShardBytes, maxBindingBytes, shardArray } from '../gpu/buffers.ts';
 import { Ctrl, LogMeta, WORKGROUP_SIZE } from './common.ts';
 
 export interface PropagateConstants {
@@ -93,6 +94,24 @@ export function propagateBindings(shards: number): BindingTable {
     { name: 'ring', access: 'read_write', type: 'array<atomic<i32>>' },
     { name: 'logMeta', access: 'read_write', type: 'array<atomic<u32>>' },
   ];
+}
+
+/**
+ * How `staticSynapses` synapses are split into shards on a device with `limits`, and the
+ * storage bindings propagation then needs (which the device's
+ * `maxStorageBuffersPerShaderStage` bounds). `maxShardBytes` (at most a binding) forces
+ * smaller shards; by default a shard stays under `defaultShardBytes`. The GPU backend and the
+ * memory plan both size the shards here.
+ * @example synapseSharding(3e8, device.limits) → { shards: 2, shardLength: 150000000, storageBindings: 8 }
+ */
+export function synapseSharding(
+  staticSynapses: number,
+  limits: { maxStorageBufferBindingSize: number; maxBufferSize: number },
+  maxShardBytes?: number,
+): SynapseSharding & { storageBindings: number } {
+  const shardBytes = maxShardBytes === undefined ? defaultShardBytes(limits) : Math.min(maxBindingBytes(limits), maxShardBytes);
+  const sharding = shardArray(staticSynapses, shardBytes, 4);
+  return { ...sharding, storageBindings: propagateBindings(sharding.shards).length };
 }
 
 export function propagateWgsl(k: PropagateConstants): string {

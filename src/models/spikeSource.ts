@@ -6,9 +6,12 @@
 import type { NeuronModel } from './model.ts';
 
 /** Events → per-neuron sorted, de-duplicated tick lists laid out back to back. */
+/** The tick of a spike at `timeMs` (the small epsilon keeps times that are whole ticks in floating point, e.g. 0.3 / 0.1, on their tick). */
+export const spikeTick = (timeMs: number, dt: number): number => Math.floor(timeMs / dt + 1e-9);
+
 export function layoutSpikeEvents(times: number[], ids: number[], n: number, dt: number): { ticks: Uint32Array; start: Uint32Array; end: Uint32Array } {
   const perNeuron: number[][] = Array.from({ length: n }, () => []);
-  times.forEach((t, k) => perNeuron[ids[k]].push(Math.floor(t / dt + 1e-9)));
+  times.forEach((t, k) => perNeuron[ids[k]].push(spikeTick(t, dt)));
   const start = new Uint32Array(n);
   const end = new Uint32Array(n);
   const ticks: number[] = [];

@@ -10,20 +10,11 @@ import { DispatchArgs, END_TICK_BINDINGS, endTickWgsl } from '../kernels/endTick
 import { FUSED_BINDINGS, FUSED_STORAGE_BINDINGS, fusedTicksWgsl } from '../kernels/fusedTicks.ts';
 import { NEURON_BINDINGS, neuronKernelWgsl } from '../kernels/neuronKernel.ts';
 import { PLASTICITY_BINDINGS, plasticArriveWgsl, plasticDecayWgsl, plasticSpikesWgsl } from '../kernels/plasticity.ts';
-import { propagateBindings, propagateWgsl, type SynapseSharding } from '../kernels/propagate.ts';
+import { propagateBindings, propagateWgsl, synapseSharding, type SynapseSharding } from '../kernels/propagate.ts';
 import { SAMPLE_STATE_BINDINGS, sampleStateWgsl } from '../kernels/sampleState.ts';
 import { plasticBuffers, type CompiledNetwork } from '../compile/compiled.ts';
 import { bindGroupEntries, layoutEntries, type BindingTable, type BoundBuffers } from '../gpu/bindings.ts';
-import {
-  checkBufferPlan,
-  defaultShardBytes,
-  DeviceLimitError,
-  maxBindingBytes,
-  shardArray,
-  storageBuffer,
-  uploadStorageBuffer,
-  withValidation,
-} from '../gpu/buffers.ts';
+import { checkBufferPlan, DeviceLimitError, storageBuffer, uploadStorageBuffer, withValidation } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { readBuffer, StagingPair, windowTicks } from '../gpu/readback.ts';
 import { stdpUniform } from '../models/stdp.ts';
@@ -67,7 +58,7 @@ export function chooseFused(
     net.groups.length === 1 && net.stateProbes.length === 0 && net.plastic.length === 0 && adapter.maxStorageBuffersPerShaderStage >= FUSED_STORAGE_BINDINGS;
   if (option === true && !fusible)
     throw new Error(
-      'fused: true needs a network with one neuron group (one model and receptor layout), no record.state, no plasticity, and an adapter with 11 storage buffers per stage',
+      `fused: true needs a network with one neuron group (one model and receptor layout), no record.state, no plasticity, and an adapter with ${FUSED_STORAGE_BINDINGS} storage buffers per stage`,
     );
   if (option !== 'auto') return option && fusible;
   return fusible && net.neuronCount <= FUSED_AUTO_MAX_NEURONS[adapter.isSoftware ? 'software' : 'hardware'];
@@ -180,12 +171,11 @@ export class GpuBackend implements Backend {
     this.ticksPerSubmit = Math.max(1, Math.min(windowTicks(options.ticksPerSubmit, perTickLog), maxForQueries));
     this.phases = profile ? { propagateMs: 0, plasticityMs: 0, neuronsMs: 0, hostWaitMs: 0 } : null;
     const limits = this.device.limits;
-    const shardBytes = options.synapseShardBytes === undefined ? defaultShardBytes(limits) : Math.min(maxBindingBytes(limits), options.synapseShardBytes);
-    this.sharding = shardArray(net.synapses.target.length, shardBytes, 4);
-    const propagateStorage = propagateBindings(this.sharding.shards).length;
-    if (propagateStorage > limits.maxStorageBuffersPerShaderStage)
+    const { storageBindings, ...sharding } = synapseSharding(net.synapses.target.length, limits, options.synapseShardBytes);
+    this.sharding = sharding;
+    if (storageBindings > limits.maxStorageBuffersPerShaderStage)
       throw new DeviceLimitError(
-        `the network's ${net.synapses.target.length} static synapses need ${this.sharding.shards} shards per array, ${propagateStorage} storage bindings in propagation, but this adapter allows ${limits.maxStorageBuffersPerShaderStage}; reduce the network`,
+        `the network's ${net.synapses.target.length} static synapses need ${sharding.shards} shards per array, ${storageBindings} storage bindings in propagation, but this adapter allows ${limits.maxStorageBuffersPerShaderStage}; reduce the network`,
       );
     this.fused =
       !profile &&

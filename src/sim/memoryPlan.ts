@@ -8,13 +8,24 @@
  * compiling; `spikegpu run --dry-run` prints the plan.
  */
 import { LogMeta } from '../kernels/common.ts';
-import { propagateBindings } from '../kernels/propagate.ts';
-import { defaultShardBytes, maxBindingBytes, shardArray } from '../gpu/buffers.ts';
+import { synapseSharding } from '../kernels/propagate.ts';
+import { maxBindingBytes } from '../gpu/buffers.ts';
 import { windowTicks } from '../gpu/readback.ts';
 import { at, SpecError } from '../netspec/errors.ts';
 import type { ConnectSpec, NetworkSpec, ProjectionSpec, Value } from '../netspec/types.ts';
 import { projectionName, validateSpec } from '../netspec/validateSpec.ts';
-import { bufferPlan, groupColumns, plasticBufferLayout, populationLayout, type BufferPlan, type NetworkShape, type PlasticShape } from '../compile/compiled.ts';
+import {
+  bufferPlan,
+  delayTicks,
+  groupColumns,
+  plasticBufferLayout,
+  populationLayout,
+  recordIds,
+  type BufferPlan,
+  type NetworkShape,
+  type PlasticShape,
+} from '../compile/compiled.ts';
+import { spikeTick } from '../models/spikeSource.ts';
 import { poissonCdfTable } from '../compile/poissonTable.ts';
 
 /** Neuron ids, synapse indices and buffer indices are u32. */
@@ -258,7 +269,7 @@ export function expectedSynapses(rule: ConnectSpec, nPre: number, nPost: number,
 
 /** The largest delay of `count` synapses in ticks (≥ 1, as compile rounds it): exact for numbers and arrays, else a bound or the expected maximum. */
 export function maxDelayTicks(delay: Value | undefined, dt: number, count: number): { ticks: number; exact: boolean } {
-  const ticks = (ms: number) => Math.max(1, Math.round(ms / dt));
+  const ticks = (ms: number) => delayTicks(ms, dt);
   if (delay === undefined) return { ticks: 1, exact: true };
   if (typeof delay === 'number') return { ticks: ticks(delay), exact: true };
   if (Array.isArray(delay)) return { ticks: delay.reduce((m, d) => Math.max(m, ticks(d)), 1), exact: true };
@@ -269,23 +280,13 @@ export function maxDelayTicks(delay: Value | undefined, dt: number, count: numbe
   return { ticks: ticks(Math.min(top, delay.clip?.[1] ?? Infinity)), exact: false };
 }
 
-/** u32 words `record` asks the spike log for per tick (as compile's `recordIds`: no `record` key records every neuron). */
+/** Neurons whose spikes are recorded (the spike log's u32 words per tick), from compile's `recordIds`. */
 function recordedNeurons(spec: NetworkSpec): number {
-  if (!spec.record) return Object.values(spec.populations).reduce((a, p) => a + p.size, 0);
-  const all = new Set<string>();
-  const some = new Map<string, Set<number>>();
-  for (const r of spec.record.spikes ?? []) {
-    if (typeof r === 'string') all.add(r);
-    else {
-      const ids = some.get(r.pop) ?? new Set<number>();
-      for (const id of r.ids) ids.add(id);
-      some.set(r.pop, ids);
-    }
-  }
-  let n = 0;
-  for (const name of all) n += spec.populations[name].size;
-  for (const [name, ids] of some) if (!all.has(name)) n += ids.size;
-  return n;
+  const ids = recordIds(spec);
+  return Object.entries(spec.populations).reduce((a, [name, p]) => {
+    const some = ids.get(name);
+    return a + (some === null ? p.size : (some?.length ?? 0));
+  }, 0);
 }
 
 /** Words a spike source adds to the tables: its events, de-duplicated per neuron and tick (as `layoutSpikeEvents`). */
@@ -293,7 +294,7 @@ function spikeSourceWords(times: number[], ids: number[], dt: number): number {
   const ticksOf = new Map<number, Set<number>>();
   times.forEach((t, k) => {
     const ticks = ticksOf.get(ids[k]) ?? new Set<number>();
-    ticks.add(Math.floor(t / dt + 1e-9));
+    ticks.add(spikeTick(t, dt));
     ticksOf.set(ids[k], ticks);
   });
   let words = 0;
@@ -578,15 +579,13 @@ function findProblems(plan: MemoryPlan, spec: NetworkSpec, owners: Owner[], tabl
     const maxStorage = limits.device.maxStorageBuffersPerShaderStage;
     const synapseBytes = plan.gpu.buffers[0].bytes;
     if (maxStorage !== undefined && synapseBytes > 0) {
-      const shardBytes = defaultShardBytes({ maxStorageBufferBindingSize: maxBinding, maxBufferSize: maxBinding });
-      const { shards } = shardArray(synapseBytes / 4, shardBytes, 4);
-      const bindings = propagateBindings(shards).length;
+      const { shards, shardLength, storageBindings: bindings } = synapseSharding(synapseBytes / 4, limits.device);
       if (bindings > maxStorage) {
         const o = owner(plan.gpu.buffers[0], 0);
         problems.push({
           kind: 'binding',
           path: o.path,
-          problem: `${staticTotal} static synapses need ${shards} shards of at most ${formatBytes(shardBytes)} per array, ${bindings} storage bindings in propagation, but this adapter allows ${maxStorage}; reduce the network`,
+          problem: `${staticTotal} static synapses need ${shards} shards of ${formatBytes(4 * shardLength)} per array, ${bindings} storage bindings in propagation, but this adapter allows ${maxStorage}; reduce the network`,
           needed: bindings,
           limit: maxStorage,
         });

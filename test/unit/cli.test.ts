@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtinNetwork } from '../../src/networks/index.ts';
 import { validateSpec } from '../../src/netspec/validateSpec.ts';
+import { ALL_TO_ALL, HUGE } from '../fixtures/oversized.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const tmp = mkdtempSync(join(tmpdir(), 'spikegpu-cli-'));
@@ -513,19 +514,8 @@ async function timed(run: Promise<Result>): Promise<Result & { ms: number }> {
 describe('memory planned before anything is allocated', () => {
   const huge = join(tmp, 'huge.json'),
     allToAll = join(tmp, 'all-to-all.json');
-  writeFileSync(huge, JSON.stringify({ version: 1, dt: 0.1, populations: { huge: { size: 1e12, model: 'lif' } } }));
-  writeFileSync(
-    allToAll,
-    JSON.stringify({
-      version: 1,
-      dt: 0.1,
-      populations: {
-        A: { size: 100_000, model: 'poisson', params: { rate: 5 } },
-        B: { size: 100_000, model: 'lif', params: { receptors: { e: { kind: 'delta' } } } },
-      },
-      projections: [{ name: 'AB', pre: 'A', post: 'B', connect: { rule: 'allToAll' }, weight: 0.1, receptor: 'e' }],
-    }),
-  );
+  writeFileSync(huge, JSON.stringify(HUGE));
+  writeFileSync(allToAll, JSON.stringify(ALL_TO_ALL));
   const HUGE_LINE = 'spikegpu: populations.huge: 1000000000000 neurons, but neuron ids are u32: a network holds at most 4294967295';
   /** The CLI's own start-up (tsx, imports), to subtract from wall times. */
   const startup = async () => (await timed(cli('--version'))).ms;

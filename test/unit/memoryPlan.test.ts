@@ -5,24 +5,11 @@ import { checkMemoryPlan, expectedSynapses, MAX_U32, MemoryPlanError, planMemory
 import { SpecError } from '../../src/netspec/errors.ts';
 import type { NetworkSpec } from '../../src/netspec/types.ts';
 import { builtinNetwork } from '../../src/networks/index.ts';
+import { ALL_TO_ALL, HUGE } from '../fixtures/oversized.ts';
 import { Simulator } from '../../src/sim/simulator.ts';
 
 /** The plan's buffers that `CompiledNetwork.buffers` also lists (the readback logs are the GPU backend's). */
 const networkBuffers = (plan: MemoryPlan) => plan.gpu.buffers.filter((b) => b.role !== 'logs');
-
-/** One 1e12-neuron population: `new Float32Array` of it throws "Invalid typed array length" if anything tries. */
-const HUGE: NetworkSpec = { version: 1, dt: 0.1, populations: { huge: { size: 1e12, model: 'lif' } } };
-
-/** allToAll between two 100 000-neuron populations: 10^10 synapses, beyond u32. */
-const ALL_TO_ALL: NetworkSpec = {
-  version: 1,
-  dt: 0.1,
-  populations: {
-    A: { size: 100_000, model: 'poisson', params: { rate: 5 } },
-    B: { size: 100_000, model: 'lif', params: { receptors: { e: { kind: 'delta' } } } },
-  },
-  projections: [{ name: 'AB', pre: 'A', post: 'B', connect: { rule: 'allToAll' }, weight: 0.1, receptor: 'e' }],
-};
 
 /** Every exact rule, spike sources, Poisson input, noise, several groups (two lif layouts), a plastic projection with delays, partial records and probes. */
 const MIXED: NetworkSpec = {
