@@ -16,6 +16,7 @@ import {
   networkShape,
   populationLayout,
   recordIds,
+  spikeHistorySlots,
   type PopulationLayout,
   type CompiledGroup,
   type CompiledNetwork,
@@ -27,7 +28,7 @@ import {
 } from './compiled.ts';
 import { connectRuns, expandRuns, type PairRuns } from './connectivity.ts';
 import { fixedPointExponent } from './fixedPoint.ts';
-import { poissonCdfTable } from './poissonTable.ts';
+import { poissonCdfTable, poissonInputLambda } from './poissonTable.ts';
 import { checkRange, expandValue, forEachValue } from './values.ts';
 
 /** Default seed when the spec gives none. */
@@ -256,7 +257,7 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
         delays: p.delays ?? new Uint32Array(p.count).fill(p.delayConst),
       });
     });
-  const spikeSlots = plastic.length ? Math.max(2, ...plastic.map((p) => p.maxDelay + 1)) : 2;
+  const spikeSlots = spikeHistorySlots(plastic.map((p) => p.maxDelay));
 
   // Parameter and state columns per group.
   groups.forEach((group, g) => {
@@ -297,7 +298,7 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
           if (r.spec.kind === 'conductance') derived[`eRev_${r.index}`] = new Float64Array(n).fill(r.spec.eRev);
         }
         (plan.spec.poissonInput ?? []).forEach((pi, j) => {
-          const table = poissonCdfTable((pi.count * pi.rate * dt) / 1000);
+          const table = poissonCdfTable(poissonInputLambda(pi.count, pi.rate, dt));
           derived[`pinWeight_${j}`] = new Float64Array(n).fill(pi.weight);
           derived[`pinTable_${j}`] = new Uint32Array(n).fill(addTable(table));
           derived[`pinLength_${j}`] = new Uint32Array(n).fill(table.length);

@@ -245,6 +245,12 @@ export function plasticBuffers(p: PlasticProjection): Record<keyof ReturnType<ty
 /** Columns every neuron group has, whatever the model: the spike-record flag (u32). */
 export const TEMPLATE_U32_COLUMNS = ['record'];
 
+/**
+ * Ticks of spike history the GPU keeps: 2 (this tick's and the last), or D + 1 for the largest
+ * plastic delay D, whose synapses take spikes D ticks old.
+ */
+export const spikeHistorySlots = (plasticMaxDelays: number[]): number => Math.max(2, ...plasticMaxDelays.map((d) => d + 1));
+
 /** A delay in ms as whole ticks: rounded, at least one tick. */
 export const delayTicks = (ms: number, dt: number): number => Math.max(1, Math.round(ms / dt));
 

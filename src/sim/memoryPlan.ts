@@ -21,12 +21,13 @@ import {
   plasticBufferLayout,
   populationLayout,
   recordIds,
+  spikeHistorySlots,
   type BufferPlan,
   type NetworkShape,
   type PlasticShape,
 } from '../compile/compiled.ts';
 import { spikeTick } from '../models/spikeSource.ts';
-import { poissonCdfTable } from '../compile/poissonTable.ts';
+import { poissonCdfTable, poissonInputLambda, poissonTableMaxK } from '../compile/poissonTable.ts';
 
 /** Neuron ids, synapse indices and buffer indices are u32. */
 export const MAX_U32 = 2 ** 32 - 1;
@@ -101,7 +102,7 @@ function pairSetBytes(rule: ConnectSpec, nPre: number, nPost: number): number {
   return 8 * 2 ** Math.ceil(Math.log2(Math.max(16, 2 * rule.n)));
 }
 
-/** Poisson CDF tables are built exactly up to this λ; beyond, their length is bounded (λ + 12√λ + 21). */
+/** Poisson CDF tables are built exactly up to this λ; beyond, their length is bounded (`poissonTableMaxK` + 1). */
 const EXACT_POISSON_LAMBDA = 1e6;
 
 /** What a network must fit: each field is optional, and a check without its limit is skipped. */
@@ -305,7 +306,7 @@ function spikeSourceWords(times: number[], ids: number[], dt: number): number {
 /** Length of the Poisson CDF table for λ (exact up to `EXACT_POISSON_LAMBDA`, a bound beyond). */
 function poissonTableWords(lambda: number): { words: number; exact: boolean } {
   if (lambda <= EXACT_POISSON_LAMBDA) return { words: poissonCdfTable(lambda).length, exact: true };
-  return { words: Math.ceil(lambda + 12 * Math.sqrt(lambda) + 20) + 1, exact: false };
+  return { words: poissonTableMaxK(lambda) + 1, exact: false };
 }
 
 /**
@@ -358,7 +359,7 @@ export function planMemory(doc: unknown, limits: MemoryLimits = {}): MemoryPlan 
     let words = e.spec.model === 'spikeSource' ? spikeSourceWords(e.spec.times ?? [], e.spec.ids ?? [], dt) : 0;
     if (!e.layout.model.isSource)
       for (const pi of e.spec.poissonInput ?? []) {
-        const t = poissonTableWords((pi.count * pi.rate * dt) / 1000);
+        const t = poissonTableWords(poissonInputLambda(pi.count, pi.rate, dt));
         words += t.words;
         exact &&= t.exact;
       }
@@ -404,7 +405,7 @@ export function planMemory(doc: unknown, limits: MemoryLimits = {}): MemoryPlan 
     neuronCount: neurons,
     channelCount,
     delaySlots: maxDelay + 1,
-    spikeSlots: plastic.length ? Math.max(2, ...plastic.map((p) => p.maxDelay + 1)) : 2,
+    spikeSlots: spikeHistorySlots(plastic.map((p) => p.maxDelay)),
     staticSynapses,
     tableWords: Math.max(1, tableWords),
     groups: groups.map((g) => ({ model: g.model, size: g.size, paramColumns: g.paramColumns, stateColumns: g.stateColumns })),
