@@ -1,7 +1,8 @@
 /** `spikegpu validate`: spikegpu against Brian2 on the built-in networks. */
 import { existsSync } from 'node:fs';
 import { suggest } from '../src/netspec/validateSpec.ts';
-import { brian2Available, PYTHON, validate, VALIDATION_CASES } from '../tools/validation/run.ts';
+import { REFERENCE_PYTHON } from '../tools/referencePython.ts';
+import { brian2Available, validate, VALIDATION_CASES } from '../tools/validation/run.ts';
 import { defineCommand, UsageError } from './args.ts';
 import { BACKEND_OPTION, reportCpuFallback } from './shared.ts';
 
@@ -34,7 +35,7 @@ function referenceFailure(e: ProcessFailure): Error {
         : e.signal
           ? `was killed by ${e.signal}`
           : `exited with status ${e.code}${lastStderrLine ? `: ${lastStderrLine}` : ''}`;
-  return new Error(`the Brian2 reference run failed: ${PYTHON} ${what}; ${INSTALL_HINT}`);
+  return new Error(`the Brian2 reference run failed: ${REFERENCE_PYTHON} ${what}; ${INSTALL_HINT}`);
 }
 
 export const validateCommand = defineCommand({
@@ -57,8 +58,8 @@ export const validateCommand = defineCommand({
     for (const c of o.networks ?? [])
       if (!CASE_NAMES.includes(c)) throw new UsageError(`--networks: unknown case ${JSON.stringify(c)}${suggest(c, CASE_NAMES)}`);
     if (!(await brian2Available())) {
-      const problem = PYTHON.includes('/') && !existsSync(PYTHON) ? 'does not exist' : 'cannot import brian2';
-      throw new Error(`Brian2 is not available: ${PYTHON} ${problem}; ${INSTALL_HINT}`);
+      const problem = REFERENCE_PYTHON.includes('/') && !existsSync(REFERENCE_PYTHON) ? 'does not exist' : 'cannot import brian2';
+      throw new Error(`Brian2 is not available: ${REFERENCE_PYTHON} ${problem}; ${INSTALL_HINT}`);
     }
     const result = await validate({
       cases: o.networks,

@@ -4,7 +4,6 @@
  * Python's csv module, must give back the same names and numbers.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { f32 } from '../../src/models/model.ts';
 import { csvRow, spikesCsv, weightsCsv } from '../../src/results/files.ts';
@@ -124,7 +123,7 @@ describe('spike and weight CSV files read back exactly', () => {
     ).toBe('projection,pre,post,delay_ms,weight\nff,0,2,0.1,0.5\n');
   });
 
-  it.skipIf(!existsSync(PYTHON))("spikes and weights, by Python's csv module", () => {
+  it("spikes and weights, by Python's csv module", () => {
     expect(parseCsvWithPython(spikesCsv(awkwardSpikes()))).toEqual(expectedSpikeRows());
     expect(parseCsvWithPython(weightsCsv(awkwardWeights()))).toEqual(expectedWeightRows());
   });

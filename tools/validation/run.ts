@@ -22,8 +22,6 @@ import { compareStats, compareValues, comparisonTable, type Comparison } from '.
 
 const run = promisify(execFile);
 
-/** The reference simulator's Python. */
-export const PYTHON = REFERENCE_PYTHON;
 const BRIAN2_SCRIPT = packagePath('tools/validation/brian2/run.py');
 
 export interface ValidationCase {
@@ -146,7 +144,7 @@ async function runBrian2(
       out,
       ...c.brian2Args(options),
     ];
-    const { stdout } = await run(PYTHON, args, { maxBuffer: 1 << 26, env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+    const { stdout } = await run(REFERENCE_PYTHON, args, { maxBuffer: 1 << 26, env: { ...process.env, PYTHONUNBUFFERED: '1' } });
     return { stdout, file: readFileSync(out, 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -238,7 +236,7 @@ function histogramLines(h: ValidationResult['histograms']): string {
 /** Whether Brian2 can be imported by the reference Python. */
 export async function brian2Available(): Promise<boolean> {
   try {
-    await run(PYTHON, BRIAN2_CHECK_ARGS);
+    await run(REFERENCE_PYTHON, BRIAN2_CHECK_ARGS);
     return true;
   } catch {
     return false;
