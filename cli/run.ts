@@ -141,7 +141,7 @@ function planReport(plan: MemoryPlan, target: DryRunTarget, planMs: number): str
           `${p.pre} → ${p.post}`,
           p.rule,
           `${approx(p.exact)}${p.synapses}`,
-          `${approx(p.delayExact)}${p.maxDelayTicks} ticks`,
+          `${p.maxDelayTicks} ticks`,
           `${formatBytes(p.hostBytes)}${p.synapses ? ` (${Math.round(p.hostBytes / p.synapses)} B/synapse)` : ''}`,
         ]),
         ['total', '', '', `${approx(plan.synapsesExact)}${plan.synapses}`, '', formatBytes(plan.projections.reduce((a, p) => a + p.hostBytes, 0))],

@@ -3,15 +3,13 @@
  * parameter and state columns, seeded connectivity merged into rows by source, delays in
  * ticks, a fixed-point scale per receptor proven free of overflow, and a buffer plan.
  */
-import type { ReceptorSlot } from '../models/model.ts';
 import { CounterRng, Stream, streamId } from '../rng/counterHash.ts';
 import { at, SpecError } from '../netspec/errors.ts';
-import type { PopulationSpec, ProjectionSpec, Value } from '../netspec/types.ts';
+import type { PopulationSpec, Value } from '../netspec/types.ts';
 import { projectionName, validateSpec } from '../netspec/validateSpec.ts';
 import { stdpRule } from '../models/stdp.ts';
 import {
   bufferPlan,
-  delayTicks,
   groupColumns,
   networkShape,
   populationLayout,
@@ -26,10 +24,10 @@ import {
   type StateProbe,
   type SynapseRows,
 } from './compiled.ts';
-import { connectRuns, expandRuns, type PairRuns } from './connectivity.ts';
+import { connectProjection, fillRows, plasticSynapses, proceduralProjection, type BuiltProjection } from './projections.ts';
 import { fixedPointExponent } from './fixedPoint.ts';
 import { poissonCdfTable, poissonInputLambda } from './poissonTable.ts';
-import { checkRange, expandValue, forEachValue } from './values.ts';
+import { checkRange, expandValue } from './values.ts';
 
 /** Default seed when the spec gives none. */
 export const DEFAULT_SEED = 1;
@@ -114,75 +112,19 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
   const planByName = new Map(plans.map((p) => [p.name, p]));
   const channelCount = channelOffset;
 
-  // Synapses: pairs, weights and delays per projection; worst-case input per channel.
-  // Constant weights and delays stay one number (no per-synapse array); pairs keep one side
-  // run-length encoded where the rule generates them grouped (see PairRuns).
-  const absSum = new Float64Array(channelCount);
-  const inCount = new Uint32Array(channelCount);
-  let maxDelay = 1;
+  // Synapses: each projection connected (or its procedural rows described), with a bound on
+  // the input per channel for the fixed-point scale.
+  const load = { absSum: new Float64Array(channelCount), inCount: new Uint32Array(channelCount) };
+  const { absSum, inCount } = load;
   const projections: BuiltProjection[] = (spec.projections ?? []).map((pr, i) => {
-    const path = at('projections', i);
     const pre = popByName.get(pr.pre)!,
       post = popByName.get(pr.post)!;
     const group = groups[post.group];
     const receptor = planByName.get(pr.post)!.receptors.find((r) => r.name === pr.receptor)!;
-    let runs: PairRuns;
-    try {
-      runs = connectRuns(pr.connect, pre.size, post.size, pr.pre === pr.post, new CounterRng(seed, streamId(Stream.connect, i)));
-    } catch (e) {
-      throw new SpecError(at(path, 'connect'), (e as Error).message);
-    }
-    const n = runs.count;
-    const weightConst = typeof pr.weight === 'number' ? pr.weight : 0;
-    const weights = typeof pr.weight === 'number' ? null : expandValue(pr.weight, n, new CounterRng(seed, streamId(Stream.weight, i)), at(path, 'weight'));
-    const someWeight = (f: (w: number) => boolean) => (weights ? weights.some(f) : n > 0 && f(weightConst));
-    if (receptor.spec.kind === 'conductance' && someWeight((w) => w < 0))
-      throw new SpecError(at(path, 'weight'), 'conductance weights must be ≥ 0 (the distribution produced negative values)');
-    const stdp = pr.plasticity;
-    if (stdp && someWeight((w) => w < stdp.wMin || w > stdp.wMax))
-      throw new SpecError(at(path, 'weight'), `initial weights of a plastic projection must lie in [wMin, wMax] = [${stdp.wMin}, ${stdp.wMax}]`);
-    // A plastic weight may grow to either bound (as the kernels hold it, in f32): the fixed-point bound counts the larger.
-    const plasticBound = stdp ? Math.max(Math.abs(Math.fround(stdp.wMin)), Math.abs(Math.fround(stdp.wMax))) : 0;
-    const absWeights = stdp ? null : weights;
-    const constBound = stdp ? plasticBound : Math.abs(weightConst);
-    const ticks = (ms: number) => delayTicks(ms, dt);
-    const delayValue = pr.delay ?? dt;
-    let delayConst = 0,
-      delays: Uint32Array | null = null;
-    if (typeof delayValue === 'number') {
-      delayConst = ticks(delayValue);
-      if (n > 0 && delayConst > maxDelay) maxDelay = delayConst;
-    } else {
-      const out = new Uint32Array(n);
-      forEachValue(delayValue, n, new CounterRng(seed, streamId(Stream.delay, i)), at(path, 'delay'), (s, ms) => {
-        const d = ticks(ms);
-        out[s] = d;
-        if (d > maxDelay) maxDelay = d;
-      });
-      delays = out;
-    }
     const base = group.channelBase + receptor.index * group.size + (post.offset - group.offset);
-    // Σ|w| and count per channel, adding in synapse order (the sums are f64, so the order is part of the result).
-    if (runs.by === 'post') {
-      const start = runs.start!;
-      for (let j = 0; j + 1 < start.length; j++) {
-        const ch = base + j;
-        let sum = absSum[ch];
-        if (absWeights) for (let s = start[j]; s < start[j + 1]; s++) sum += Math.abs(absWeights[s]);
-        else for (let s = start[j]; s < start[j + 1]; s++) sum += constBound;
-        absSum[ch] = sum;
-        inCount[ch] += start[j + 1] - start[j];
-      }
-    } else {
-      const postIds = runs.post!;
-      for (let s = 0; s < n; s++) {
-        const ch = base + postIds[s];
-        absSum[ch] += absWeights ? Math.abs(absWeights[s]) : constBound;
-        inCount[ch]++;
-      }
-    }
-    return { index: i, spec: pr, pre, post, receptor, base, count: n, runs, weightConst, weights, delayConst, delays };
+    return connectProjection(pr, i, { seed, dt, pre, post, receptor, base, load });
   });
+  const maxDelay = projections.reduce((a, p) => Math.max(a, p.maxDelay), 1);
 
   // Fixed-point exponent per (population, receptor).
   const scales: ReceptorScale[] = [];
@@ -211,10 +153,11 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
   if (channelCount > 2 ** channelBits)
     throw new SpecError('projections', `too many receptor inputs (${channelCount}) for delays up to ${maxDelay} ticks: at most ${2 ** channelBits}`);
   const synapseCount = projections.reduce((a, p) => a + p.count, 0);
-  const staticProjections = projections.filter((p) => !p.spec.plasticity);
-  const staticCount = staticProjections.reduce((a, p) => a + p.count, 0);
+  const exponentFor = (p: BuiltProjection) => exponentOf.get(`${p.post.name}\u0000${p.receptor.name}`)!;
+  const storedProjections = projections.filter((p) => !p.spec.plasticity && p.runs);
+  const staticCount = storedProjections.reduce((a, p) => a + p.count, 0);
   const rowStart = new Uint32Array(neuronOffset + 1);
-  for (const p of staticProjections) {
+  for (const p of storedProjections) {
     const runs = p.runs!;
     const off = p.pre.offset;
     if (runs.by === 'pre') {
@@ -226,35 +169,30 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
     }
   }
   for (let i = 0; i < neuronOffset; i++) rowStart[i + 1] += rowStart[i];
-  const fill = rowStart.slice(0, neuronOffset);
-  const target = new Uint32Array(staticCount);
-  const weight = new Int32Array(staticCount);
-  for (const p of staticProjections) {
-    fillRows(p, fill, target, weight, channelBits, exponentOf.get(`${p.post.name}\u0000${p.receptor.name}`)!);
-    // This projection's pairs, weights and delays are in the rows now: let them go.
+  const rows = { fill: rowStart.slice(0, neuronOffset), target: new Uint32Array(staticCount), weight: new Int32Array(staticCount), channelBits };
+  for (const p of storedProjections) {
+    fillRows(p, seed, dt, rows, exponentFor(p));
+    // This projection's pairs are in the rows now: let them go.
     p.runs = null;
-    p.weights = null;
-    p.delays = null;
   }
-  const synapses: SynapseRows = { rowStart, target, weight, channelBits };
+  const synapses: SynapseRows = { rowStart, target: rows.target, weight: rows.weight, channelBits };
+  const procedural = projections.filter((p) => p.rows).map((p) => proceduralProjection(p, exponentFor(p), projectionName(p.spec, p.index), dt));
 
   const plastic = projections
     .filter((p) => p.spec.plasticity)
     .map((p): PlasticProjection => {
-      const ids = expandRuns(p.runs!);
+      const ids = plasticSynapses(p, seed, dt);
+      p.runs = null;
       return plasticLayout({
         index: p.index,
         name: projectionName(p.spec, p.index),
         pre: p.pre,
         post: p.post,
         channelBase: p.base,
-        exponent: exponentOf.get(`${p.post.name}\u0000${p.receptor.name}`)!,
+        exponent: exponentFor(p),
         rule: stdpRule(p.spec.plasticity!, dt),
         bounds: { wMin: p.spec.plasticity!.wMin, wMax: p.spec.plasticity!.wMax },
-        preIds: ids.pre,
-        postIds: ids.post,
-        weights: p.weights ?? new Float64Array(p.count).fill(p.weightConst),
-        delays: p.delays ?? new Uint32Array(p.count).fill(p.delayConst),
+        ...ids,
       });
     });
   const spikeSlots = spikeHistorySlots(plastic.map((p) => p.maxDelay));
@@ -372,6 +310,7 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
     delaySlots,
     spikeSlots,
     synapses,
+    procedural,
     plastic,
     tables: tableArray,
     scales,
@@ -382,81 +321,6 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
   };
   // The buffer plan comes from the network's shape, as memory planning's estimate does.
   return { ...net, buffers: bufferPlan(networkShape(net)) };
-}
-
-/** A projection's synapses between connecting and filling the rows. */
-interface BuiltProjection {
-  index: number;
-  spec: ProjectionSpec;
-  pre: CompiledPopulation;
-  post: CompiledPopulation;
-  receptor: ReceptorSlot;
-  /** Ring channel of post neuron 0 on the receptor. */
-  base: number;
-  count: number;
-  runs: PairRuns | null;
-  /** Weights, or null when all are `weightConst`. */
-  weights: Float64Array | null;
-  weightConst: number;
-  /** Delays in ticks, or null when all are `delayConst`. */
-  delays: Uint32Array | null;
-  delayConst: number;
-}
-
-/**
- * A static projection's synapses into the rows, in generation order: synapse s of row r goes
- * to `fill[r]++`, its target packing channel and delay, its weight quantised by 2^exponent.
- */
-function fillRows(p: BuiltProjection, fill: Uint32Array, target: Uint32Array, weight: Int32Array, channelBits: number, exponent: number): void {
-  const runs = p.runs!;
-  const { weights, delays, base } = p;
-  const off = p.pre.offset;
-  const scale = 2 ** exponent;
-  const q = Math.round(p.weightConst * scale);
-  const dc = p.delayConst;
-  if (runs.by === 'pre') {
-    const start = runs.start!,
-      postIds = runs.post!;
-    for (let x = 0; x + 1 < start.length; x++) {
-      const row = off + x;
-      let k = fill[row];
-      for (let s = start[x]; s < start[x + 1]; s++, k++) {
-        target[k] = ((base + postIds[s]) | ((delays ? delays[s] : dc) << channelBits)) >>> 0;
-        weight[k] = weights ? Math.round(weights[s] * scale) : q;
-      }
-      fill[row] = k;
-    }
-    return;
-  }
-  // Synapses in random row order: a constant weight is written per row afterwards, in one run
-  // per row (this projection's synapses of a row are contiguous), not per synapse.
-  const first = weights ? null : fill.slice(off, off + p.pre.size);
-  const preIds = runs.pre!;
-  if (runs.by === 'post') {
-    const start = runs.start!;
-    for (let j = 0; j + 1 < start.length; j++) {
-      const ch = base + j;
-      if (weights)
-        for (let s = start[j]; s < start[j + 1]; s++) {
-          const k = fill[off + preIds[s]]++;
-          target[k] = (ch | ((delays ? delays[s] : dc) << channelBits)) >>> 0;
-          weight[k] = Math.round(weights[s] * scale);
-        }
-      else
-        for (let s = start[j]; s < start[j + 1]; s++) {
-          const k = fill[off + preIds[s]]++;
-          target[k] = (ch | ((delays ? delays[s] : dc) << channelBits)) >>> 0;
-        }
-    }
-  } else {
-    const postIds = runs.post!;
-    for (let s = 0; s < p.count; s++) {
-      const k = fill[off + preIds[s]]++;
-      target[k] = ((base + postIds[s]) | ((delays ? delays[s] : dc) << channelBits)) >>> 0;
-      if (weights) weight[k] = Math.round(weights[s] * scale);
-    }
-  }
-  if (first) for (let x = 0; x < first.length; x++) weight.fill(q, first[x], fill[off + x]);
 }
 
 interface PlasticInput {

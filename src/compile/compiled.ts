@@ -4,6 +4,7 @@ import { models } from '../models/index.ts';
 import type { ModelColumns, NeuronModel, ReceptorSlot } from '../models/model.ts';
 import type { StdpRule } from '../models/stdp.ts';
 import type { NetworkSpec, PopulationSpec } from '../netspec/types.ts';
+import { PROCEDURAL_WORDS, type ProceduralProjection } from './proceduralRows.ts';
 
 export interface CompiledPopulation {
   name: string;
@@ -46,7 +47,7 @@ export interface ReceptorScale {
   receptor: string;
   /** Weights are stored as round(w · 2^exponent). */
   exponent: number;
-  /** Largest Σ|w| into one neuron of this receptor. */
+  /** Largest bound on Σ|w| into one neuron of this receptor (each drawn weight counted at its distribution's largest |w|). */
   maxAbsInput: number;
 }
 
@@ -133,7 +134,7 @@ export interface WeightRecord {
 export interface BufferPlan {
   name: string;
   /** What it holds: per-synapse arrays (static; plastic), per-neuron arrays (plastic: traces, row and column starts), the delay ring, or shared tables. */
-  role: 'synapses' | 'rows' | 'ring' | 'tickSpikes' | 'tables' | 'params' | 'state' | 'plasticSynapses' | 'plastic';
+  role: 'synapses' | 'rows' | 'ring' | 'tickSpikes' | 'tables' | 'procedural' | 'params' | 'state' | 'plasticSynapses' | 'plastic';
   bytes: number;
 }
 
@@ -155,6 +156,8 @@ export interface CompiledNetwork {
   spikeSlots: number;
   /** Static synapses (plastic ones are in `plastic`). */
   synapses: SynapseRows;
+  /** Static projections whose rows are regenerated at each spike (not in `synapses`). */
+  procedural: ProceduralProjection[];
   plastic: PlasticProjection[];
   /** Shared u32 tables: spike-source events, Poisson CDFs. */
   tables: Uint32Array;
@@ -317,6 +320,9 @@ export interface NetworkShape {
   staticSynapses: number;
   /** u32 words of the shared tables (at least 1). */
   tableWords: number;
+  /** Procedural projections (PROCEDURAL_WORDS table words each) and their row-length words. */
+  proceduralProjections: number;
+  proceduralRowWords: number;
   groups: { model: string; size: number; paramColumns: number; stateColumns: number }[];
   plastic: PlasticShape[];
 }
@@ -336,6 +342,12 @@ export function bufferPlan(shape: NetworkShape): BufferPlan[] {
     { name: 'input ring', role: 'ring', bytes: 4 * shape.delaySlots * shape.channelCount },
     { name: 'tick spikes', role: 'tickSpikes', bytes: 4 * shape.spikeSlots * shape.neuronCount },
     { name: 'tables', role: 'tables', bytes: 4 * shape.tableWords },
+    ...(shape.proceduralProjections
+      ? [
+          { name: 'procedural table', role: 'procedural' as const, bytes: 4 * PROCEDURAL_WORDS * shape.proceduralProjections },
+          { name: 'procedural row lengths', role: 'procedural' as const, bytes: 4 * Math.max(1, shape.proceduralRowWords) },
+        ]
+      : []),
     ...shape.groups.map((g) => ({ name: `${g.model} params`, role: 'params' as const, bytes: 4 * g.paramColumns * g.size })),
     ...shape.groups.map((g) => ({ name: `${g.model} state`, role: 'state' as const, bytes: 4 * g.stateColumns * g.size })),
     ...shape.plastic.flatMap((p) =>
@@ -357,6 +369,8 @@ export function networkShape(net: Omit<CompiledNetwork, 'buffers'>): NetworkShap
     spikeSlots: net.spikeSlots,
     staticSynapses: net.synapses.target.length,
     tableWords: net.tables.length,
+    proceduralProjections: net.procedural.length,
+    proceduralRowWords: net.procedural.reduce((a, p) => a + (p.rows.kind === 'counts' ? p.preSize : 0), 0),
     groups: net.groups.map((g) => ({
       model: g.model.name,
       size: g.size,

@@ -7,9 +7,20 @@
  * Networks can have 10^8 synapses: the build keeps pairs as u32 arrays sized up front, one side
  * run-length encoded where the rule generates it in order (`connectRuns`), and `connect`
  * expands them into plain parallel arrays.
+ *
+ * Rules with multapses (the fixed-count rules with `allowMultiple`) draw each synapse's
+ * partner from its own key (synapseDraws.ts: row x, synapse k), so their rows can also be
+ * regenerated one at a time (`keyedRow`: procedural synapses). The others draw in sequence.
  */
-import type { CounterRng } from '../rng/counterHash.ts';
+import { CounterRng, Stream, streamId } from '../rng/counterHash.ts';
 import type { ConnectSpec } from '../netspec/types.ts';
+import { drawAt, drawBelow, drawPartner, rowKey } from './synapseDraws.ts';
+
+/** Whose draws: the network's seed and the projection's index. */
+export interface DrawKey {
+  seed: number;
+  projection: number;
+}
 
 export interface Pairs {
   pre: Uint32Array;
@@ -37,25 +48,19 @@ function checkDraws(k: number, n: number, exclude: boolean, multiple: boolean): 
 }
 
 /**
- * k draws from [0, n) per neuron x < m, into `out` (k per neuron, in order): each draw is
- * `rng.below(n)`, rejected when it is x (with `noSelf`) or, without `multiple`, a repeat
- * for the same neuron. `stamp[v] === x + 1` marks v as drawn for neuron x.
+ * k draws from [0, n) per neuron x < m, into `out` (k per neuron, in order). With `multiple`,
+ * draw c of neuron x is keyed (see keyedPartners); without, each is `rng.below(n)`, rejected
+ * when it is x (with `noSelf`) or a repeat for the same neuron (`stamp[v] === x + 1` marks v
+ * as drawn for neuron x).
  */
-function drawRuns(k: number, n: number, m: number, noSelf: boolean, multiple: boolean, rng: CounterRng): Uint32Array {
+function drawRuns(k: number, n: number, m: number, noSelf: boolean, multiple: boolean, key: DrawKey): Uint32Array {
   if (m > 0) checkDraws(k, n, noSelf, multiple);
   const out = new Uint32Array(k * m);
   let s = 0;
   if (multiple) {
-    for (let x = 0; x < m; x++) {
-      const exclude = noSelf ? x : -1;
-      for (let c = 0; c < k;) {
-        const v = rng.below(n);
-        if (v === exclude) continue;
-        out[s++] = v;
-        c++;
-      }
-    }
+    for (let x = 0; x < m; x++) s = keyedPartners(key, x, k, n, noSelf, out, s);
   } else {
+    const rng = new CounterRng(key.seed, streamId(Stream.connect, key.projection));
     const stamp = new Uint32Array(n);
     for (let x = 0; x < m; x++) {
       const exclude = noSelf ? x : -1;
@@ -70,6 +75,28 @@ function drawRuns(k: number, n: number, m: number, noSelf: boolean, multiple: bo
     }
   }
   return out;
+}
+
+/**
+ * The k partners in [0, n) of neuron x, keyed: partner c is drawn from `(seed, projection, x, c)`
+ * alone (not x itself with `noSelf`), written to `out` from `at`. Returns the next free index.
+ */
+export function keyedPartners(key: DrawKey, x: number, k: number, n: number, noSelf: boolean, out: Uint32Array, at: number): number {
+  const row = rowKey(key.seed, streamId(Stream.connect, key.projection), x);
+  const exclude = noSelf ? x : -1;
+  for (let c = 0; c < k; c++) out[at++] = drawPartner(drawAt(row, c), n, exclude);
+  return at;
+}
+
+/**
+ * A fixed total split into rows (multinomial): each of the n synapses picks its row x < m by a
+ * keyed draw. The counts need O(m) memory whatever n is.
+ */
+export function keyedRowCounts(key: DrawKey, n: number, m: number): Uint32Array {
+  const counts = new Uint32Array(m);
+  const row = rowKey(key.seed, streamId(Stream.rowCount, key.projection), 0);
+  for (let c = 0; c < n; c++) counts[drawBelow(drawAt(row, c), m)]++;
+  return counts;
 }
 
 /** start[x] = x · k for x ≤ m. */
@@ -135,7 +162,7 @@ class PairSet {
  * The synapses of a connect rule, in generation order (see PairRuns).
  * @throws Error when the rule cannot be satisfied (too many distinct partners).
  */
-export function connectRuns(rule: ConnectSpec, nPre: number, nPost: number, samePopulation: boolean, rng: CounterRng): PairRuns {
+export function connectRuns(rule: ConnectSpec, nPre: number, nPost: number, samePopulation: boolean, key: DrawKey): PairRuns {
   const allowSelf = !samePopulation || !('allowSelf' in rule) || rule.allowSelf !== false;
   const multiple = !('allowMultiple' in rule) || rule.allowMultiple !== false;
   switch (rule.rule) {
@@ -149,9 +176,9 @@ export function connectRuns(rule: ConnectSpec, nPre: number, nPost: number, same
       return { count, by: 'pre', start, pre: null, post };
     }
     case 'oneToOne': {
-      const pre = new Uint32Array(nPre);
-      for (let i = 0; i < nPre; i++) pre[i] = i;
-      return { count: nPre, by: null, start: null, pre, post: pre.slice() };
+      const post = new Uint32Array(nPre);
+      for (let i = 0; i < nPre; i++) post[i] = i;
+      return { count: nPre, by: 'pre', start: uniformStarts(nPre, 1), pre: null, post };
     }
     case 'fixedProbability': {
       const p = rule.p;
@@ -161,6 +188,7 @@ export function connectRuns(rule: ConnectSpec, nPre: number, nPost: number, same
       const mean = Math.min(1, p) * nPre * nPost;
       const list = new U32List(Math.min(nPre * nPost, Math.ceil(mean + 8 * Math.sqrt(mean) + 1024)));
       const logQ = Math.log1p(-p);
+      const rng = new CounterRng(key.seed, streamId(Stream.connect, key.projection));
       let data = list.data,
         s = 0;
       for (let i = 0; i < nPre; i++) {
@@ -182,17 +210,27 @@ export function connectRuns(rule: ConnectSpec, nPre: number, nPost: number, same
       return { count: s, by: 'pre', start, pre: null, post: list.done() };
     }
     case 'fixedInDegree': {
-      const pre = drawRuns(rule.k, nPre, nPost, !allowSelf, multiple, rng);
+      const pre = drawRuns(rule.k, nPre, nPost, !allowSelf, multiple, key);
       return { count: pre.length, by: 'post', start: uniformStarts(nPost, rule.k), pre, post: null };
     }
     case 'fixedOutDegree': {
-      const post = drawRuns(rule.k, nPost, nPre, !allowSelf, multiple, rng);
+      const post = drawRuns(rule.k, nPost, nPre, !allowSelf, multiple, key);
       return { count: post.length, by: 'pre', start: uniformStarts(nPre, rule.k), pre: null, post };
     }
     case 'fixedTotal': {
       const pairs = nPre * nPost - (allowSelf ? 0 : Math.min(nPre, nPost));
       if (rule.n > 0 && pairs === 0) throw new Error('no possible pair');
       if (!multiple && rule.n > pairs) throw new Error(`cannot draw ${rule.n} distinct pairs from ${pairs}`);
+      if (multiple) {
+        // Rows from a multinomial split, then each row's partners keyed: O(n + nPre) memory.
+        const counts = keyedRowCounts(key, rule.n, nPre);
+        const start = new Uint32Array(nPre + 1);
+        for (let i = 0; i < nPre; i++) start[i + 1] = start[i] + counts[i];
+        const post = new Uint32Array(rule.n);
+        for (let i = 0; i < nPre; i++) keyedPartners(key, i, counts[i], nPost, !allowSelf, post, start[i]);
+        return { count: rule.n, by: 'pre', start, pre: null, post };
+      }
+      const rng = new CounterRng(key.seed, streamId(Stream.connect, key.projection));
       const seen = multiple ? null : new PairSet(nPre * nPost, rule.n);
       const pre = new Uint32Array(rule.n),
         post = new Uint32Array(rule.n);
@@ -229,6 +267,6 @@ export function expandRuns(r: PairRuns): Pairs {
   return r.by === 'pre' ? { pre: grouped, post: r.post! } : { pre: r.pre!, post: grouped };
 }
 
-export function connect(rule: ConnectSpec, nPre: number, nPost: number, samePopulation: boolean, rng: CounterRng): Pairs {
-  return expandRuns(connectRuns(rule, nPre, nPost, samePopulation, rng));
+export function connect(rule: ConnectSpec, nPre: number, nPost: number, samePopulation: boolean, key: DrawKey): Pairs {
+  return expandRuns(connectRuns(rule, nPre, nPost, samePopulation, key));
 }

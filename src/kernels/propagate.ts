@@ -8,6 +8,9 @@
  */
 import { bindingsWgsl, type BindingTable } from '../gpu/bindings.ts';
 import { defaultShardBytes, maxBindingBytes, shardArray } from '../gpu/buffers.ts';
+import { proceduralWgsl } from '../compile/proceduralRows.ts';
+import { synapseDrawsWgsl } from '../compile/synapseDraws.ts';
+import { rngWgsl } from '../rng/counterHash.ts';
 import { Ctrl, LogMeta, WORKGROUP_SIZE } from './common.ts';
 
 export interface PropagateConstants {
@@ -19,6 +22,10 @@ export interface PropagateConstants {
   channelBits: number;
   /** How the synapse arrays are split across bindings. */
   sharding: SynapseSharding;
+  /** Procedural projections (rows regenerated per spike; 0: none, no procedural bindings). */
+  procedural?: number;
+  /** The network's seed (the key of procedural rows). */
+  seed?: number;
 }
 
 /**
@@ -63,8 +70,13 @@ export function synapseAccessWgsl({ shards, shardLength }: SynapseSharding): str
  */
 export function propagateFnWgsl(k: PropagateConstants): string {
   const channelMask = k.channelBits >= 32 ? 0xffffffff : 2 ** k.channelBits - 1;
+  const procedural = k.procedural ?? 0;
+  const proceduralCode = procedural
+    ? `${rngWgsl}\n${synapseDrawsWgsl}\n${proceduralWgsl({ projections: procedural, seed: k.seed ?? 0, delaySlots: k.delaySlots, channelCount: k.channelCount, eventsIndex: LogMeta.events })}`
+    : '';
   return /* wgsl */ `
 ${synapseAccessWgsl(k.sharding)}
+${proceduralCode}
 
 fn propagateSpikes(first: u32, stride: u32, lane: u32, lanes: u32) {
   let tick = atomicLoad(&ctrl[${Ctrl.tick}]);
@@ -80,17 +92,24 @@ fn propagateSpikes(first: u32, stride: u32, lane: u32, lanes: u32) {
       let packed = synTargetAt(j);
       let slot = (spikeTick + (packed >> ${k.channelBits}u)) % ${k.delaySlots}u;
       atomicAdd(&ring[slot * ${k.channelCount}u + (packed & ${channelMask}u)], synWeightAt(j));
-    }
+    }${procedural ? '\n    propagateProcedural(source, spikeTick, lane, lanes);' : ''}
   }
 }
 `;
 }
 
-export function propagateBindings(shards: number): BindingTable {
+/** Bindings of procedural rows: the projections' table and the row lengths (proceduralTables). */
+export const PROCEDURAL_BINDINGS: BindingTable = [
+  { name: 'procTable', access: 'read', type: 'array<u32>' },
+  { name: 'procRowCounts', access: 'read', type: 'array<u32>' },
+];
+
+export function propagateBindings(shards: number, procedural = false): BindingTable {
   return [
     { name: 'ctrl', access: 'read_write', type: 'array<atomic<u32>>' },
     { name: 'tickSpikes', access: 'read', type: 'array<u32>' },
     ...synapseBindings(shards),
+    ...(procedural ? PROCEDURAL_BINDINGS : []),
     { name: 'ring', access: 'read_write', type: 'array<atomic<i32>>' },
     { name: 'logMeta', access: 'read_write', type: 'array<atomic<u32>>' },
   ];
@@ -108,15 +127,16 @@ export function synapseSharding(
   staticSynapses: number,
   limits: { maxStorageBufferBindingSize: number; maxBufferSize: number },
   maxShardBytes?: number,
+  procedural = false,
 ): SynapseSharding & { storageBindings: number } {
   const shardBytes = maxShardBytes === undefined ? defaultShardBytes(limits) : Math.min(maxBindingBytes(limits), maxShardBytes);
   const sharding = shardArray(staticSynapses, shardBytes, 4);
-  return { ...sharding, storageBindings: propagateBindings(sharding.shards).length };
+  return { ...sharding, storageBindings: propagateBindings(sharding.shards, procedural).length };
 }
 
 export function propagateWgsl(k: PropagateConstants): string {
   return /* wgsl */ `
-${bindingsWgsl(propagateBindings(k.sharding.shards))}
+${bindingsWgsl(propagateBindings(k.sharding.shards, (k.procedural ?? 0) > 0))}
 ${propagateFnWgsl(k)}
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {

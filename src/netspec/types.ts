@@ -66,6 +66,11 @@ export interface ProjectionSpec {
   delay?: Value;
   receptor: string;
   plasticity?: PlasticitySpec;
+  /**
+   * "stored" (default): synapses built once and kept in memory. "procedural": a static
+   * projection keeps no per-synapse arrays; each spike regenerates its row from the seed.
+   */
+  storage?: 'stored' | 'procedural';
 }
 
 export interface StateRecordSpec {

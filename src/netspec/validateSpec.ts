@@ -193,8 +193,27 @@ const connectKeys: Record<string, string[]> = {
   list: ['rule', 'pre', 'post'],
 };
 
+/**
+ * "stored" or "procedural"; procedural rows are regenerated at each spike, so the rule must be
+ * one whose rows come from keyed draws, and the synapses static with weights and delays as forms.
+ */
+function validateStorage(pr: Obj, c: Obj, path: string): void {
+  if (pr.storage !== 'stored' && pr.storage !== 'procedural') fail(path, `must be "stored" or "procedural", got ${describe(pr.storage)}`);
+  if (pr.storage === 'stored') return;
+  if (pr.plasticity !== undefined) fail(path, 'procedural synapses are static: a plastic projection needs "stored"');
+  if (Array.isArray(pr.weight) || Array.isArray(pr.delay))
+    fail(path, 'procedural synapses draw weights and delays from a number or a distribution, not a per-synapse list');
+  const multiple = c.allowMultiple !== false;
+  const regenerable = c.rule === 'allToAll' || c.rule === 'oneToOne' || ((c.rule === 'fixedOutDegree' || c.rule === 'fixedTotal') && multiple);
+  if (!regenerable)
+    fail(
+      path,
+      `procedural synapses need a rule whose rows can be regenerated: allToAll, oneToOne, or fixedOutDegree / fixedTotal with multapses (allowMultiple), not ${String(c.rule)}${multiple ? '' : ' without multapses'}`,
+    );
+}
+
 function validateProjection(spec: Obj, pr: Obj, path: string): void {
-  onlyKeys(pr, ['name', 'pre', 'post', 'connect', 'weight', 'delay', 'receptor', 'plasticity'], path);
+  onlyKeys(pr, ['name', 'pre', 'post', 'connect', 'weight', 'delay', 'receptor', 'plasticity', 'storage'], path);
   if (pr.name !== undefined && typeof pr.name !== 'string') fail(at(path, 'name'), 'must be a string');
   if (typeof pr.name === 'string' && /^projections\[\d+\]$/.test(pr.name))
     fail(at(path, 'name'), `${describe(pr.name)} is reserved: it names an unnamed projection`);
@@ -254,6 +273,7 @@ function validateProjection(spec: Obj, pr: Obj, path: string): void {
   const postModelReceptor = ((post.params as Obj | undefined)?.receptors as Record<string, Obj>)[pr.receptor as string];
   validateValue(pr.weight, at(path, 'weight'), undefined, postModelReceptor.kind === 'conductance' ? { min: 0 } : {});
   if (pr.delay !== undefined) validateValue(pr.delay, at(path, 'delay'), undefined, { min: 0 });
+  if (pr.storage !== undefined) validateStorage(pr, c, at(path, 'storage'));
   if (pr.plasticity !== undefined) {
     const pp = at(path, 'plasticity');
     const pl = obj(pr.plasticity, pp);

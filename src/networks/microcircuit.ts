@@ -114,14 +114,13 @@ export const microcircuit: BuiltinNetwork = {
     connectivity: {
       default: 'stored',
       choices: ['stored', 'procedural'],
-      doc: 'stored synapses (procedural: not implemented yet)',
+      doc: 'stored synapses, or procedural ones regenerated at each spike from the seed (no per-synapse memory; the same spikes)',
     },
     seed: { default: 1, min: 0, doc: 'seed (connectivity, weights, delays, initial v, Poisson input)' },
   },
   build(o) {
     const s = o.scale as number;
     if (s > 1) throw new SpecError('--set scale', `must be ≤ 1 (the published downscaling compensates smaller in-degrees only), got ${s}`);
-    if (o.connectivity === 'procedural') throw new SpecError('--set connectivity', 'procedural connectivity is not implemented yet; use connectivity=stored');
     const poisson = o.drive === 'poisson';
     const sqrtS = Math.sqrt(s);
     const wExt = MICROCIRCUIT_WEIGHT_MV / sqrtS;
@@ -176,6 +175,7 @@ export const microcircuit: BuiltinNetwork = {
           weight: { normal: [w, sd], clip: exc ? [0, 10 * w] : [10 * w, 0] },
           delay: { normal: [d, d / 2], clip: [DT, 10 * d] },
           receptor: 'syn',
+          ...(o.connectivity === 'procedural' ? { storage: 'procedural' as const } : {}),
         });
       });
     });

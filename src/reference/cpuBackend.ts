@@ -4,6 +4,7 @@
  * with every float op rounded to f32. It is the test oracle for the GPU backend (identical
  * spikes) and `--backend cpu`.
  */
+import { forEachProceduralSynapse, proceduralRowLength } from '../compile/proceduralRows.ts';
 import type { CompiledGroup, CompiledNetwork } from '../compile/compiled.ts';
 import { cpuDrive } from '../models/drive.ts';
 import type { CpuColumns, CpuDrive } from '../models/model.ts';
@@ -67,7 +68,7 @@ export class CpuBackend implements Backend {
     };
   }
 
-  /** Step 2 of the previous tick: spikes of tick t−1 into the ring (run at the start of t). */
+  /** Step 2 of the previous tick: spikes of tick t−1 into the ring (run at the start of t), through stored rows, then procedural ones. */
   private propagate(spikeTick: number): void {
     const { rowStart, target, weight, channelBits } = this.net.synapses;
     const mask = channelBits >= 32 ? 0xffffffff : 2 ** channelBits - 1;
@@ -80,6 +81,15 @@ export class CpuBackend implements Backend {
         const slot = (spikeTick + (packed >>> channelBits)) % delaySlots;
         const k = slot * channelCount + (packed & mask);
         this.ring[k] = (this.ring[k] + weight[j]) | 0;
+      }
+      for (const p of this.net.procedural) {
+        const x = source - p.preOffset;
+        if (x < 0 || x >= p.preSize) continue;
+        this.counters.synapticEvents += proceduralRowLength(p, x);
+        forEachProceduralSynapse(p, this.net.seed, x, (post, w, delay) => {
+          const k = ((spikeTick + delay) % delaySlots) * channelCount + p.channelBase + post;
+          this.ring[k] = (this.ring[k] + w) | 0;
+        });
       }
     }
   }

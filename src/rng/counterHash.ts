@@ -18,6 +18,8 @@ export const Stream = {
   weight: 6,
   delay: 7,
   param: 8,
+  /** How a fixed total of synapses splits into rows. */
+  rowCount: 9,
 } as const;
 
 /** Compose a stream id from a base stream and a sub-index (< 65536). */

@@ -11,6 +11,7 @@ import { FUSED_BINDINGS, FUSED_STORAGE_BINDINGS, fusedTicksWgsl } from '../kerne
 import { NEURON_BINDINGS, neuronKernelWgsl } from '../kernels/neuronKernel.ts';
 import { PLASTICITY_BINDINGS, plasticArriveWgsl, plasticDecayWgsl, plasticSpikesWgsl } from '../kernels/plasticity.ts';
 import { propagateBindings, propagateWgsl, synapseSharding, type SynapseSharding } from '../kernels/propagate.ts';
+import { proceduralTables } from '../compile/proceduralRows.ts';
 import { SAMPLE_STATE_BINDINGS, sampleStateWgsl } from '../kernels/sampleState.ts';
 import { plasticBuffers, type CompiledNetwork } from '../compile/compiled.ts';
 import { bindGroupEntries, layoutEntries, type BindingTable, type BoundBuffers } from '../gpu/bindings.ts';
@@ -46,7 +47,7 @@ export const FIXED_SPIKE_GRID = 2048;
 
 /**
  * Whether a network runs fused: it must have one neuron group, no state probes, no plastic
- * projections, and an adapter with 11 storage buffers per stage; `'auto'` also bounds the size.
+ * or procedural projections, and an adapter with 11 storage buffers per stage; `'auto'` also bounds the size.
  * @throws when `fused: true` is asked of a network that cannot run fused.
  */
 export function chooseFused(
@@ -55,10 +56,14 @@ export function chooseFused(
   option: boolean | 'auto' = 'auto',
 ): boolean {
   const fusible =
-    net.groups.length === 1 && net.stateProbes.length === 0 && net.plastic.length === 0 && adapter.maxStorageBuffersPerShaderStage >= FUSED_STORAGE_BINDINGS;
+    net.groups.length === 1 &&
+    net.stateProbes.length === 0 &&
+    net.plastic.length === 0 &&
+    net.procedural.length === 0 &&
+    adapter.maxStorageBuffersPerShaderStage >= FUSED_STORAGE_BINDINGS;
   if (option === true && !fusible)
     throw new Error(
-      `fused: true needs a network with one neuron group (one model and receptor layout), no record.state, no plasticity, and an adapter with ${FUSED_STORAGE_BINDINGS} storage buffers per stage`,
+      `fused: true needs a network with one neuron group (one model and receptor layout), no record.state, no plasticity, no procedural synapses, and an adapter with ${FUSED_STORAGE_BINDINGS} storage buffers per stage`,
     );
   if (option !== 'auto') return option && fusible;
   return fusible && net.neuronCount <= FUSED_AUTO_MAX_NEURONS[adapter.isSoftware ? 'software' : 'hardware'];
@@ -171,7 +176,7 @@ export class GpuBackend implements Backend {
     this.ticksPerSubmit = Math.max(1, Math.min(windowTicks(options.ticksPerSubmit, perTickLog), maxForQueries));
     this.phases = profile ? { propagateMs: 0, plasticityMs: 0, neuronsMs: 0, hostWaitMs: 0 } : null;
     const limits = this.device.limits;
-    const { storageBindings, ...sharding } = synapseSharding(net.synapses.target.length, limits, options.synapseShardBytes);
+    const { storageBindings, ...sharding } = synapseSharding(net.synapses.target.length, limits, options.synapseShardBytes, net.procedural.length > 0);
     this.sharding = sharding;
     if (storageBindings > limits.maxStorageBuffersPerShaderStage)
       throw new DeviceLimitError(
@@ -301,7 +306,12 @@ export class GpuBackend implements Backend {
 
     const constants = { seed: net.seed, neuronCount: net.neuronCount, spikeSlots: net.spikeSlots, delaySlots: net.delaySlots, channelCount: net.channelCount };
     /** Buffers every kernel may bind, by their binding names. */
-    const shared = { ring, ctrl, tickSpikes, tables, rowStart, ...synapseShards, logIds: this.logIds, logMeta: this.logMeta };
+    const procedural = net.procedural.length > 0;
+    const { table: procTableData, rowCounts: procRowCountsData } = proceduralTables(net.procedural);
+    const proceduralBuffers: Record<string, GPUBuffer> = procedural
+      ? { procTable: this.buffer('procedural table', procTableData), procRowCounts: this.buffer('procedural row lengths', procRowCountsData) }
+      : {};
+    const shared = { ring, ctrl, tickSpikes, tables, rowStart, ...synapseShards, ...proceduralBuffers, logIds: this.logIds, logMeta: this.logMeta };
     const groupBuffers = net.groups.map((g) => ({
       params: this.buffer(`${g.model.name} params`, g.params),
       state: this.buffer(`${g.model.name} state`, g.state),
@@ -336,9 +346,9 @@ export class GpuBackend implements Backend {
     ).filter((k): k is Kernel => k !== null);
     this.propagate = await this.kernel(
       'propagate',
-      propagateWgsl({ ...constants, channelBits: net.synapses.channelBits, sharding: this.sharding }),
-      propagateBindings(shards),
-      pick(shared, propagateBindings(shards)),
+      propagateWgsl({ ...constants, channelBits: net.synapses.channelBits, sharding: this.sharding, procedural: net.procedural.length }),
+      propagateBindings(shards, procedural),
+      pick(shared, propagateBindings(shards, procedural)),
       this.spikeGrid(DispatchArgs.perSpike, net.neuronCount),
     );
     // Plastic synapses take spikes of the last arrivalTicks ticks (their largest delay).

@@ -7,6 +7,7 @@
  * host memory. `Simulator.create` refuses such a network with a `MemoryPlanError` before
  * compiling; `spikegpu run --dry-run` prints the plan.
  */
+import { formMaxDelayTicks } from '../compile/synapseDraws.ts';
 import { LogMeta } from '../kernels/common.ts';
 import { synapseSharding } from '../kernels/propagate.ts';
 import { maxBindingBytes } from '../gpu/buffers.ts';
@@ -38,7 +39,8 @@ export const MAX_ARRAY_ELEMENTS = 2 ** 32;
  * Host bytes the build allocates (`compile.ts`, `connectivity.ts`), per synapse and per
  * neuron. A projection's synapses are held until the rows are filled: the drawn pairs (one
  * side run-length encoded by the rules that generate in order, both sides by the others), the
- * f64 weights and u32 delays unless they are one number, then the 8 B rows; a plastic
+ * f64 weights and u32 delays given as per-synapse lists (drawn ones go straight into the rows),
+ * then the 8 B rows; a procedural projection keeps only its row lengths; a plastic
  * projection keeps its pairs expanded, f64 weights, delays and its 24 B row/column layout.
  * Measured (peak RSS, Node 20, `compileNetwork` alone and `Simulator.create`, SwiftShader):
  * brunel n = 25 000–50 000 12.3 B per synapse (model 12), allToAll with uniform weights 20.7
@@ -48,13 +50,13 @@ export const MAX_ARRAY_ELEMENTS = 2 ** 32;
  * these when the build changes what it allocates.
  */
 export const HOST_BYTES = {
-  /** Pairs of allToAll, fixedProbability, fixedInDegree, fixedOutDegree: the other side of each run. */
+  /** Pairs of rules that generate runs (all but list and fixedTotal without multapses): the other side of each run. */
   pairRun: 4,
-  /** Pairs of oneToOne, fixedTotal, list: both sides. */
+  /** Pairs of list and fixedTotal without multapses: both sides. */
   pairBoth: 8,
-  /** Weights that are not one number (f64); plastic projections always. */
+  /** Weights given per synapse (f64); plastic projections always. */
   weight: 8,
-  /** Delays that are not one number (u32 ticks); plastic projections always. */
+  /** Delays given per synapse (u32 ticks); plastic projections always. */
   delay: 4,
   /** Static rows: target and weight. */
   rows: 8,
@@ -82,16 +84,26 @@ export const HOST_BYTES = {
   chunkedUploadFactor: 1,
 } as const;
 
-const RUN_RULES: ConnectSpec['rule'][] = ['allToAll', 'fixedProbability', 'fixedInDegree', 'fixedOutDegree'];
+/** Whether a rule generates its pairs grouped by one side (connectivity.ts's runs). */
+function isRunRule(rule: ConnectSpec): boolean {
+  if (rule.rule === 'fixedTotal') return rule.allowMultiple !== false;
+  return rule.rule !== 'list';
+}
 
 /** Host bytes per synapse of a projection while the network is built (see `HOST_BYTES`). */
 export function hostBytesPerSynapse(pr: Pick<ProjectionSpec, 'connect' | 'weight' | 'delay' | 'plasticity'>): number {
-  const run = RUN_RULES.includes(pr.connect.rule);
+  const run = isRunRule(pr.connect);
   const pairs = run ? HOST_BYTES.pairRun : HOST_BYTES.pairBoth;
   if (pr.plasticity) return pairs + HOST_BYTES.weight + HOST_BYTES.delay + HOST_BYTES.plasticLayout + (run ? HOST_BYTES.plasticExpandedPairs : 0);
-  const weights = typeof pr.weight === 'number' ? 0 : HOST_BYTES.weight;
-  const delays = pr.delay === undefined || typeof pr.delay === 'number' ? 0 : HOST_BYTES.delay;
+  // Drawn weights and delays go straight into the rows; only per-synapse lists are held.
+  const weights = Array.isArray(pr.weight) ? HOST_BYTES.weight : 0;
+  const delays = Array.isArray(pr.delay) ? HOST_BYTES.delay : 0;
   return pairs + weights + delays + HOST_BYTES.rows;
+}
+
+/** Row lengths a procedural projection keeps (one per source for a fixed total split into rows). */
+function proceduralRowWords(rule: ConnectSpec, nPre: number): number {
+  return rule.rule === 'fixedTotal' ? nPre : 0;
 }
 
 /** Bytes of the distinct-pair set fixedTotal with `allowMultiple: false` draws with (as `connectivity.ts`'s PairSet). */
@@ -150,9 +162,10 @@ export interface PlannedProjection {
   exact: boolean;
   plastic: boolean;
   /** Largest delay, ticks (≥ 1). */
+  /** Largest delay any synapse can draw (the ring is sized for it), ticks. */
   maxDelayTicks: number;
-  /** Whether `maxDelayTicks` is exact (a delay distribution gives its bound, uniform, or expected maximum, normal). */
-  delayExact: boolean;
+  /** Procedural storage: rows regenerated per spike, no per-synapse buffers. */
+  procedural: boolean;
   /** Host bytes its synapses take while the network is built (`hostBytesPerSynapse`, plus any distinct-pair set). */
   hostBytes: number;
 }
@@ -268,17 +281,11 @@ export function expectedSynapses(rule: ConnectSpec, nPre: number, nPost: number,
   }
 }
 
-/** The largest delay of `count` synapses in ticks (≥ 1, as compile rounds it): exact for numbers and arrays, else a bound or the expected maximum. */
-export function maxDelayTicks(delay: Value | undefined, dt: number, count: number): { ticks: number; exact: boolean } {
-  const ticks = (ms: number) => delayTicks(ms, dt);
-  if (delay === undefined) return { ticks: 1, exact: true };
-  if (typeof delay === 'number') return { ticks: ticks(delay), exact: true };
-  if (Array.isArray(delay)) return { ticks: delay.reduce((m, d) => Math.max(m, ticks(d)), 1), exact: true };
-  if ('uniform' in delay) return { ticks: ticks(delay.uniform[1]), exact: false };
-  // A normal: the expected maximum of `count` draws, within the clip.
-  const [mean, sd] = delay.normal;
-  const top = mean + sd * Math.sqrt(2 * Math.log(Math.max(2, count)));
-  return { ticks: ticks(Math.min(top, delay.clip?.[1] ?? Infinity)), exact: false };
+/** The largest delay in ticks (≥ 1, as compile rounds it): exact (a form's largest draw, as synapseDraws quantises it). */
+export function maxDelayTicks(delay: Value | undefined, dt: number): number {
+  if (delay === undefined) return 1;
+  if (Array.isArray(delay)) return delay.reduce((m, d) => Math.max(m, delayTicks(d, dt)), 1);
+  return formMaxDelayTicks(delay, dt);
 }
 
 /** Neurons whose spikes are recorded (the spike log's u32 words per tick), from compile's `recordIds`. */
@@ -372,7 +379,7 @@ export function planMemory(doc: unknown, limits: MemoryLimits = {}): MemoryPlan 
     const nPre = spec.populations[pr.pre].size,
       nPost = spec.populations[pr.post].size;
     const { synapses, exact: countExact } = expectedSynapses(pr.connect, nPre, nPost, pr.pre === pr.post);
-    const delay = maxDelayTicks(pr.delay, dt, synapses);
+    const procedural = pr.storage === 'procedural';
     return {
       name: projectionName(pr, index),
       index,
@@ -382,15 +389,16 @@ export function planMemory(doc: unknown, limits: MemoryLimits = {}): MemoryPlan 
       synapses,
       exact: countExact,
       plastic: pr.plasticity !== undefined,
-      maxDelayTicks: delay.ticks,
-      delayExact: delay.exact,
-      hostBytes: synapses * hostBytesPerSynapse(pr) + pairSetBytes(pr.connect, nPre, nPost),
+      procedural,
+      maxDelayTicks: maxDelayTicks(pr.delay, dt),
+      hostBytes: procedural ? proceduralRowWords(pr.connect, nPre) * 4 : synapses * hostBytesPerSynapse(pr) + pairSetBytes(pr.connect, nPre, nPost),
     };
   });
   const synapsesExact = projections.every((p) => p.exact);
-  exact &&= synapsesExact && projections.every((p) => p.delayExact);
+  exact &&= synapsesExact;
   const synapses = projections.reduce((a, p) => a + p.synapses, 0);
-  const staticSynapses = projections.filter((p) => !p.plastic).reduce((a, p) => a + p.synapses, 0);
+  const staticSynapses = projections.filter((p) => !p.plastic && !p.procedural).reduce((a, p) => a + p.synapses, 0);
+  const procedural = (spec.projections ?? []).filter((pr) => pr.storage === 'procedural');
   const maxDelay = projections.reduce((m, p) => (p.synapses > 0 ? Math.max(m, p.maxDelayTicks) : m), 1);
   const plastic: PlasticShape[] = projections
     .filter((p) => p.plastic)
@@ -408,6 +416,8 @@ export function planMemory(doc: unknown, limits: MemoryLimits = {}): MemoryPlan 
     spikeSlots: spikeHistorySlots(plastic.map((p) => p.maxDelay)),
     staticSynapses,
     tableWords: Math.max(1, tableWords),
+    proceduralProjections: procedural.length,
+    proceduralRowWords: procedural.reduce((a, pr) => a + proceduralRowWords(pr.connect, spec.populations[pr.pre].size), 0),
     groups: groups.map((g) => ({ model: g.model, size: g.size, paramColumns: g.paramColumns, stateColumns: g.stateColumns })),
     plastic,
   };
@@ -454,9 +464,9 @@ export function planMemory(doc: unknown, limits: MemoryLimits = {}): MemoryPlan 
     problems: [],
     fits: true,
   };
-  // What each buffer belongs to, in `bufferPlan`'s order: 6 network-wide buffers, params and state per group, plastic buffers, logs.
+  // What each buffer belongs to, in `bufferPlan`'s order: 6 network-wide buffers (8 with procedural rows), params and state per group, plastic buffers, logs.
   const owners: Owner[] = [
-    ...Array.from({ length: 6 }, (): Owner => ({ kind: 'network' })),
+    ...Array.from({ length: procedural.length ? 8 : 6 }, (): Owner => ({ kind: 'network' })),
     ...groups.map((g): Owner => ({ kind: 'group', members: g.members.map((m) => m.name) })),
     ...groups.map((g): Owner => ({ kind: 'group', members: g.members.map((m) => m.name) })),
     ...projections

@@ -236,6 +236,7 @@ function row(network: string, n: number, backend: BenchBackend, wallMs: number |
     gpuBytes: backend === 'webgpu' ? n * 700 : null,
     bytesPerSynapse: backend === 'webgpu' ? 8 : null,
     bytesPerNeuron: backend === 'webgpu' ? 60 : null,
+    peakRssBytes: backend === 'brian2' ? null : 1.5 * 2 ** 30,
     vsBrian2: null,
     bound: null,
     phases: null,
@@ -368,7 +369,7 @@ describe('report: table', () => {
     expect(web4000).toContain('400 ms'); // wall
     expect(web4000).toContain('4.00'); // RTF 400 / 100
     expect(web4000).toContain('10.0'); // ÷ Brian2: 400 / 40
-    expect(web4000).toMatch(/\s8\.00\s+60\.0\s/); // B/syn, B/neuron
+    expect(web4000).toMatch(/\s8\.00\s+60\.0\s+1\.50 GiB\s/); // B/syn, B/neuron, peak RSS
     expect(lines.find((l) => /^cuba\s+200000\s+cpu/.test(l))).toContain('skipped');
     expect(table).toContain('cpu reference capped at n ≤ 50000');
     expect(lines.find((l) => /^izhikevich2003\s+1000\s+brian2 \(numpy\)/.test(l))).toBeDefined();
@@ -500,14 +501,21 @@ describe('phase split in the table', () => {
 });
 
 describe('bench points of a network sized by scale', () => {
-  it('microcircuit runs at scales 0.1, 0.25, 0.5 and 1, labelled with scale and neurons; --sizes (neurons) leaves it alone', () => {
+  it('microcircuit runs at scales 0.1, 0.25, 0.5 and 1, stored and procedural, labelled with scale and neurons; --sizes (neurons) leaves it alone', () => {
     const pts = benchPoints(['microcircuit'], [4000]);
     expect(pts.map((p) => p.label)).toEqual([
       'microcircuit scale=0.1 n=7718',
+      'microcircuit scale=0.1 procedural n=7718',
       'microcircuit scale=0.25 n=19294',
+      'microcircuit scale=0.25 procedural n=19294',
       'microcircuit scale=0.5 n=38587',
+      'microcircuit scale=0.5 procedural n=38587',
       'microcircuit scale=1 n=77169',
+      'microcircuit scale=1 procedural n=77169',
     ]);
-    expect(pts.map((p) => p.options)).toEqual([{ scale: 0.1 }, { scale: 0.25 }, { scale: 0.5 }, { scale: 1 }]);
+    expect(pts.slice(0, 2).map((p) => p.options)).toEqual([
+      { connectivity: 'stored', scale: 0.1 },
+      { connectivity: 'procedural', scale: 0.1 },
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Build fingerprints: sha256 of every typed array of the CompiledNetwork (and of the raw
- * connect-rule pair lists) for several networks, against values recorded from the build code
- * before it was optimised for large networks (issue 10). Any change to the synapses, their
+ * connect-rule pair lists) for several networks, against recorded values (last re-recorded when
+ * weights, delays and multapse partners became keyed draws, for procedural synapses). Any change to the synapses, their
  * order, weights, delays, the fixed-point scales, parameters or state shows up here.
  * If a change is meant to alter the output, re-record with SPIKEGPU_PRINT_FINGERPRINTS=1.
  */
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { compileNetwork } from '../../src/compile/compile.ts';
 import type { CompiledNetwork } from '../../src/compile/compiled.ts';
 import { connect } from '../../src/compile/connectivity.ts';
-import { expandValue } from '../../src/compile/values.ts';
+import { drawReal } from '../../src/compile/synapseDraws.ts';
 import { builtinNetwork } from '../../src/networks/index.ts';
 import type { ConnectSpec, NetworkSpec } from '../../src/netspec/types.ts';
 import { CounterRng, hash4, Stream, streamId } from '../../src/rng/counterHash.ts';
@@ -132,7 +132,7 @@ const networks: [string, () => NetworkSpec][] = [
 const expected: Record<string, Record<string, string>> = {
   'cuba n=2000': {
     scalars: 'dc4544c44b6d8a4f45f81da8',
-    scales: '2ae266f098853f92a9800ffc',
+    scales: '61aa07d680b9f495c13210b3',
     populations: '1635b6962c7379e619f70cab',
     'populations.E.recordIds': 'null',
     'populations.I.recordIds': 'null',
@@ -146,7 +146,7 @@ const expected: Record<string, Record<string, string>> = {
   },
   'coba n=1000': {
     scalars: '10ef4cc0b008fc7e9055b810',
-    scales: 'a697ebd24474650855a5994b',
+    scales: '8ced806ed233990a10050a58',
     populations: 'd52fcd7c8bc15094089cc45d',
     'populations.E.recordIds': 'null',
     'populations.I.recordIds': 'null',
@@ -160,7 +160,7 @@ const expected: Record<string, Record<string, string>> = {
   },
   'brunel n=2500 fixedInDegree A': {
     scalars: '64f220e04236a8e27602b666',
-    scales: 'a8144edde70a61ebdfca2848',
+    scales: 'db2c2daec5f5ded5762cb458',
     populations: '1e7f3499a2ae5a0a434fcd1f',
     'populations.E.recordIds': 'null',
     'populations.I.recordIds': 'null',
@@ -174,7 +174,7 @@ const expected: Record<string, Record<string, string>> = {
   },
   'brunel n=2500 fixedInDegree C': {
     scalars: '64f220e04236a8e27602b666',
-    scales: 'a55b5ee3918ae3dea0de59a6',
+    scales: '406b11d1a88e76562601d86e',
     populations: '1e7f3499a2ae5a0a434fcd1f',
     'populations.E.recordIds': 'null',
     'populations.I.recordIds': 'null',
@@ -188,7 +188,7 @@ const expected: Record<string, Record<string, string>> = {
   },
   'brunel n=2500 fixedProbability B': {
     scalars: 'd89fd21b799dac67575d68ac',
-    scales: '915a24d33eb079dbba83775a',
+    scales: 'd37827cbf89fb4302c0b5d2b',
     populations: '1e7f3499a2ae5a0a434fcd1f',
     'populations.E.recordIds': 'null',
     'populations.I.recordIds': 'null',
@@ -202,7 +202,7 @@ const expected: Record<string, Record<string, string>> = {
   },
   'brunel n=2500 fixedProbability D': {
     scalars: '0292675df82133421df8b0d7',
-    scales: 'aa8dec9f7a80ecbfda54f4d6',
+    scales: 'fcb8dbaff4679f5ddb504d69',
     populations: '1e7f3499a2ae5a0a434fcd1f',
     'populations.E.recordIds': 'null',
     'populations.I.recordIds': 'null',
@@ -216,15 +216,15 @@ const expected: Record<string, Record<string, string>> = {
   },
   izhikevich2003: {
     scalars: '02b64caf7f516cb59b80f716',
-    scales: '6aff6c3ba1097a5fbfc50089',
+    scales: '1ef39ddcfd777ec2aedbe485',
     populations: 'd52fcd7c8bc15094089cc45d',
     'populations.E.recordIds': 'null',
     'populations.I.recordIds': 'null',
-    'groups[0].params': 'Float32Array[12000] 7f6db01ea3990aeb8d2d0932',
+    'groups[0].params': 'Float32Array[12000] 2d9cf296c4c6a886ed954414',
     'groups[0].state': 'Float32Array[2000] 63074558ba3916602ffdda00',
     'synapses.rowStart': 'Uint32Array[1001] 93814d845805889fd50cfd3c',
     'synapses.target': 'Uint32Array[1000000] 5c85dd55991ddd2813401334',
-    'synapses.weight': 'Int32Array[1000000] 34803b45a8d111efdc5c6f56',
+    'synapses.weight': 'Int32Array[1000000] 076a2bed6e2588b0c50e5be2',
     'synapses.channelBits': '31',
     tables: 'Uint32Array[1] df3f619804a92fdb4057192d',
   },
@@ -245,7 +245,7 @@ const expected: Record<string, Record<string, string>> = {
     'plastic[0].scalars': '["inputs",1,31,27,1,0]',
     'plastic[0].segStart': 'Uint32Array[1001] c884b069205a09c8d28c87c7',
     'plastic[0].synapsePost': 'Uint32Array[1000] fc19b1997119425765295aea',
-    'plastic[0].weight': 'Float32Array[1000] ae0eb142485c330d5ff1a007',
+    'plastic[0].weight': 'Float32Array[1000] 2703f0a13343f870bf946b44',
     'plastic[0].colStart': 'Uint32Array[2] cd8ae9c92770732eec03e967',
     'plastic[0].colSynapse': 'Uint32Array[1000] 550625f47dc1b7d1d5bda267',
     'plastic[0].colPreDelay': 'Uint32Array[1000] c417bbe573d863c597027df0',
@@ -268,7 +268,7 @@ const expected: Record<string, Record<string, string>> = {
     'plastic[0].scalars': '["inputs",1,31,23,1,0]',
     'plastic[0].segStart': 'Uint32Array[301] 04a011d4d3add4ad9cd104aa',
     'plastic[0].synapsePost': 'Uint32Array[300] 655a3ef0465a9f30fddf25f4',
-    'plastic[0].weight': 'Float32Array[300] 7b60eea36be59ac1aeb8dfe6',
+    'plastic[0].weight': 'Float32Array[300] b930c55d98c48c643fb5c9ea',
     'plastic[0].colStart': 'Uint32Array[2] 3d089a3f01fc6754201495e7',
     'plastic[0].colSynapse': 'Uint32Array[300] 31c4d357f4440759108dcb4b',
     'plastic[0].colPreDelay': 'Uint32Array[300] 6ef167f2ba861a2d42c2fe85',
@@ -307,29 +307,29 @@ const expected: Record<string, Record<string, string>> = {
   },
   'all rules': {
     scalars: '01a5f3a1cd53c8b3d91dc060',
-    scales: '36be392e876f914cf55ae749',
+    scales: '8e01b398a30ade529224be51',
     populations: '5769970ea3800c271b821e77',
     'populations.A.recordIds': 'null',
     'populations.B.recordIds': 'Uint32Array[3] 28b7693c3d769182510cf291',
     'populations.P.recordIds': 'Uint32Array[0] e3b0c44298fc1c149afbf4c8',
     'populations.S.recordIds': 'Uint32Array[0] e3b0c44298fc1c149afbf4c8',
-    'groups[0].params': 'Float32Array[6110] a98a7462fd2351376c06c481',
+    'groups[0].params': 'Float32Array[6110] 047976955db2b057a7b1a64e',
     'groups[0].state': 'Float32Array[1880] 5432f27ba37cfc8d9776298f',
     'groups[1].params': 'Float32Array[180] fe941639e8ffe350c861d08d',
     'groups[1].state': 'Float32Array[0] e3b0c44298fc1c149afbf4c8',
     'groups[2].params': 'Float32Array[12] 2953230ddc1abbdefb7b303b',
     'groups[2].state': 'Float32Array[4] 374708fff7719dd5979ec875',
-    'synapses.rowStart': 'Uint32Array[565] 19ddcf97ff7cc973162d4642',
-    'synapses.target': 'Uint32Array[335270] 3ee74eff10fd5476bc5dc771',
-    'synapses.weight': 'Int32Array[335270] b30f76f521b1be1bf897ff8c',
+    'synapses.rowStart': 'Uint32Array[565] 73e2df00ae3b8387ed42fce0',
+    'synapses.target': 'Uint32Array[335270] d1296d3296933cb49402882e',
+    'synapses.weight': 'Int32Array[335270] 1c40f7a71dafa217306397ff',
     'synapses.channelBits': '26',
-    'plastic[0].scalars': '["plastic",20,27,27,2,300]',
-    'plastic[0].segStart': 'Uint32Array[1801] 2947add26231f1a09965a936',
-    'plastic[0].synapsePost': 'Uint32Array[1350] 00763fc1365d0bce5ddd21c1',
-    'plastic[0].weight': 'Float32Array[1350] f7363bfb60368ad5d548267e',
+    'plastic[0].scalars': '["plastic",20,27,26,2,300]',
+    'plastic[0].segStart': 'Uint32Array[1801] c41f5e438624e6035112710a',
+    'plastic[0].synapsePost': 'Uint32Array[1350] 9bebbe732ff5dc45a28c71ff',
+    'plastic[0].weight': 'Float32Array[1350] 8208e31dceb0727605c5830d',
     'plastic[0].colStart': 'Uint32Array[171] a1d6a20e5812deb9a48a585f',
-    'plastic[0].colSynapse': 'Uint32Array[1350] 56d144c01ff05545bce865a5',
-    'plastic[0].colPreDelay': 'Uint32Array[1350] 9ecdd2588af84419da976c8c',
+    'plastic[0].colSynapse': 'Uint32Array[1350] cbb8226a908e6dedacdb5392',
+    'plastic[0].colPreDelay': 'Uint32Array[1350] 0c0cf80a960870799be62225',
     tables: 'Uint32Array[3] bbeb40728c3f28eab3dd2c3d',
     'stateProbes[0].ids': 'Uint32Array[3] 3a6be3100e42952c1f78d636',
     'stateProbes[0].stateIndex': 'Uint32Array[3] 3a6be3100e42952c1f78d636',
@@ -379,42 +379,43 @@ const rules: [string, ConnectSpec, number, number, boolean][] = [
 ];
 
 const expectedPairs: Record<string, string> = {
-  'allToAll self': '1600 b0557675abb4b013cb5d1fb8 4ad526dd8a9c2bad7a6fc008 d520826368dc480e71216ef9 fa6cc858249ae5741f515b7c',
-  'allToAll noself': '1560 ed535735a6a4b23850769d69 5e2649d773a621cc591ca40a 797446d6c7ced3e00abcb147 1b322ab631256bb824e65161',
-  oneToOne: '50 f234d0f65ba480abeac60b2e f234d0f65ba480abeac60b2e e690db258a86216c57f9909e 14fbad5f793c41a6dc74caad',
-  'fixedProbability 0.1': '19957 bed001623aa9546fbaad52aa eb11b121be3ffd35209f5313 52a52b795f5b368ce6026ba9 fceb086f1092e426414d1e44',
-  'fixedProbability 0.1 noself': '24801 29a3ea7917fe232220674ca9 e6da51303db2cd87dfc6ea19 f0863e9d2139d0ead39e9704 bf66b4f397901cdefb989369',
-  'fixedProbability 0.9': '10781 97331dc41e15b404b4f81b83 608cc81d4b2a6d13a2011a98 684f23c2b943715f5115a931 787764c2e4f336aa31601181',
-  'fixedProbability 1 noself': '870 c98dc5d42804b5fc4bbbbabe 3da481f6d5832593b2f117ed 8ad0a94a19a05eb6fd1ee4f1 478933852ad4a0c7a431d9eb',
+  'allToAll self': '1600 b0557675abb4b013cb5d1fb8 4ad526dd8a9c2bad7a6fc008 df95cec8db0ed8847170aac5 663aae85bbdd882da8ad580c',
+  'allToAll noself': '1560 ed535735a6a4b23850769d69 5e2649d773a621cc591ca40a b82635c547e4f7a8f83a85d4 c0bb28ea1a314c23c8cb7946',
+  oneToOne: '50 f234d0f65ba480abeac60b2e f234d0f65ba480abeac60b2e 982de03492864c4222434e18 0f1e451ea201dc5fedda099f',
+  'fixedProbability 0.1': '19957 bed001623aa9546fbaad52aa eb11b121be3ffd35209f5313 bbffa3272151b11bff32a2af 715ebb30c3d4576d83c8626a',
+  'fixedProbability 0.1 noself': '24801 29a3ea7917fe232220674ca9 e6da51303db2cd87dfc6ea19 4238c60f9c5f784c9c95eb70 b22e1fdc412d235ce7f00bf4',
+  'fixedProbability 0.9': '10781 97331dc41e15b404b4f81b83 608cc81d4b2a6d13a2011a98 8bd9617c556580343eff8b01 72d4a875f6f4e3e6dca063f6',
+  'fixedProbability 1 noself': '870 c98dc5d42804b5fc4bbbbabe 3da481f6d5832593b2f117ed 341693c0a5431499f92803a0 09f78975f90957a1248c0bc7',
   'fixedProbability 0': '0 e3b0c44298fc1c149afbf4c8 e3b0c44298fc1c149afbf4c8 e3b0c44298fc1c149afbf4c8 e3b0c44298fc1c149afbf4c8',
-  'fixedInDegree multi': '15000 ec71aa491eba706b3b91acef adbe52cbd29f9aa509e87095 7658cd0f0d84f26a9658a892 cf8b64fd7db35b049ed974a1',
-  'fixedInDegree multi noself': '10000 045231cb0d2740ecfe0625ea 8271c00cc0b95d4e484e4deb 2bee73772c89726a9443d1a8 6f3f85e8ca9956f9af92dc55',
-  'fixedInDegree distinct': '15000 a7dd470f00c503a93db5591e adbe52cbd29f9aa509e87095 5e474783047e954fd846dcda 11898b75589ae86b6f81c69f',
-  'fixedInDegree distinct noself': '10000 5706d7957b9cd45053db7bed 8271c00cc0b95d4e484e4deb 3cb75ce41ac0fc26747419b7 348b8357e522116056663c37',
-  'fixedInDegree distinct dense': '19000 5fe9decee3884773da395b67 f892602b6519eab33ad9030a 6ba548827d5e2855e19dd27e e5ad4318ee844d4688f2c2ae',
-  'fixedInDegree distinct full noself': '9900 9e2a21aaf2d0ddfc183d704e 3ce8552c1fd3c11e40b80c4c ff2f9cf49d88613ce39c5a74 b1a3829d2321c73b9e85464c',
-  'fixedInDegree distinct large n': '5000 d0a4e72380b98084a25b88fa faffcb2dc66331780df50dce a26b033d8f0e9c4976b6e761 9b60132ed6d152fd1fbe06a9',
-  'fixedOutDegree multi': '9000 24b47826e769a8e4cfcaefcc be42c2bb5f02c2ab4cef8956 90b1ddea761f8690958992d9 e908e2646da208114aef0a58',
-  'fixedOutDegree distinct noself': '9000 24b47826e769a8e4cfcaefcc 98bebccf61021448cd94880b d2a73addbb970033e75fc65e 79178c9968c950edb77a45e6',
-  'fixedOutDegree distinct full': '4800 b421c7b24093db8c114501b2 25316af8327529990b738924 5be74de8ae18dac96b62ef3c f03648bef7d9ed7aff95593a',
-  'fixedTotal multi': '7000 a1b34a8bb1b5cb79007ab452 5e571d1e2e8070b9fdb88e56 8e3b9e55d0cf2dc91c869fa7 86f975951192a6413cf400e5',
-  'fixedTotal multi noself': '7000 081ebd8e346ca70cb8150013 b56eaf1ca468c0aab768965d b6fe9ef4ed50e397756f1de6 d6514861b31a009cc8a2b86f',
-  'fixedTotal distinct': '7000 66255f0117f1e34e5cc41dcc 1334c18ffefa15f0676004e9 62c10ff8ebc9b92d4c622ea9 0d97f7bda1a6712f2d25cfd5',
-  'fixedTotal distinct noself full': '2450 4a60b5c8cd7aaafeb936b84b 37c09c5f7bc60bb15838fa1c c40ac59996ea1d918e944ba3 49aa7ef5c99e2848f3728776',
-  list: '8 466637dbc16c229aaad34659 ea82eb9bd9c35d7ca1b9ef96 b65fb7586b74613e27d121a4 a45076c7e32e3c3448021b86',
-  'fixedTotal distinct sparse': '3000 389d751be9f8c5edcb032069 b66ea3b19e2ae82dad2d6d53 19b51fa5b8da804f409e7254 4f62ca552e93b17a22605f2e',
-  'fixedTotal distinct sparse noself': '3000 c260b0bbcb5b5cdb9d380e87 973ea5ba0de2d03b560924dd e0f08b4c313c1fef4ab7cf88 5ab7bddeea4d986b0e53619d',
-  'fixedOutDegree distinct large n': '5000 faffcb2dc66331780df50dce 08a94d74eba540b2f5624a75 2fb3fdcac7f2ef5bdaddda1e be1ab37e5fcb077bd3fb8748',
-  'fixedProbability large': '120384 08993c01828a1e5f036b33a2 2791018781f2fdae4c9a62ea 3e00d638ec6567073c62435a 2ec05ceb8c5598e423889bed',
+  'fixedInDegree multi': '15000 648da7ce664fc9cb79777b30 adbe52cbd29f9aa509e87095 7d1b9c3e6db9ed8b9f3aa80a 8f045554e95a6d955bd2cff7',
+  'fixedInDegree multi noself': '10000 edbc3a9f1b30d38170bf81cf 8271c00cc0b95d4e484e4deb fd55b73f1d88bf00c562adde 4248e2c75a85986e6f05c356',
+  'fixedInDegree distinct': '15000 a7dd470f00c503a93db5591e adbe52cbd29f9aa509e87095 dd843fa1d1f0566868ce36a1 5ede89959a20684ad5e42b8e',
+  'fixedInDegree distinct noself': '10000 5706d7957b9cd45053db7bed 8271c00cc0b95d4e484e4deb fdb754593e9646da918b4b07 811c098aeb8fb2d19c4b703a',
+  'fixedInDegree distinct dense': '19000 5fe9decee3884773da395b67 f892602b6519eab33ad9030a a9fafc941b5266fa513c746d e7216177918aa9353a02a5fe',
+  'fixedInDegree distinct full noself': '9900 9e2a21aaf2d0ddfc183d704e 3ce8552c1fd3c11e40b80c4c c80f3ba4000d3dd6f6018903 366839b742711f98380faee4',
+  'fixedInDegree distinct large n': '5000 d0a4e72380b98084a25b88fa faffcb2dc66331780df50dce f9c67243216a373c81d19044 adce14cdd5ca3d0728995633',
+  'fixedOutDegree multi': '9000 24b47826e769a8e4cfcaefcc dca4d45b8bebda877d4451ee 6ac3bea429f477aadc5961b7 76654766446920bd531d66dc',
+  'fixedOutDegree distinct noself': '9000 24b47826e769a8e4cfcaefcc 98bebccf61021448cd94880b e9aeac6be67d67281bcfc228 523813970fc9a8ec3b9cc8b9',
+  'fixedOutDegree distinct full': '4800 b421c7b24093db8c114501b2 25316af8327529990b738924 f5c3cb0a3daa3fef382a6364 4af1aa89b9d0a2eec4ca9ac7',
+  'fixedTotal multi': '7000 6643d7c30855400ae8334a47 4bb8696113c6f03a14245b0e 550541458c422a021d291f46 29c6e70d0636131f053aed75',
+  'fixedTotal multi noself': '7000 5601710a93537dec69dc0bdc d3a6e3150d62f310da999577 1aed18113ab3e00265ff2f49 773aa8efa1fe8e11b18bf256',
+  'fixedTotal distinct': '7000 66255f0117f1e34e5cc41dcc 1334c18ffefa15f0676004e9 ab1318046bb66a0aa0e2a51a fb915da08c0b6b2145d7fd81',
+  'fixedTotal distinct noself full': '2450 4a60b5c8cd7aaafeb936b84b 37c09c5f7bc60bb15838fa1c 0a4fc420fb6ad36bd1b8119f 7935803c815d47ff347853cb',
+  'fixedTotal distinct sparse': '3000 389d751be9f8c5edcb032069 b66ea3b19e2ae82dad2d6d53 27e55c0db804379a5cbad1db 5cdb38a0d10713caf1f7fe1b',
+  'fixedTotal distinct sparse noself': '3000 c260b0bbcb5b5cdb9d380e87 973ea5ba0de2d03b560924dd 136ceebc0bfbdc7aa6af0857 303604f5a991a15c46d70a47',
+  'fixedOutDegree distinct large n': '5000 faffcb2dc66331780df50dce 08a94d74eba540b2f5624a75 82b86193cf0cb9faa15f28a5 cf6eed8d4147dbea6c9632bf',
+  'fixedProbability large': '120384 08993c01828a1e5f036b33a2 2791018781f2fdae4c9a62ea 1d14a1657124c126ca513425 c1be45e2c5189904eeb611fe',
+  list: '8 466637dbc16c229aaad34659 ea82eb9bd9c35d7ca1b9ef96 dfe7b7f312744bcd15b3e9a0 f711ab63f8d0f4c848bce7e0',
 };
 
 describe('connect rules draw the recorded pairs', () => {
   const print = process.env.SPIKEGPU_PRINT_FINGERPRINTS === '1';
   rules.forEach(([name, rule, nPre, nPost, same], i) => {
     it(name, () => {
-      const p = connect(rule, nPre, nPost, same, new CounterRng(3, streamId(Stream.connect, i)));
-      const w = expandValue({ normal: [1, 0.5], clip: [0, 2] }, p.pre.length, new CounterRng(3, streamId(Stream.weight, i)), 'w');
-      const d = expandValue({ uniform: [0.1, 3] }, p.pre.length, new CounterRng(3, streamId(Stream.delay, i)), 'd');
+      const p = connect(rule, nPre, nPost, same, { seed: 3, projection: i });
+      // Values keyed by synapse index, as a rule without runs draws them.
+      const w = Float64Array.from(p.pre, (_, s) => drawReal({ normal: [1, 0.5], clip: [0, 2] }, hash4(3, streamId(Stream.weight, i), 0, s)));
+      const d = Float64Array.from(p.pre, (_, s) => drawReal({ uniform: [0.1, 3] }, hash4(3, streamId(Stream.delay, i), 0, s)));
       const f = `${p.pre.length} ${sha(p.pre)} ${sha(p.post)} ${sha(w)} ${sha(d)}`;
       if (print) console.log(`  ${JSON.stringify(name)}: '${f}',`);
       expect(f).toBe(expectedPairs[name]);

@@ -602,7 +602,7 @@ describe('memory planned before anything is allocated', () => {
         exact: true,
         plastic: true,
         maxDelayTicks: 1,
-        delayExact: true,
+        procedural: false,
         hostBytes: 48 * 1000,
       },
     ]);

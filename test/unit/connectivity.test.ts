@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { connect, type Pairs } from '../../src/compile/connectivity.ts';
-import { CounterRng, Stream, streamId } from '../../src/rng/counterHash.ts';
 import type { ConnectSpec } from '../../src/netspec/types.ts';
 
-const rng = (seed = 1, sub = 0) => new CounterRng(seed, streamId(Stream.connect, sub));
+const rng = (seed = 1, projection = 0) => ({ seed, projection });
 
 function inDegrees(p: Pairs, nPost: number): number[] {
   const d = new Array<number>(nPost).fill(0);

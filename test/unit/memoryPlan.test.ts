@@ -130,7 +130,7 @@ describe('planMemory: the plan equals the compiled buffer plan where counts are 
     // Static synapse arrays are uploaded in chunks (counted once), the other network buffers twice, the logs once.
     const staticSynapseBytes = plan.gpu.buffers.filter((b) => b.role === 'synapses').reduce((a, b) => a + b.bytes, 0);
     expect(plan.host.backendBytes).toBe(2 * (plan.gpu.networkBytes - staticSynapseBytes) + staticSynapseBytes + (plan.gpu.bytes - plan.gpu.networkBytes));
-    // Per synapse: brunel's constant weights and delays 12 B (pairs 4, rows 8); uniform weights add 8; plastic 48.
+    // Per synapse: brunel 12 B (pairs 4, rows 8); drawn weights go straight into the rows (a per-synapse list adds 8); plastic 48.
     const brunel = planMemory(builtinNetwork('brunel', { n: 100_000 }));
     expect(brunel.synapses).toBe(125_000_000);
     expect(brunel.projections.map((p) => p.hostBytes / p.synapses)).toEqual([12, 12, 12, 12]);
@@ -141,7 +141,19 @@ describe('planMemory: the plan equals the compiled buffer plan where counts are 
       ...ALL_TO_ALL,
       projections: [{ ...ALL_TO_ALL.projections![0], connect: { rule: 'fixedOutDegree', k: 10 }, weight: { uniform: [0, 1] } }],
     });
-    expect(uniform.projections[0].hostBytes).toBe(20 * 1_000_000);
+    expect(uniform.projections[0].hostBytes).toBe(12 * 1_000_000);
+    const listed = planMemory({
+      ...ALL_TO_ALL,
+      projections: [{ ...ALL_TO_ALL.projections![0], connect: { rule: 'oneToOne' }, weight: Array.from({ length: 100_000 }, (_, i) => i / 100_000) }],
+    });
+    expect(listed.projections[0].hostBytes).toBe(20 * 100_000);
+    // Procedural: no per-synapse bytes on the host or the GPU, only the row lengths of a fixed total.
+    const procedural = planMemory({
+      ...ALL_TO_ALL,
+      projections: [{ ...ALL_TO_ALL.projections![0], connect: { rule: 'fixedTotal', n: 10_000_000 }, weight: { uniform: [0, 1] }, storage: 'procedural' }],
+    });
+    expect(procedural.projections[0].hostBytes).toBe(4 * ALL_TO_ALL.populations[ALL_TO_ALL.projections![0].pre].size);
+    expect(procedural.gpu.buffers.filter((b) => b.role === 'synapses').reduce((a, b) => a + b.bytes, 0)).toBe(0);
     const song = planMemory(builtinNetwork('song2000'));
     expect(song.projections[0].hostBytes).toBe(48 * 1000);
   });

@@ -141,11 +141,11 @@ describe('microcircuit spec', () => {
     });
   });
 
-  it('refuses procedural connectivity (not implemented yet), scales above 1 and below 0.01', () => {
-    expect(() => builtinNetwork('microcircuit', { connectivity: 'procedural' })).toThrow(
-      '--set connectivity: procedural connectivity is not implemented yet; use connectivity=stored',
-    );
-    expect(() => builtinNetwork('microcircuit', { connectivity: 'stored' })).not.toThrow();
+  it('connectivity=procedural marks every projection procedural; refuses scales above 1 and below 0.01', () => {
+    const projections = builtinNetwork('microcircuit', { connectivity: 'procedural' }).projections!;
+    expect(projections.length).toBeGreaterThan(50);
+    expect(projections.every((p) => p.storage === 'procedural')).toBe(true);
+    expect(builtinNetwork('microcircuit', { connectivity: 'stored' }).projections!.every((p) => p.storage === undefined)).toBe(true);
     expect(() => builtinNetwork('microcircuit', { scale: 2 })).toThrow(/^--set scale: must be ≤ 1/);
     expect(() => builtinNetwork('microcircuit', { scale: 0.005 })).toThrow('--set scale: must be ≥ 0.01, got 0.005');
     expect(() => builtinNetwork('microcircuit', { drive: 'noise' })).toThrow('--set drive: must be one of poisson, dc; got "noise"');

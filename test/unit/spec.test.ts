@@ -535,7 +535,7 @@ describe('validateSpec rejects, naming the path', () => {
     [
       'unknown projection key',
       () => withProjection({ delays: 1 }),
-      'projections[0].delays: unknown key (did you mean "delay"?); expected one of: name, pre, post, connect, weight, delay, receptor, plasticity',
+      'projections[0].delays: unknown key (did you mean "delay"?); expected one of: name, pre, post, connect, weight, delay, receptor, plasticity, storage',
     ],
     [
       'unknown connect rule',
@@ -852,15 +852,15 @@ describe('compileNetwork adds errors that need the expanded network', () => {
 
   it('rejects a per-synapse weight array of the wrong length', () => {
     const d = withProjection({ connect: { rule: 'list', pre: [0, 1, 2], post: [0, 1, 2] }, weight: [1, 2] });
-    expect(specError(() => compileNetwork(d)).message).toBe('projections[0].weight: has 2 values, expected 3 (one per element)');
+    expect(specError(() => compileNetwork(d)).message).toBe('projections[0].weight: has 2 values, expected 3 (one per synapse)');
     const ok = withProjection({ connect: { rule: 'list', pre: [0, 1, 2], post: [0, 1, 2] }, weight: [1, 2, 3], delay: [0.1, 0.2, 0.3] });
     expect(compileNetwork(ok).synapseCount).toBe(3);
   });
 
-  it('rejects a conductance weight distribution that draws negative values', () => {
+  it('rejects a conductance weight distribution that can draw negative values', () => {
     const d = withProjection({ receptor: 'inh', connect: { rule: 'allToAll' }, weight: { normal: [0.1, 1] } });
     expect(specError(() => compileNetwork(d)).message).toBe(
-      'projections[0].weight: conductance weights must be ≥ 0 (the distribution produced negative values)',
+      'projections[0].weight: conductance weights must be ≥ 0 (the distribution can produce negative values: clip it at 0)',
     );
     const clipped = withProjection({ receptor: 'inh', connect: { rule: 'allToAll' }, weight: { normal: [0.1, 1], clip: [0, 5] } });
     expect(compileNetwork(clipped).synapseCount).toBe(40);

@@ -204,7 +204,7 @@ export function lowerBound(
 export interface MemoryPerElement {
   /** All buffers of the network's plan (spike log and staging excluded), bytes. */
   totalBytes: number;
-  /** Synapse target + weight arrays ÷ synapses (8 B by design). */
+  /** Synapse buffers ÷ synapses: stored target + weight arrays (8 B by design), plastic arrays, procedural tables (≈ 0). */
   bytesPerSynapse: number | null;
   /** Everything else (row starts, ring, spike lists, params, state, tables) ÷ neurons. */
   bytesPerNeuron: number | null;
@@ -215,7 +215,7 @@ export function memoryPerElement(net: CompiledNetwork): MemoryPerElement {
   let syn = 0,
     rest = 0;
   for (const b of net.buffers) {
-    if (b.role === 'synapses' || b.role === 'plasticSynapses') syn += b.bytes;
+    if (b.role === 'synapses' || b.role === 'plasticSynapses' || b.role === 'procedural') syn += b.bytes;
     else rest += b.bytes;
   }
   return {

@@ -65,14 +65,17 @@ export interface BenchResult {
  * Per-network defaults: sizes (values of the network's size option, `n` or `scale`; none for
  * fixed-size networks), simulated time per repeat, fixed options.
  */
-export const BENCH_DEFAULTS: Record<string, { sizes?: number[]; durationMs: number; options?: Record<string, string | number> }> = {
+export const BENCH_DEFAULTS: Record<
+  string,
+  { sizes?: number[]; durationMs: number; options?: Record<string, string | number>; variants?: Record<string, string | number>[] }
+> = {
   cuba: { sizes: [4000, 20000, 50000, 200000], durationMs: 100 },
   coba: { sizes: [4000], durationMs: 100 },
   brunel: { sizes: [12500], durationMs: 100, options: { regime: 'C' } },
   izhikevich2003: { sizes: [1000], durationMs: 1000 },
   song2000: { sizes: [1000], durationMs: 1000 },
   polychronization: { durationMs: 1000 },
-  microcircuit: { sizes: [0.1, 0.25, 0.5, 1], durationMs: 100 },
+  microcircuit: { sizes: [0.1, 0.25, 0.5, 1], durationMs: 100, variants: [{ connectivity: 'stored' }, { connectivity: 'procedural' }] },
 };
 export const DEFAULT_BENCH_NETWORKS = ['cuba', 'brunel', 'izhikevich2003', 'song2000', 'polychronization'];
 const DEFAULT_CPU_MAX_NEURONS = 50_000;
@@ -89,15 +92,18 @@ export function benchPoints(networks: string[], sizes?: number[], durationMs?: n
     const ns = sizeOption ? ((sizeOption === 'n' ? sizes : undefined) ?? d.sizes ?? []) : [null];
     for (const n of ns) {
       if (sizeOption === 'n' && n !== null && !(Number.isInteger(n) && n > 0)) throw new SpecError('sizes', `sizes must be positive integers, got ${n}`);
-      const options: Record<string, string | number> = { ...(d.options ?? {}), ...(n === null || !sizeOption ? {} : { [sizeOption]: n }) };
-      const spec = builtinNetwork(network, options);
-      const dur = durationMs ?? d.durationMs;
-      if (!(dur > 0)) throw new SpecError('durationMs', `must be > 0, got ${dur}`);
-      const size = sizeOption === 'n' && n !== null ? n : Object.values(spec.populations).reduce((a, p) => a + p.size, 0);
-      const label = `${network}${options.regime ? ` ${options.regime}` : ''}${sizeOption === 'scale' ? ` scale=${n}` : ''} n=${size}`;
-      const plastic = spec.projections?.some((p) => p.plasticity) ?? false;
-      for (const plasticity of plastic ? (['stdp', 'static'] as const) : [null]) {
-        points.push({ network, options, n: size, durationMs: dur, plasticity, label: plasticity ? `${label} (${plasticity})` : label });
+      for (const variant of d.variants ?? [{}]) {
+        const options: Record<string, string | number> = { ...(d.options ?? {}), ...variant, ...(n === null || !sizeOption ? {} : { [sizeOption]: n }) };
+        const spec = builtinNetwork(network, options);
+        const dur = durationMs ?? d.durationMs;
+        if (!(dur > 0)) throw new SpecError('durationMs', `must be > 0, got ${dur}`);
+        const size = sizeOption === 'n' && n !== null ? n : Object.values(spec.populations).reduce((a, p) => a + p.size, 0);
+        const variantLabel = Object.values(variant).filter((v) => v !== 'stored');
+        const label = `${network}${options.regime ? ` ${options.regime}` : ''}${sizeOption === 'scale' ? ` scale=${n}` : ''}${variantLabel.map((v) => ` ${v}`).join('')} n=${size}`;
+        const plastic = spec.projections?.some((p) => p.plasticity) ?? false;
+        for (const plasticity of plastic ? (['stdp', 'static'] as const) : [null]) {
+          points.push({ network, options, n: size, durationMs: dur, plasticity, label: plasticity ? `${label} (${plasticity})` : label });
+        }
       }
     }
   }

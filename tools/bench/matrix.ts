@@ -88,6 +88,11 @@ export interface BenchRow {
   gpuBytes: number | null;
   bytesPerSynapse: number | null;
   bytesPerNeuron: number | null;
+  /**
+   * Peak resident memory of the bench process so far, bytes (spikegpu backends; points run
+   * smallest first, so it is this point's peak unless an earlier point's was higher).
+   */
+  peakRssBytes: number | null;
   /** wallMs ÷ Brian2's wallMs at the same point (> 1: slower than Brian2). */
   vsBrian2: number | null;
   /** webgpu: the lower bound for one timed run from the adapter floor. */
@@ -157,6 +162,22 @@ function brian2Args(point: BenchPoint): string[] | null {
         String(delay),
       ];
     }
+    case 'microcircuit':
+      // Sized by scale, not n. run.py gives Brian2 the delays spikegpu's ticks mean (d − dt, as
+      // brunel). Brian2 has one connectivity mode: it runs with the stored points only.
+      if (o.connectivity === 'procedural') return null;
+      return [
+        '--network',
+        'microcircuit',
+        '--scale',
+        String(o.scale ?? 1),
+        '--drive',
+        String(o.drive ?? 'poisson'),
+        '--duration',
+        String(point.durationMs),
+        '--seed',
+        '1',
+      ];
     default:
       return null;
   }
@@ -220,6 +241,7 @@ function emptyRow(point: BenchPoint, backend: BenchBackend, repeats: number): Be
     gpuBytes: null,
     bytesPerSynapse: null,
     bytesPerNeuron: null,
+    peakRssBytes: null,
     vsBrian2: null,
     bound: null,
     phases: null,
@@ -286,7 +308,9 @@ async function runSpikegpu(point: BenchPoint, backend: 'webgpu' | 'cpu', opts: M
     row.spikes = spikes / opts.repeats;
     row.synapticEvents = events / opts.repeats;
     derive(row);
-    if (backend === 'webgpu') row.phases = await profilePhases(spec, point.durationMs, row.warmupMs, opts);
+    row.peakRssBytes = process.resourceUsage().maxRSS * 1024;
+    // Profiling builds the network again: skipped where a build takes long.
+    if (backend === 'webgpu' && sim.buildMs < PROFILE_MAX_BUILD_MS) row.phases = await profilePhases(spec, point.durationMs, row.warmupMs, opts);
     if (backend === 'webgpu' && opts.floor) {
       row.bound = lowerBound(net, { ticks: row.ticks, spikes: row.spikes, synapticEvents: row.synapticEvents }, opts.floor, {
         fused: row.fused === true,
@@ -299,6 +323,9 @@ async function runSpikegpu(point: BenchPoint, backend: 'webgpu' | 'cpu', opts: M
     sim.dispose();
   }
 }
+
+/** Networks that take longer than this to build are not built again for the phase profile. */
+const PROFILE_MAX_BUILD_MS = 10_000;
 
 /** One profiled run (timestamp queries per phase); null where the adapter has none. */
 async function profilePhases(spec: unknown, durationMs: number, warmupMs: number, opts: MatrixOptions): Promise<BenchRow['phases']> {

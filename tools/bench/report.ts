@@ -108,6 +108,7 @@ export const TABLE_COLUMNS = [
   'build',
   'B/syn',
   'B/neuron',
+  'peak RSS',
   '÷ Brian2',
   '÷ bound',
 ] as const;
@@ -121,7 +122,7 @@ export function formatTable(report: BenchReport): string {
   // The label without its size: the network with its regime or plasticity variant.
   const name = (r: BenchRow) => r.label.replace(/ n=\d+/, '');
   const body = report.points.map((r) => {
-    if (r.status !== 'ok') return [name(r), String(r.neurons), backendLabel(r), `${r.durationMs} ms`, r.status, '', '', '', '', '', '', '', ''];
+    if (r.status !== 'ok') return [name(r), String(r.neurons), backendLabel(r), `${r.durationMs} ms`, r.status, '', '', '', '', '', '', '', '', ''];
     return [
       name(r),
       String(r.neurons),
@@ -134,6 +135,7 @@ export function formatTable(report: BenchReport): string {
       fmtMs(r.buildMs),
       fmtNum(r.bytesPerSynapse),
       fmtNum(r.bytesPerNeuron),
+      r.peakRssBytes === null ? '' : `${(r.peakRssBytes / 2 ** 30).toFixed(2)} GiB`,
       fmtNum(r.vsBrian2),
       fmtNum(r.actualOverBound),
     ];

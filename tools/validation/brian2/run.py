@@ -5,13 +5,16 @@ Run with the system interpreter:
 
     /usr/bin/python3 tools/validation/brian2/run.py --network cuba [--n 4000] [--duration 1000] \
         [--seed 1] [--device runtime|cpp_standalone] [--spikes-out spikes.json]
+    /usr/bin/python3 tools/validation/brian2/run.py --network microcircuit [--scale 1] \
+        [--drive poisson|dc] [--duration 1000] [--transient 0] ...
 
 Prints ONE JSON object on stdout (everything else goes to stderr):
 
     {"network", "n", "regime"?, "connect"?, "durationMs", "seed", "device", "buildS", "runS",
      "populations": {"E": {"size", "spikes", "rateHz"}, "I": {...}}, ...}
 
-Networks: cuba, coba, brunel (regimes A-D), izhikevich2003 (numpy port of Izhikevich's net.m),
+Networks: cuba, coba, brunel (regimes A-D), microcircuit (Potjans & Diesmann 2014, --scale),
+izhikevich2003 (numpy port of Izhikevich's net.m),
 song2000 (Brian2's examples/synapses/STDP.py: N Poisson inputs -> 1 neuron, additive STDP; its
 output has postRateHz, inputRateHz and a weight histogram instead of "populations", see README.md).
 Parameters: docs/networks.md; deviations are listed in README.md next to this file.
@@ -25,7 +28,7 @@ import tempfile
 import time
 
 DEFAULT_N = {"cuba": 4000, "coba": 4000, "brunel": 12500, "izhikevich2003": 1000,
-             "song2000": 1000}
+             "song2000": 1000, "microcircuit": None}  # microcircuit: sized by --scale
 BRUNEL_REGIMES = {  # Brunel (2000) fig. 8: (g, nu_ext / nu_thr)
     "A": (3.0, 2.0),
     "B": (6.0, 4.0),
@@ -110,6 +113,8 @@ def build_brian(args, b2, np):
     """Build the network in the current Brian2 device. Returns (objects, group, pops, extra)."""
     from brian2 import (NeuronGroup, Synapses, PoissonInput, SpikeMonitor, ms, mV, Hz)
 
+    if args.network == "microcircuit":
+        return build_microcircuit(args, b2, np)
     b2.defaultclock.dt = 0.1 * ms
     n = args.n
     NE, NI = split_sizes(n)
@@ -219,6 +224,219 @@ def build_brian(args, b2, np):
     return objs, mon, pops, extra
 
 
+# --------------------------------------------------------------------------------------------
+# Potjans & Diesmann (2014) cortical microcircuit: a copy of src/networks/microcircuit.ts
+# --------------------------------------------------------------------------------------------
+MC_POPS = ["L23E", "L23I", "L4E", "L4I", "L5E", "L5I", "L6E", "L6I"]
+MC_SIZES = [20683, 5834, 21915, 5479, 4850, 1065, 14395, 2948]
+MC_PROB = [  # [target][source]
+    [0.1009, 0.1689, 0.0437, 0.0818, 0.0323, 0, 0.0076, 0],
+    [0.1346, 0.1371, 0.0316, 0.0515, 0.0755, 0, 0.0042, 0],
+    [0.0077, 0.0059, 0.0497, 0.135, 0.0067, 0.0003, 0.0453, 0],
+    [0.0691, 0.0029, 0.0794, 0.1597, 0.0033, 0, 0.1057, 0],
+    [0.1004, 0.0622, 0.0505, 0.0057, 0.0831, 0.3726, 0.0204, 0],
+    [0.0548, 0.0269, 0.0257, 0.0022, 0.06, 0.3158, 0.0086, 0],
+    [0.0156, 0.0066, 0.0211, 0.0166, 0.0572, 0.0197, 0.0396, 0.2252],
+    [0.0364, 0.001, 0.0034, 0.0005, 0.0277, 0.008, 0.0658, 0.1443],
+]
+MC_K_EXT = [1600, 1500, 2100, 1900, 2000, 1900, 2900, 2100]
+MC_RATES = [0.971, 2.868, 4.746, 5.396, 8.142, 9.078, 0.991, 7.523]  # Hz, full-scale model
+MC_V0 = [(-68.28, 5.36), (-63.16, 4.57), (-63.33, 4.74), (-63.45, 4.94), (-63.11, 4.94),
+         (-61.66, 4.55), (-66.72, 5.46), (-61.43, 4.48)]  # mV (mean, sd)
+MC_TAU_M, MC_C_M, MC_TAU_SYN = 10.0, 250.0, 0.5  # ms, pF, ms
+MC_W = 87.8 * MC_TAU_M / MC_C_M  # 87.8 pA as spikegpu's mV-equivalent: 3.512 mV
+MC_G, MC_W_REL_SD, MC_BG_RATE = -4.0, 0.1, 8.0
+MC_DELAY = {"E": 1.5, "I": 0.75}  # ms, sd half of it
+MC_DT = 0.1
+
+
+def js_round(x):
+    """JavaScript's Math.round (halves up), which the TypeScript definition uses: 5834*0.25 =
+    1458.5 must give 1459 as there, not Python's 1458."""
+    return int(math.floor(x + 0.5))
+
+
+def mc_full_synapses(t, j):
+    p = MC_PROB[t][j]
+    pairs = MC_SIZES[j] * MC_SIZES[t]
+    return math.log(1 - p) / math.log((pairs - 1) / pairs)
+
+
+def mc_mean_weight(t, j):
+    if j % 2 == 1:
+        return MC_G * MC_W
+    return 2 * MC_W if (t == 0 and j == 2) else MC_W
+
+
+def clipped_normal(rng, np, mean, sd, lo, hi, n):
+    """n draws of N(mean, sd), those outside [lo, hi] redrawn (NEST's normal_clipped, spikegpu's
+    {"normal", "clip"})."""
+    x = rng.normal(mean, sd, n)
+    bad = np.flatnonzero((x < lo) | (x > hi))
+    while bad.size:
+        x[bad] = rng.normal(mean, sd, bad.size)
+        bad = bad[(x[bad] < lo) | (x[bad] > hi)]
+    return x
+
+
+def build_microcircuit(args, b2, np):
+    """The microcircuit as src/networks/microcircuit.ts builds it (see its header for units and
+    downscaling). One NeuronGroup (populations are contiguous slices, 8 subgroups), ONE Synapses
+    object holding all 64 projections (one code object instead of 64: much less to generate and
+    compile, and its synapses sorted by source as connect(p=...) would give), 8 PoissonInputs.
+    Connectivity, weights, delays and v(0) come from numpy.random.default_rng([seed, 0x3C]), not
+    from spikegpu's generator: same distributions, different realisation."""
+    from brian2 import NeuronGroup, Synapses, PoissonInput, SpikeMonitor, ms, mV, Hz
+
+    s = args.scale
+    if not (0 < s <= 1):
+        raise SystemExit(f"--scale must be in (0, 1], got {s}")
+    b2.defaultclock.dt = MC_DT * ms
+    poisson = args.drive == "poisson"
+    sqrt_s = math.sqrt(s)
+    w_ext = MC_W / sqrt_s
+    sizes = [js_round(n * s) for n in MC_SIZES]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    n_total = int(offsets[-1])
+    args.n = n_total
+
+    # DC input (mV): the mean input the downscaled network loses (all of the background for
+    # --drive dc), exactly the TypeScript expression.
+    i_ext = []
+    for t in range(8):
+        recurrent = sum(mc_mean_weight(t, j) * (mc_full_synapses(t, j) / MC_SIZES[t]) * MC_RATES[j]
+                        for j in range(8))
+        background = MC_W * MC_K_EXT[t] * MC_BG_RATE
+        i_ext.append(0.001 * MC_TAU_SYN * ((1 - sqrt_s) * recurrent +
+                                           ((1 - sqrt_s) * background if poisson else background)))
+
+    # spikegpu's LIF with one exponential current receptor: tau_m dv/dt = (vRest - v) + g + iExt,
+    # tau_s dg/dt = -g, an incoming weight w does g += w. Spike when v > vThresh, v = vReset,
+    # v held for tRef while g keeps integrating ("unless refractory" on v only). exact = the
+    # propagator spikegpu (and NEST's iaf_psc_exp) uses.
+    ns = dict(taum=MC_TAU_M * ms, taus=MC_TAU_SYN * ms, vRest=-65 * mV, vThresh=-50 * mV,
+              vReset=-65 * mV)
+    eqs = """
+    dv/dt = (vRest - v + g + iExt) / taum : volt (unless refractory)
+    dg/dt = -g / taus : volt
+    iExt : volt (constant)
+    """
+    P = NeuronGroup(n_total, eqs, threshold="v > vThresh", reset="v = vReset",
+                    refractory=2 * ms, method="exact", namespace=ns)
+    rng = np.random.default_rng([args.seed, 0x3C])
+    v0 = np.concatenate([rng.normal(MC_V0[t][0], MC_V0[t][1], sizes[t]) for t in range(8)])
+    P.v = v0 * mV
+    P.g = 0 * mV
+    P.iExt = np.repeat(np.asarray(i_ext), sizes) * mV
+
+    # Fixed total number with multapses and self-connections (NEST's fixed_total_number):
+    # n_tj = round(K_tj * s^2) synapses from population j to t, each an independent uniform
+    # (pre, post) pair. Drawn source population by source population, straight into source-major
+    # order (spike propagation then reads each source's synapses contiguously, as after
+    # connect(p=...)) without sorting hundreds of millions of synapses: the number of j->t
+    # synapses of each source neuron is multinomial(n_tj, uniform), and the posts, weights and
+    # delays are independent of the pres, so this is the same distribution as n_tj iid pairs.
+    n_tj = np.array([[js_round(mc_full_synapses(t, j) * s * s) for j in range(8)]
+                     for t in range(8)], dtype=np.int64)
+    n_syn_total = int(n_tj.sum())
+    # Memory: the indices go to Brian2 (which copies them several times over) before the weights
+    # and delays are drawn, so that only one per-synapse array of ours is alive at its peak.
+    pre = np.empty(n_syn_total, dtype=np.int32)
+    post = np.empty(n_syn_total, dtype=np.int32)
+    tgt = np.empty(n_syn_total, dtype=np.int8)  # target population of each synapse
+    blocks = []  # (source population, slice of its synapses)
+    sizes_a = np.asarray(sizes, dtype=np.int64)
+    at = 0
+    for j in range(8):
+        nj = sizes[j]
+        counts = np.zeros((nj, 8), dtype=np.int64)  # [source neuron, target population]
+        for t in range(8):
+            if n_tj[t, j] > 0:
+                counts[:, t] = rng.multinomial(n_tj[t, j], np.full(nj, 1.0 / nj))
+        blk = slice(at, at + int(n_tj[:, j].sum()))
+        at = blk.stop
+        blocks.append((j, blk))
+        pre[blk] = offsets[j] + np.repeat(np.arange(nj, dtype=np.int32), counts.sum(axis=1))
+        tgt[blk] = np.repeat(np.tile(np.arange(8, dtype=np.int8), nj), counts.ravel())
+        del counts
+        post[blk] = offsets[tgt[blk]] + rng.integers(0, sizes_a[tgt[blk]])
+    S = Synapses(P, P, "w : volt", on_pre="g_post += w", namespace=ns)
+    S.connect(i=pre, j=post)
+    del pre, post
+    drop_standalone_copies(b2)  # Brian2's (int64) copies of the indices
+
+    # Weights: N(w, sd) with w the mean of the j->t projection (2w for L4E->L2/3E, -4w from I)
+    # and sd 10 % of the plain E or I weight, both / sqrt(s); redrawn if they lose their sign or
+    # pass 10 w (spikegpu's clip, NEST's normal_clipped).
+    w_all = np.empty(n_syn_total)
+    for j, blk in blocks:
+        exc = j % 2 == 0
+        mean = np.array([mc_mean_weight(t, j) / sqrt_s for t in range(8)])
+        sd = MC_W_REL_SD * abs(MC_W if exc else MC_G * MC_W) / sqrt_s
+        lo, hi = (np.zeros(8), 10 * mean) if exc else (10 * mean, np.zeros(8))
+        tb = tgt[blk]
+        w = rng.normal(0.0, sd, tb.size)
+        w += mean[tb]
+        bad = np.flatnonzero((w < lo[tb]) | (w > hi[tb]))
+        while bad.size:
+            w[bad] = mean[tb[bad]] + rng.normal(0.0, sd, bad.size)
+            bad = bad[(w[bad] < lo[tb[bad]]) | (w[bad] > hi[tb[bad]])]
+        w_all[blk] = w
+        del w, tb
+    del tgt
+    w_all *= 1e-3  # mV -> volt (base unit), in place and without a unit-checked copy
+    S.w_ = w_all
+    del w_all
+    # Delays: N(d, d/2) clipped to [dt, 10 d], then spikegpu's ticks max(1, round(d/dt)): a spike
+    # of tick k acts on the integration of tick k + ticks. Brian2 applies a spike of step k with
+    # delay D steps at the end of step k + D, read by the integration of step k + D + 1, so
+    # Brian2 gets (ticks - 1)*dt: spikegpu's delay d is Brian2's d - dt (as for brunel; README
+    # "Delays").
+    d_all = np.empty(n_syn_total)
+    for j, blk in blocks:
+        d = MC_DELAY["E" if j % 2 == 0 else "I"]
+        dd = clipped_normal(rng, np, d, d / 2, MC_DT, 10 * d, blk.stop - blk.start)
+        d_all[blk] = (np.maximum(1.0, np.floor(dd / MC_DT + 0.5)) - 1) * (MC_DT * 1e-3)  # s
+        del dd
+    S.delay_ = d_all
+    del d_all
+    n_syn = {f"{MC_POPS[j]}->{MC_POPS[t]}": int(n_tj[t, j])
+             for t in range(8) for j in range(8) if n_tj[t, j] > 0}
+
+    objs = [P, S]
+    if poisson:
+        # Background: K_ext*s independent 8 Hz sources of weight 3.512/sqrt(s) mV per neuron;
+        # PoissonInput adds Binomial(N, rate*dt)*weight to g each step (as spikegpu's
+        # poissonInput: a Poisson count per tick).
+        for t in range(8):
+            objs.append(PoissonInput(P[offsets[t]:offsets[t + 1]], "g",
+                                     N=js_round(MC_K_EXT[t] * s), rate=MC_BG_RATE * Hz,
+                                     weight=w_ext * mV))
+    mon = SpikeMonitor(P)
+    objs.append(mon)
+    pops = {name: (int(offsets[t]), int(offsets[t + 1])) for t, name in enumerate(MC_POPS)}
+    extra = {"dt": MC_DT, "scale": s, "drive": args.drive, "synapses": n_syn_total,
+             "iExtMv": {name: i_ext[t] for t, name in enumerate(MC_POPS)},
+             "kExt": {name: js_round(MC_K_EXT[t] * s) for t, name in enumerate(MC_POPS)},
+             "wExtMv": w_ext, "multapses": True, "selfConnections": True,
+             "synapsesPerProjection": n_syn}
+    return objs, mon, pops, extra
+
+
+def drop_standalone_copies(b2):
+    """cpp_standalone keeps the values it knows before the run (connect(i=..., j=...) indices,
+    as int64, and the arrays they came from) in `array_cache`; drop the large ones. What is read
+    later comes from the binary's results on disk (get_value falls back to them once run)."""
+    dev = b2.get_device()
+    for var, value in list(getattr(dev, "array_cache", {}).items()):
+        if value is not None and getattr(value, "size", 0) >= 1_000_000:
+            dev.array_cache[var] = None
+            if var.name in ("_synaptic_pre", "_synaptic_post"):
+                # and the synapse count unknown too, else a later connect(i=..., j=...) would
+                # np.append() to the None
+                dev.array_cache[var.owner.variables["N"]] = None
+
+
 def setup_device(args, b2):
     """Brian2 device, code generation target and seed from the options; the cpp_standalone
     build directory (None for runtime)."""
@@ -250,7 +468,19 @@ def run_network(args, b2, net, t0, build_dir):
     net.run(args.duration * ms)  # only records the run in standalone mode
     t_codegen0 = time.perf_counter()
     dev_obj = b2.get_device()
-    dev_obj.build(directory=build_dir, compile=True, run=True, with_output=False)
+    dev_obj.build(directory=build_dir, compile=True, run=False, with_output=False)
+    # The static arrays (connectivity given as arrays, initial values) are on disk now: drop
+    # Python's copies before the binary loads its own (tens of bytes per synapse: GBs for the
+    # microcircuit at scale 1).
+    for name in dev_obj.static_arrays:
+        dev_obj.static_arrays[name] = dev_obj.static_arrays[name][:0].copy()
+    drop_standalone_copies(b2)
+    # The binary's peak resident memory, through GNU time where there is one.
+    rss_file = os.path.join(build_dir, "results", "binary_maxrss_kb")
+    if os.path.exists("/usr/bin/time"):
+        b2.prefs.devices.cpp_standalone.run_cmd_unix = ["/usr/bin/time", "-f", "%M", "-o",
+                                                        rss_file, "./main"]
+    dev_obj.run(build_dir, False, [])
     total = time.perf_counter() - t_codegen0
     make_s = dev_obj.timers["compile"]["make"] or 0.0
     clean_s = dev_obj.timers["compile"]["clean"] or 0.0
@@ -260,6 +490,11 @@ def run_network(args, b2, net, t0, build_dir):
     timings = {"codegenS": total - bin_s - make_s - clean_s, "compileS": make_s + clean_s,
                "binaryS": bin_s, "binarySetupS": bin_s - run_s, "buildDir": build_dir,
                "openmpThreads": args.threads}
+    try:
+        with open(rss_file) as f:
+            timings["binaryMaxRssMb"] = round(int(f.read().split()[-1]) / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        pass
     return "cpp_standalone", build_s, run_s, timings
 
 
@@ -276,7 +511,9 @@ def run_brian(args):
     dev, build_s, run_s, timings = run_network(args, b2, net, t0, build_dir)
     i = np.asarray(mon.i[:], dtype=np.int64)
     t = np.asarray(mon.t[:] / ms, dtype=np.float64)
-    return dev, build_s, run_s, 0.1, t, i, pops, dict(extra, **timings)
+    import resource
+    rss = {"pythonMaxRssMb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    return dev, build_s, run_s, 0.1, t, i, pops, dict(extra, **timings, **rss)
 
 
 # --------------------------------------------------------------------------------------------
@@ -440,6 +677,14 @@ def main():
     ap.add_argument("--delay", type=float, default=1.5,
                     help="brunel synaptic delay in ms (Brian2's D acts one step later than "
                          "spikegpu's D: spikegpu's --set delay=D+dt matches it)")
+    ap.add_argument("--scale", type=float, default=1.0,
+                    help="microcircuit: neurons and in-degrees x scale (<= 1), with the "
+                         "weight/DC compensation of src/networks/microcircuit.ts")
+    ap.add_argument("--drive", choices=["poisson", "dc"], default="poisson",
+                    help="microcircuit background: Poisson input (default) or its mean as DC")
+    ap.add_argument("--transient", type=float, default=0.0,
+                    help="ms: population statistics (spikes, rateHz, cvIsi, fano1ms) leave out "
+                         "spikes before this time (default 0: all of them)")
     ap.add_argument("--spikes-out", default=None)
     ap.add_argument("--weights-out", default=None,
                     help="song2000: write the final weights {pre, post, weight, timeMs}")
@@ -450,8 +695,12 @@ def main():
                     help="song2000 initial v: vr (default) or 0 mV (Brian2's default, which "
                          "the example leaves in place)")
     args = ap.parse_args()
+    if args.network == "microcircuit" and args.n is not None:
+        ap.error("microcircuit is sized by --scale, not --n")
     if args.n is None:
-        args.n = DEFAULT_N[args.network]
+        args.n = DEFAULT_N[args.network]  # microcircuit: set by its build
+    if not (0 <= args.transient < args.duration):
+        ap.error("--transient must be in [0, --duration)")
 
     # Keep stdout clean for the one JSON object: anything (compilers, Brian2, Cython) that writes
     # to fd 1 while we simulate goes to stderr instead.
@@ -487,16 +736,23 @@ def main():
     if args.network == "brunel":
         out["regime"] = args.regime
         out["connect"] = args.connect
+    if args.network == "microcircuit":
+        out["scale"] = args.scale
     out.update({"durationMs": args.duration, "seed": args.seed, "device": device,
                 "buildS": round(build_s, 4), "runS": round(run_s, 4), "populations": {}})
+    if args.transient > 0:
+        out["transientMs"] = args.transient
+    window = args.duration - args.transient  # ms the population statistics cover
     spikes_json = {"dt": dt, "populations": {}}
     for name, (lo, hi) in pops.items():
         sel = (i >= lo) & (i < hi)
+        stat = sel & (t >= args.transient)
         size = hi - lo
-        cnt = int(sel.sum())
+        cnt = int(stat.sum())
         out["populations"][name] = {"size": size, "spikes": cnt,
-                                    "rateHz": cnt / size / (args.duration / 1000.0)}
-        out["populations"][name].update(spike_stats(t[sel], i[sel] - lo, size, args.duration))
+                                    "rateHz": cnt / size / (window / 1000.0)}
+        out["populations"][name].update(spike_stats(t[stat] - args.transient, i[stat] - lo,
+                                                     size, window))
         if args.spikes_out:
             order = np.lexsort((i[sel], t[sel]))
             spikes_json["populations"][name] = {

@@ -1,0 +1,279 @@
+/**
+ * The synapse stages of compiling: each projection connected (or, for procedural storage,
+ * described by its rows), its synapses counted per receptor channel with a bound on their
+ * weights (for the fixed-point scale); then, once the scale is known, its synapses written into
+ * the rows by source or turned into a procedural description.
+ *
+ * Weights and delays given as forms (a number, uniform, clipped normal) are keyed draws
+ * (synapseDraws.ts): synapse k of run x (the source's row, or the target's column for
+ * `fixedInDegree`; x = 0 and k = the synapse's index for rules without runs) draws from
+ * `(seed, projection, x, k)`. Per-synapse lists are taken as given.
+ */
+import type { ReceptorSlot } from '../models/model.ts';
+import { at, SpecError } from '../netspec/errors.ts';
+import type { Distribution, ProjectionSpec } from '../netspec/types.ts';
+import { Stream, streamId } from '../rng/counterHash.ts';
+import { delayTicks, type CompiledPopulation } from './compiled.ts';
+import { connectRuns, keyedPartners, keyedRowCounts, type PairRuns } from './connectivity.ts';
+import { type ProceduralProjection, type ProceduralRows } from './proceduralRows.ts';
+import {
+  delayTicksOf,
+  drawAt,
+  drawQuantized,
+  drawReal,
+  formBound,
+  formMaxDelayTicks,
+  formRange,
+  quantizeDelay,
+  quantizeForm,
+  rowKey,
+  type QuantizedForm,
+} from './synapseDraws.ts';
+
+/** A projection between connecting and writing its synapses. */
+export interface BuiltProjection {
+  index: number;
+  spec: ProjectionSpec;
+  pre: CompiledPopulation;
+  post: CompiledPopulation;
+  receptor: ReceptorSlot;
+  /** Ring channel of post neuron 0 on the receptor. */
+  base: number;
+  count: number;
+  /** Stored synapses (null once written into the rows, and for procedural ones). */
+  runs: PairRuns | null;
+  /** Procedural rows (null for stored synapses). */
+  rows: ProceduralRows | null;
+  noSelf: boolean;
+  /** The weight as a form, or null when given per synapse (`weightList`). */
+  weightForm: number | Distribution | null;
+  weightList: Float64Array | null;
+  /** The delay (ms) as a form, or null when given per synapse (`delayList`, ticks). */
+  delayForm: number | Distribution | null;
+  delayList: Uint32Array | null;
+  /** Largest delay any synapse can have, ticks. */
+  maxDelay: number;
+}
+
+/** What connecting all projections accumulates per receptor channel. */
+export interface ChannelLoad {
+  /** Bound on Σ|w| into each channel. */
+  absSum: Float64Array;
+  /** Synapses into each channel. */
+  inCount: Uint32Array;
+}
+
+/** The rows of a procedural projection (validateSpec admits only the rules with keyed rows). */
+function proceduralRows(c: ProjectionSpec['connect']): ProceduralRows {
+  if (c.rule === 'allToAll') return { kind: 'all' };
+  if (c.rule === 'oneToOne') return { kind: 'one' };
+  if (c.rule === 'fixedOutDegree') return { kind: 'fixed', length: c.k };
+  if (c.rule === 'fixedTotal') return { kind: 'counts', counts: new Uint32Array(0) };
+  throw new Error(`procedural rows for ${c.rule}`);
+}
+
+/** Calls fn(x, k, s) for each synapse s of the runs: its run x and place k in it. */
+function forEachKey(runs: PairRuns, fn: (x: number, k: number, s: number) => void): void {
+  if (runs.by === null) {
+    for (let s = 0; s < runs.count; s++) fn(0, s, s);
+    return;
+  }
+  const start = runs.start!;
+  for (let x = 0; x + 1 < start.length; x++) for (let s = start[x]; s < start[x + 1]; s++) fn(x, s - start[x], s);
+}
+
+/**
+ * Connect projection i (or describe its procedural rows) and add its synapses to the channel
+ * load. `plasticBound` bounds a plastic weight (it may grow to either bound).
+ */
+export function connectProjection(
+  pr: ProjectionSpec,
+  i: number,
+  ctx: { seed: number; dt: number; pre: CompiledPopulation; post: CompiledPopulation; receptor: ReceptorSlot; base: number; load: ChannelLoad },
+): BuiltProjection {
+  const path = at('projections', i);
+  const { pre, post, receptor, base, seed, dt, load } = ctx;
+  const samePopulation = pr.pre === pr.post;
+  const c = pr.connect;
+  const noSelf = samePopulation && 'allowSelf' in c && c.allowSelf === false;
+
+  // Weights: conductances must stay ≥ 0 and plastic weights start within their bounds.
+  const weightForm = Array.isArray(pr.weight) ? null : pr.weight;
+  const weightList = Array.isArray(pr.weight) ? Float64Array.from(pr.weight) : null;
+  const listRange = (xs: Float64Array): [number, number] => xs.reduce(([lo, hi], w) => [Math.min(lo, w), Math.max(hi, w)], [Infinity, -Infinity]);
+  const [wLo, wHi] = weightForm !== null ? formRange(weightForm) : listRange(weightList!);
+  if (receptor.spec.kind === 'conductance' && wLo < 0)
+    throw new SpecError(
+      at(path, 'weight'),
+      weightForm !== null && typeof weightForm !== 'number'
+        ? 'conductance weights must be ≥ 0 (the distribution can produce negative values: clip it at 0)'
+        : 'conductance weights must be ≥ 0',
+    );
+  const stdp = pr.plasticity;
+  if (stdp && (wLo < stdp.wMin || wHi > stdp.wMax))
+    throw new SpecError(at(path, 'weight'), `initial weights of a plastic projection must lie in [wMin, wMax] = [${stdp.wMin}, ${stdp.wMax}]`);
+
+  const delayValue = pr.delay ?? dt;
+  const delayForm = Array.isArray(delayValue) ? null : delayValue;
+  const delayList = Array.isArray(delayValue) ? Uint32Array.from(delayValue, (ms) => delayTicks(ms, dt)) : null;
+
+  let runs: PairRuns | null = null;
+  let rows: ProceduralRows | null = null;
+  let count: number;
+  const { absSum, inCount } = load;
+  // A plastic weight may grow to either bound (as the kernels hold it, in f32).
+  const constBound = stdp ? Math.max(Math.abs(Math.fround(stdp.wMin)), Math.abs(Math.fround(stdp.wMax))) : weightForm !== null ? formBound(weightForm) : 0;
+  const perSynapseBound = weightList !== null && !stdp;
+  const key = { seed, projection: i };
+  // Synapses into each postsynaptic neuron; Σ|w| adds bound × count per projection, so stored
+  // and procedural storage sum alike (the sums are f64: their order is part of the result).
+  const postCounts = new Uint32Array(post.size);
+  if (pr.storage === 'procedural') {
+    rows = proceduralRows(c);
+    if (rows.kind === 'all') postCounts.fill(pre.size - (noSelf ? 1 : 0));
+    else if (rows.kind === 'one') postCounts.fill(1, 0, Math.min(pre.size, post.size));
+    else {
+      if (rows.kind === 'counts') rows = { kind: 'counts', counts: keyedRowCounts(key, (c as { n: number }).n, pre.size) };
+      const lengths = rows;
+      const rowLength = (x: number) => (lengths.kind === 'counts' ? lengths.counts[x] : (lengths as { length: number }).length);
+      let scratch = new Uint32Array(0);
+      for (let x = 0; x < pre.size; x++) {
+        const n = rowLength(x);
+        if (scratch.length < n) scratch = new Uint32Array(n);
+        keyedPartners(key, x, n, post.size, noSelf, scratch, 0);
+        for (let k = 0; k < n; k++) postCounts[scratch[k]]++;
+      }
+    }
+    count = procCount(rows, pre.size, post.size, noSelf);
+  } else {
+    try {
+      runs = connectRuns(c, pre.size, post.size, samePopulation, key);
+    } catch (e) {
+      throw new SpecError(at(path, 'connect'), (e as Error).message);
+    }
+    count = runs.count;
+    if (weightList && weightList.length !== count)
+      throw new SpecError(at(path, 'weight'), `has ${weightList.length} values, expected ${count} (one per synapse)`);
+    if (delayList && delayList.length !== count) throw new SpecError(at(path, 'delay'), `has ${delayList.length} values, expected ${count} (one per synapse)`);
+    if (runs.by === 'post') {
+      const start = runs.start!;
+      for (let j = 0; j + 1 < start.length; j++) postCounts[j] = start[j + 1] - start[j];
+    } else {
+      const postIds = runs.post!;
+      for (let s = 0; s < count; s++) postCounts[postIds[s]]++;
+      if (perSynapseBound) for (let s = 0; s < count; s++) absSum[base + postIds[s]] += Math.abs(weightList[s]);
+    }
+    if (perSynapseBound && runs.by === 'post') {
+      const start = runs.start!;
+      for (let j = 0; j + 1 < start.length; j++) for (let s = start[j]; s < start[j + 1]; s++) absSum[base + j] += Math.abs(weightList[s]);
+    }
+  }
+  for (let j = 0; j < post.size; j++) {
+    inCount[base + j] += postCounts[j];
+    if (!perSynapseBound) absSum[base + j] += constBound * postCounts[j];
+  }
+  let maxDelay = 1;
+  if (count > 0) maxDelay = delayList ? delayList.reduce((a, d) => Math.max(a, d), 1) : formMaxDelayTicks(delayForm!, dt);
+  return { index: i, spec: pr, pre, post, receptor, base, count, runs, rows, noSelf, weightForm, weightList, delayForm, delayList, maxDelay };
+}
+
+function procCount(rows: ProceduralRows, nPre: number, nPost: number, noSelf: boolean): number {
+  switch (rows.kind) {
+    case 'all':
+      return nPre * nPost - (noSelf ? Math.min(nPre, nPost) : 0);
+    case 'one':
+      return Math.min(nPre, nPost);
+    case 'fixed':
+      return nPre * rows.length;
+    case 'counts':
+      return rows.counts.reduce((a, n) => a + n, 0);
+  }
+}
+
+/** A form quantised at a receptor's scale 2^exponent, with the projection named on failure. */
+function quantizedWeight(p: BuiltProjection, exponent: number): QuantizedForm {
+  try {
+    return quantizeForm(p.weightForm!, 2 ** exponent);
+  } catch (e) {
+    throw new SpecError(at(at('projections', p.index), 'weight'), (e as Error).message);
+  }
+}
+
+/** The procedural description of a projection once its receptor's fixed-point exponent is known. */
+export function proceduralProjection(p: BuiltProjection, exponent: number, name: string, dt: number): ProceduralProjection {
+  return {
+    index: p.index,
+    name,
+    preOffset: p.pre.offset,
+    preSize: p.pre.size,
+    postSize: p.post.size,
+    channelBase: p.base,
+    rows: p.rows!,
+    noSelf: p.noSelf,
+    weight: quantizedWeight(p, exponent),
+    delay: quantizeDelay(p.delayForm!, dt),
+    count: p.count,
+  };
+}
+
+/**
+ * A static projection's synapses into the rows, in generation order: synapse s of row r goes
+ * to `fill[r]++`, its target packing channel and delay, its weight quantised by 2^exponent.
+ */
+export function fillRows(
+  p: BuiltProjection,
+  seed: number,
+  dt: number,
+  rows: { fill: Uint32Array; target: Uint32Array; weight: Int32Array; channelBits: number },
+  exponent: number,
+): void {
+  const { fill, target, weight, channelBits } = rows;
+  const runs = p.runs!;
+  const off = p.pre.offset;
+  const scale = 2 ** exponent;
+  const wForm = p.weightList ? null : quantizedWeight(p, exponent);
+  const dForm = p.delayList ? null : quantizeDelay(p.delayForm!, dt);
+  const wStream = streamId(Stream.weight, p.index),
+    dStream = streamId(Stream.delay, p.index);
+  let lastX = -1,
+    wKey = 0,
+    dKey = 0;
+  forEachKey(runs, (x, k, s) => {
+    if (x !== lastX) {
+      lastX = x;
+      wKey = rowKey(seed, wStream, x);
+      dKey = rowKey(seed, dStream, x);
+    }
+    const pre = runs.by === 'pre' ? x : runs.pre![s];
+    const post = runs.by === 'post' ? x : runs.post![s];
+    const d = p.delayList ? p.delayList[s] : delayTicksOf(drawQuantized(dForm!, drawAt(dKey, k)));
+    const j = fill[off + pre]++;
+    target[j] = ((p.base + post) | (d << channelBits)) >>> 0;
+    weight[j] = p.weightList ? Math.round(p.weightList[s] * scale) : drawQuantized(wForm!, drawAt(wKey, k));
+  });
+}
+
+/** A plastic projection's synapses as parallel arrays: ids, real weights (f32 later) and delays in ticks. */
+export function plasticSynapses(
+  p: BuiltProjection,
+  seed: number,
+  dt: number,
+): { preIds: Uint32Array; postIds: Uint32Array; weights: Float64Array; delays: Uint32Array } {
+  const runs = p.runs!;
+  const n = p.count;
+  const preIds = new Uint32Array(n),
+    postIds = new Uint32Array(n),
+    weights = new Float64Array(n),
+    delays = new Uint32Array(n);
+  const dForm = p.delayList ? null : quantizeDelay(p.delayForm!, dt);
+  const wStream = streamId(Stream.weight, p.index),
+    dStream = streamId(Stream.delay, p.index);
+  const form = p.weightForm;
+  forEachKey(runs, (x, k, s) => {
+    preIds[s] = runs.by === 'pre' ? x : runs.pre![s];
+    postIds[s] = runs.by === 'post' ? x : runs.post![s];
+    weights[s] = p.weightList ? p.weightList[s] : typeof form === 'number' ? form : drawReal(form!, drawAt(rowKey(seed, wStream, x), k));
+    delays[s] = p.delayList ? p.delayList[s] : delayTicksOf(drawQuantized(dForm!, drawAt(rowKey(seed, dStream, x), k)));
+  });
+  return { preIds, postIds, weights, delays };
+}
