@@ -116,8 +116,8 @@ export function proceduralTables(ps: ProceduralProjection[]): { table: Uint32Arr
 
 /**
  * WGSL twin of forEachProceduralSynapse: `fn propagateProcedural(source, spikeTick, lane,
- * lanes)` adds the rows of global neuron `source` in every procedural projection into the
- * ring, `lanes` threads along each row. Uses the globals `procTable`, `procRowCounts`, `ring`
+ * lanes, first, stride)` adds the rows of global neuron `source` in procedural projections
+ * first, first + stride, … into the ring, `lanes` threads along each row. Uses the globals `procTable`, `procRowCounts`, `ring`
  * and `logMeta`, and the WGSL of rngWgsl and synapseDrawsWgsl.
  */
 export function proceduralWgsl(k: { projections: number; seed: number; delaySlots: number; channelCount: number; eventsIndex: number }): string {
@@ -127,8 +127,8 @@ fn procForm(base: u32, h: u32) -> i32 {
   return drawQuantized(procTable[base], bitcast<i32>(procTable[base + 1u]), procTable[base + 2u],
     bitcast<i32>(procTable[base + 3u]), bitcast<i32>(procTable[base + 4u]), h);
 }
-fn propagateProcedural(source: u32, spikeTick: u32, lane: u32, lanes: u32) {
-  for (var p = 0u; p < ${k.projections}u; p++) {
+fn propagateProcedural(source: u32, spikeTick: u32, lane: u32, lanes: u32, first: u32, stride: u32) {
+  for (var p = first; p < ${k.projections}u; p += stride) {
     let t = p * ${W}u;
     let preOffset = procTable[t];
     if (source < preOffset || source - preOffset >= procTable[t + 1u]) { continue; }

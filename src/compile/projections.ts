@@ -235,22 +235,26 @@ export function fillRows(
   const dForm = p.delayList ? null : quantizeDelay(p.delayForm!, dt);
   const wStream = streamId(Stream.weight, p.index),
     dStream = streamId(Stream.delay, p.index);
-  let lastX = -1,
-    wKey = 0,
-    dKey = 0;
-  forEachKey(runs, (x, k, s) => {
-    if (x !== lastX) {
-      lastX = x;
-      wKey = rowKey(seed, wStream, x);
+  // A constant weight or delay needs no draw (the common case, kept to a tight loop).
+  const wConst = wForm?.kind === 0 ? wForm.a : null;
+  const dConst = dForm?.kind === 0 ? delayTicksOf(dForm.a) : null;
+  const start = runs.start;
+  const groups = start ? start.length - 1 : 1;
+  for (let x = 0; x < groups; x++) {
+    const s0 = start ? start[x] : 0,
+      s1 = start ? start[x + 1] : runs.count;
+    const wKey = rowKey(seed, wStream, x),
       dKey = rowKey(seed, dStream, x);
+    for (let s = s0; s < s1; s++) {
+      const k = s - s0;
+      const pre = runs.by === 'pre' ? x : runs.pre![s];
+      const post = runs.by === 'post' ? x : runs.post![s];
+      const d = dConst ?? (p.delayList ? p.delayList[s] : delayTicksOf(drawQuantized(dForm!, drawAt(dKey, k))));
+      const j = fill[off + pre]++;
+      target[j] = ((p.base + post) | (d << channelBits)) >>> 0;
+      weight[j] = wConst ?? (p.weightList ? Math.round(p.weightList[s] * scale) : drawQuantized(wForm!, drawAt(wKey, k)));
     }
-    const pre = runs.by === 'pre' ? x : runs.pre![s];
-    const post = runs.by === 'post' ? x : runs.post![s];
-    const d = p.delayList ? p.delayList[s] : delayTicksOf(drawQuantized(dForm!, drawAt(dKey, k)));
-    const j = fill[off + pre]++;
-    target[j] = ((p.base + post) | (d << channelBits)) >>> 0;
-    weight[j] = p.weightList ? Math.round(p.weightList[s] * scale) : drawQuantized(wForm!, drawAt(wKey, k));
-  });
+  }
 }
 
 /** A plastic projection's synapses as parallel arrays: ids, real weights (f32 later) and delays in ticks. */

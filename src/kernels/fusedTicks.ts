@@ -35,7 +35,7 @@ ${endTickFnWgsl({ spikeSlots: k.spikeSlots, sizeDispatch: false, arrivalTicks: 0
 @compute @workgroup_size(${FUSED_WORKGROUP_SIZE})
 fn main(@builtin(local_invocation_index) lid: u32) {
   for (var t = 0u; t < window.x; t++) {
-    propagateSpikes(0u, 1u, lid, ${FUSED_WORKGROUP_SIZE}u);
+    propagateSpikes(0u, 1u, lid, ${FUSED_WORKGROUP_SIZE}u, 0u, 1u);
     storageBarrier();
     for (var i = lid; i < groupSize; i += ${FUSED_WORKGROUP_SIZE}u) { neuronStep(i); }
     storageBarrier();

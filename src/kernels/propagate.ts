@@ -63,8 +63,11 @@ export function synapseAccessWgsl({ shards, shardLength }: SynapseSharding): str
 }
 
 /**
- * `fn propagateSpikes(first, stride, lane, lanes)`: spikes first, first + stride, … of the
- * previous tick, each row walked by `lanes` threads. Uses the globals `ctrl`, `tickSpikes`,
+ * `fn propagateSpikes(first, stride, lane, lanes, part, parts)`: spikes first, first + stride,
+ * … of the previous tick, each row walked by `lanes` threads. With procedural projections the
+ * work of a spike splits into `parts`: part 0 walks the stored row and procedural projections
+ * part, part + parts, …, so a grid `parts` high spreads a spike's rows over workgroups (one
+ * part: one workgroup does all). Uses the globals `ctrl`, `tickSpikes`,
  * `rowStart`, the synapse shards, `ring`, `logMeta` (shared by the standalone kernel below and
  * the fused kernel).
  */
@@ -78,7 +81,7 @@ export function propagateFnWgsl(k: PropagateConstants): string {
 ${synapseAccessWgsl(k.sharding)}
 ${proceduralCode}
 
-fn propagateSpikes(first: u32, stride: u32, lane: u32, lanes: u32) {
+fn propagateSpikes(first: u32, stride: u32, lane: u32, lanes: u32, part: u32, parts: u32) {
   let tick = atomicLoad(&ctrl[${Ctrl.tick}]);
   if (tick == 0u) { return; }
   let spikeTick = tick - 1u;
@@ -86,13 +89,13 @@ fn propagateSpikes(first: u32, stride: u32, lane: u32, lanes: u32) {
   let count = atomicLoad(&ctrl[${Ctrl.spikeCount}u + history]);
   for (var s = first; s < count; s += stride) {
     let source = tickSpikes[history * ${k.neuronCount}u + s];
-    let end = rowStart[source + 1u];
+    let end = select(rowStart[source], rowStart[source + 1u], part == 0u);
     if (lane == 0u) { atomicAdd(&logMeta[${LogMeta.events}], end - rowStart[source]); }
     for (var j = rowStart[source] + lane; j < end; j += lanes) {
       let packed = synTargetAt(j);
       let slot = (spikeTick + (packed >> ${k.channelBits}u)) % ${k.delaySlots}u;
       atomicAdd(&ring[slot * ${k.channelCount}u + (packed & ${channelMask}u)], synWeightAt(j));
-    }${procedural ? '\n    propagateProcedural(source, spikeTick, lane, lanes);' : ''}
+    }${procedural ? '\n    propagateProcedural(source, spikeTick, lane, lanes, part, parts);' : ''}
   }
 }
 `;
@@ -140,7 +143,7 @@ ${bindingsWgsl(propagateBindings(k.sharding.shards, (k.procedural ?? 0) > 0))}
 ${propagateFnWgsl(k)}
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  propagateSpikes(wid.x, nwg.x, lid, ${WORKGROUP_SIZE}u);
+  propagateSpikes(wid.x, nwg.x, lid, ${WORKGROUP_SIZE}u, wid.y, nwg.y);
 }
 `;
 }

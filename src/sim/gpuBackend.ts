@@ -344,12 +344,15 @@ export class GpuBackend implements Backend {
         }),
       )
     ).filter((k): k is Kernel => k !== null);
+    const propagateParts = Math.max(1, net.procedural.length);
     this.propagate = await this.kernel(
       'propagate',
       propagateWgsl({ ...constants, channelBits: net.synapses.channelBits, sharding: this.sharding, procedural: net.procedural.length }),
       propagateBindings(shards, procedural),
       pick(shared, propagateBindings(shards, procedural)),
-      this.spikeGrid(DispatchArgs.perSpike, net.neuronCount),
+      // A fixed grid spreads each spike's procedural projections over its height (an indirect
+      // one is one high), keeping about FIXED_SPIKE_GRID workgroups in all.
+      this.spikeGrid(DispatchArgs.perSpike, Math.min(net.neuronCount, Math.ceil(FIXED_SPIKE_GRID / propagateParts)), propagateParts),
     );
     // Plastic synapses take spikes of the last arrivalTicks ticks (their largest delay).
     const arrivalTicks = net.plastic.length ? net.spikeSlots - 1 : 0;

@@ -93,3 +93,13 @@ describe('procedural synapses: the spikes of stored ones', () => {
     expectIdentical(b, a);
   });
 });
+
+describe('procedural synapses: a fixed spike grid spreads projections over its height', () => {
+  it('the same spikes with indirect and fixed dispatch', async () => {
+    const spec = procedural(builtinNetwork('microcircuit', { scale: 0.03 }));
+    const indirect = await runSpikes(spec, 30, { backend: 'webgpu', fused: false, spikeDispatch: 'indirect' });
+    const fixed = await runSpikes(spec, 30, { backend: 'webgpu', fused: false, spikeDispatch: 'fixed' });
+    expect(totalSpikes(indirect)).toBeGreaterThan(10);
+    expectIdentical(fixed, indirect);
+  });
+});
