@@ -137,7 +137,7 @@ function planReport(plan: MemoryPlan, target: DryRunTarget, planMs: number): str
       ['projection', 'pre → post', 'rule', 'synapses', 'max delay', 'host build'],
       [
         ...plan.projections.map((p) => [
-          `${p.name}${p.plastic ? ' (plastic)' : ''}`,
+          `${p.name}${p.plastic ? ' (plastic)' : p.procedural ? ' (procedural)' : ''}`,
           `${p.pre} → ${p.post}`,
           p.rule,
           `${approx(p.exact)}${p.synapses}`,

@@ -184,6 +184,27 @@ describe('delays in ticks', () => {
 });
 
 describe('fixed point', () => {
+  it('populations merged into one group keep their own receptor names and scales', () => {
+    const lif = (receptor: string) => ({
+      tauM: 20,
+      vRest: -65,
+      vThresh: -50,
+      vReset: -65,
+      tRef: 2,
+      receptors: { [receptor]: { kind: 'current' as const, tau: 5 } },
+    });
+    const net = compileNetwork({
+      version: 1,
+      dt: 0.1,
+      populations: { A: { size: 10, model: 'lif', params: lif('e') }, B: { size: 10, model: 'lif', params: lif('x') } },
+      projections: [{ pre: 'A', post: 'B', connect: { rule: 'allToAll' }, weight: 0.5, receptor: 'x' }],
+    });
+    expect(net.groups).toHaveLength(1);
+    expect(net.scales.map((s) => `${s.population}.${s.receptor}`)).toEqual(['A.e', 'B.x']);
+    expect(net.scales[1].maxAbsInput).toBe(5);
+    expect(Array.from(net.synapses.weight).every((w) => w === quantize(0.5, net.scales[1].exponent))).toBe(true);
+  });
+
   const sumAbsQ = (ws: number[], k: number) => ws.reduce((a, w) => a + Math.abs(quantize(w, k)), 0);
 
   it('random weight sets: Σ|round(w·2^k)| fits an i32 and k is maximal', () => {

@@ -554,6 +554,16 @@ describe('memory planned before anything is allocated', () => {
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('fits: yes');
   });
 
+  it('--dry-run of the procedural microcircuit: no synapse buffers, row lengths only', async () => {
+    const r = await cli('run', 'microcircuit', '--set', 'connectivity=procedural', '--dry-run', '--backend', 'cpu');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^microcircuit: 77169 neurons, 298880968 synapses/);
+    expect(r.stdout).toMatch(/^L23E->L23E \(procedural\)\s+L23E → L23E\s+fixedTotal\s+45499805\s+60 ticks\s+80\.8 KiB \(0 B\/synapse\)$/m);
+    expect(r.stdout).toMatch(/^synapse targets\s+synapses\s+0\s+0 B$/m);
+    expect(r.stdout).toMatch(/^procedural row lengths\s+procedural\s+\d+/m);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('fits: yes');
+  });
+
   it('--dry-run without an adapter says so: the CPU reference, host memory only', async () => {
     const r = await cliWithEnv(NO_ADAPTER_ENV, 'run', 'cuba', '--dry-run', '--gpu-memory', '0.001');
     expect(r.code).toBe(0);
