@@ -18,6 +18,43 @@ export function releaseTestDevice(): void {
   context = null;
 }
 
+/**
+ * Run a one-off compute shader on the test device: `@binding(0)` is `input` (read-only
+ * storage), `@binding(1)` an output of `outputWords` u32 words, returned once the dispatch of
+ * `workgroups` workgroups (entry point `main`) is done.
+ */
+export async function runCompute(code: string, input: Uint32Array<ArrayBuffer>, outputWords: number, workgroups: number): Promise<Uint32Array> {
+  const { device } = await testDevice();
+  const module = device.createShaderModule({ code });
+  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+  const inputBuffer = device.createBuffer({ size: Math.max(4, input.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(inputBuffer, 0, input);
+  const out = device.createBuffer({ size: 4 * outputWords, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+  const read = device.createBuffer({ size: 4 * outputWords, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(
+    0,
+    device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: inputBuffer } },
+        { binding: 1, resource: { buffer: out } },
+      ],
+    }),
+  );
+  pass.dispatchWorkgroups(workgroups);
+  pass.end();
+  encoder.copyBufferToBuffer(out, 0, read, 0, 4 * outputWords);
+  device.queue.submit([encoder.finish()]);
+  await read.mapAsync(GPUMapMode.READ);
+  const result = new Uint32Array(read.getMappedRange().slice(0));
+  read.unmap();
+  for (const b of [inputBuffer, out, read]) b.destroy();
+  return result;
+}
+
 export type Spikes = Record<string, PopulationSpikes>;
 
 /** Run a spec for `durationMs` and return every population's recorded spikes. */

@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { hash4, normalFromHashes, rngWgsl } from '../../src/rng/counterHash.ts';
 import { fixedToF32, driveHelpersWgsl } from '../../src/models/drive.ts';
-import { releaseTestDevice, testDevice } from './helpers.ts';
+import { releaseTestDevice, runCompute } from './helpers.ts';
 
 afterAll(releaseTestDevice);
 
@@ -10,7 +10,6 @@ const N = 4096;
 
 describe('random numbers and fixed point, WGSL = TypeScript', () => {
   it('hash4, normalFromHashes and fixedToF32 agree for many arguments', async () => {
-    const { device } = await testDevice();
     const code = `
 @group(0) @binding(0) var<storage, read> tables: array<u32>;
 @group(0) @binding(1) var<storage, read_write> out: array<u32>;
@@ -25,32 +24,8 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   let x = bitcast<i32>(hash4(1u, 2u, i, 0u)) >> (i & 15u);
   out[3u * i + 2u] = bitcast<u32>(fixedToF32(x, 1.0 / 1048576.0) + f32(tables[0] & 0u));
 }`;
-    const module = device.createShaderModule({ code });
-    const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
-    const tables = device.createBuffer({ size: 4, usage: GPUBufferUsage.STORAGE });
-    const out = device.createBuffer({ size: 12 * N, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-    const read = device.createBuffer({ size: 12 * N, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(
-      0,
-      device.createBindGroup({
-        layout: pipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: tables } },
-          { binding: 1, resource: { buffer: out } },
-        ],
-      }),
-    );
-    pass.dispatchWorkgroups(N / 64);
-    pass.end();
-    encoder.copyBufferToBuffer(out, 0, read, 0, 12 * N);
-    device.queue.submit([encoder.finish()]);
-    await read.mapAsync(GPUMapMode.READ);
-    const u = new Uint32Array(read.getMappedRange().slice(0));
+    const u = await runCompute(code, new Uint32Array(1), 3 * N, N / 64);
     const f = new Float32Array(u.buffer);
-    read.unmap();
     let hashes = 0,
       normals = 0,
       fixed = 0;

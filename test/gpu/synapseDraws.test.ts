@@ -13,7 +13,7 @@ import {
   synapseDrawsWgsl,
   type QuantizedForm,
 } from '../../src/compile/synapseDraws.ts';
-import { releaseTestDevice, testDevice } from './helpers.ts';
+import { releaseTestDevice, runCompute } from './helpers.ts';
 
 afterAll(releaseTestDevice);
 
@@ -30,8 +30,8 @@ const FORMS: QuantizedForm[] = [
   quantizeDelay({ normal: [1.5, 0.75], clip: [0.1, 15] }, 0.1),
 ];
 
-async function runWgsl(body: string, words: number): Promise<Uint32Array> {
-  const { device } = await testDevice();
+/** The body run once per i < N, with the forms bound as `forms` and the output as `out`. */
+function runWgsl(body: string, words: number): Promise<Uint32Array> {
   const code = `
 @group(0) @binding(0) var<storage, read> forms: array<u32>;
 @group(0) @binding(1) var<storage, read_write> out: array<u32>;
@@ -43,37 +43,8 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   if (i >= ${N}u) { return; }
 ${body}
 }`;
-  const module = device.createShaderModule({ code });
-  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
   const formWords = new Uint32Array(FORMS.flatMap((f) => [f.kind, f.a >>> 0, f.b >>> 0, f.lo >>> 0, f.hi >>> 0]));
-  const forms = device.createBuffer({ size: formWords.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-  device.queue.writeBuffer(forms, 0, formWords);
-  const out = device.createBuffer({ size: 4 * words * N, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-  const read = device.createBuffer({ size: 4 * words * N, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const encoder = device.createCommandEncoder();
-  const pass = encoder.beginComputePass();
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(
-    0,
-    device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: forms } },
-        { binding: 1, resource: { buffer: out } },
-      ],
-    }),
-  );
-  pass.dispatchWorkgroups(N / 64);
-  pass.end();
-  encoder.copyBufferToBuffer(out, 0, read, 0, 4 * words * N);
-  device.queue.submit([encoder.finish()]);
-  await read.mapAsync(GPUMapMode.READ);
-  const u = new Uint32Array(read.getMappedRange().slice(0));
-  read.unmap();
-  forms.destroy();
-  out.destroy();
-  read.destroy();
-  return u;
+  return runCompute(code, formWords, words * N, N / 64);
 }
 
 describe('keyed synapse draws, WGSL = TypeScript', () => {
