@@ -14,7 +14,7 @@ import { at, SpecError } from '../netspec/errors.ts';
 import type { Distribution, ProjectionSpec } from '../netspec/types.ts';
 import { Stream, streamId } from '../rng/counterHash.ts';
 import { delayTicks, type CompiledPopulation } from './compiled.ts';
-import { connectRuns, keyedPartners, keyedRowCounts, type PairRuns } from './connectivity.ts';
+import { connectRuns, keyedPartners, keyedRowCounts, type DrawKey, type PairRuns } from './connectivity.ts';
 import { type ProceduralProjection, type ProceduralRows } from './proceduralRows.ts';
 import {
   delayTicksOf,
@@ -64,11 +64,11 @@ export interface ChannelLoad {
 }
 
 /** The rows of a procedural projection (validateSpec admits only the rules with keyed rows). */
-function proceduralRows(c: ProjectionSpec['connect']): ProceduralRows {
+function proceduralRows(c: ProjectionSpec['connect'], key: DrawKey, nPre: number): ProceduralRows {
   if (c.rule === 'allToAll') return { kind: 'all' };
   if (c.rule === 'oneToOne') return { kind: 'one' };
   if (c.rule === 'fixedOutDegree') return { kind: 'fixed', length: c.k };
-  if (c.rule === 'fixedTotal') return { kind: 'counts', counts: new Uint32Array(0) };
+  if (c.rule === 'fixedTotal') return { kind: 'counts', counts: keyedRowCounts(key, c.n, nPre) };
   throw new Error(`procedural rows for ${c.rule}`);
 }
 
@@ -127,24 +127,11 @@ export function connectProjection(
   const key = { seed, projection: i };
   // Synapses into each postsynaptic neuron; Σ|w| adds bound × count per projection, so stored
   // and procedural storage sum alike (the sums are f64: their order is part of the result).
-  const postCounts = new Uint32Array(post.size);
+  let inDegrees: Uint32Array;
   if (pr.storage === 'procedural') {
-    rows = proceduralRows(c);
-    if (rows.kind === 'all') postCounts.fill(pre.size - (noSelf ? 1 : 0));
-    else if (rows.kind === 'one') postCounts.fill(1, 0, Math.min(pre.size, post.size));
-    else {
-      if (rows.kind === 'counts') rows = { kind: 'counts', counts: keyedRowCounts(key, (c as { n: number }).n, pre.size) };
-      const lengths = rows;
-      const rowLength = (x: number) => (lengths.kind === 'counts' ? lengths.counts[x] : (lengths as { length: number }).length);
-      let scratch = new Uint32Array(0);
-      for (let x = 0; x < pre.size; x++) {
-        const n = rowLength(x);
-        if (scratch.length < n) scratch = new Uint32Array(n);
-        keyedPartners(key, x, n, post.size, noSelf, scratch, 0);
-        for (let k = 0; k < n; k++) postCounts[scratch[k]]++;
-      }
-    }
-    count = procCount(rows, pre.size, post.size, noSelf);
+    rows = proceduralRows(c, key, pre.size);
+    inDegrees = proceduralInDegrees(rows, key, pre.size, post.size, noSelf);
+    count = inDegrees.reduce((a, n) => a + n, 0);
   } else {
     try {
       runs = connectRuns(c, pre.size, post.size, samePopulation, key);
@@ -155,39 +142,47 @@ export function connectProjection(
     if (weightList && weightList.length !== count)
       throw new SpecError(at(path, 'weight'), `has ${weightList.length} values, expected ${count} (one per synapse)`);
     if (delayList && delayList.length !== count) throw new SpecError(at(path, 'delay'), `has ${delayList.length} values, expected ${count} (one per synapse)`);
-    if (runs.by === 'post') {
-      const start = runs.start!;
-      for (let j = 0; j + 1 < start.length; j++) postCounts[j] = start[j + 1] - start[j];
-    } else {
-      const postIds = runs.post!;
-      for (let s = 0; s < count; s++) postCounts[postIds[s]]++;
-      if (perSynapseBound) for (let s = 0; s < count; s++) absSum[base + postIds[s]] += Math.abs(weightList[s]);
-    }
-    if (perSynapseBound && runs.by === 'post') {
-      const start = runs.start!;
-      for (let j = 0; j + 1 < start.length; j++) for (let s = start[j]; s < start[j + 1]; s++) absSum[base + j] += Math.abs(weightList[s]);
+    inDegrees = storedInDegrees(runs, post.size);
+    if (perSynapseBound) {
+      const stored = runs;
+      forEachKey(stored, (x, _k, s) => (absSum[base + (stored.by === 'post' ? x : stored.post![s])] += Math.abs(weightList[s])));
     }
   }
   for (let j = 0; j < post.size; j++) {
-    inCount[base + j] += postCounts[j];
-    if (!perSynapseBound) absSum[base + j] += constBound * postCounts[j];
+    inCount[base + j] += inDegrees[j];
+    if (!perSynapseBound) absSum[base + j] += constBound * inDegrees[j];
   }
   let maxDelay = 1;
   if (count > 0) maxDelay = delayList ? delayList.reduce((a, d) => Math.max(a, d), 1) : formMaxDelayTicks(delayForm!, dt);
   return { index: i, spec: pr, pre, post, receptor, base, count, runs, rows, noSelf, weightForm, weightList, delayForm, delayList, maxDelay };
 }
 
-function procCount(rows: ProceduralRows, nPre: number, nPost: number, noSelf: boolean): number {
-  switch (rows.kind) {
-    case 'all':
-      return nPre * nPost - (noSelf ? Math.min(nPre, nPost) : 0);
-    case 'one':
-      return Math.min(nPre, nPost);
-    case 'fixed':
-      return nPre * rows.length;
-    case 'counts':
-      return rows.counts.reduce((a, n) => a + n, 0);
+/** Synapses into each postsynaptic neuron of stored runs. */
+function storedInDegrees(runs: PairRuns, nPost: number): Uint32Array {
+  const inDegrees = new Uint32Array(nPost);
+  if (runs.by === 'post') {
+    const start = runs.start!;
+    for (let j = 0; j < nPost; j++) inDegrees[j] = start[j + 1] - start[j];
+  } else {
+    const postIds = runs.post!;
+    for (let s = 0; s < runs.count; s++) inDegrees[postIds[s]]++;
   }
+  return inDegrees;
+}
+
+/** Synapses into each postsynaptic neuron of procedural rows, drawing partners without keeping them. */
+function proceduralInDegrees(rows: ProceduralRows, key: DrawKey, nPre: number, nPost: number, noSelf: boolean): Uint32Array {
+  const inDegrees = new Uint32Array(nPost);
+  if (rows.kind === 'all') return inDegrees.fill(nPre - (noSelf ? 1 : 0));
+  if (rows.kind === 'one') return inDegrees.fill(1, 0, Math.min(nPre, nPost));
+  let scratch = new Uint32Array(0);
+  for (let x = 0; x < nPre; x++) {
+    const n = rows.kind === 'counts' ? rows.counts[x] : rows.length;
+    if (scratch.length < n) scratch = new Uint32Array(n);
+    keyedPartners(key, x, n, nPost, noSelf, scratch, 0);
+    for (let k = 0; k < n; k++) inDegrees[scratch[k]]++;
+  }
+  return inDegrees;
 }
 
 /** A form quantised at a receptor's scale 2^exponent, with the projection named on failure. */
