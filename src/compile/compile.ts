@@ -7,7 +7,7 @@
  * (plasticLayout.ts); the groups' parameter and state columns (neuronColumns.ts); state probes
  * and weight records (probes.ts); and a buffer plan (compiled.ts).
  */
-import { validateSpec, projectionName } from '../netspec/validateSpec.ts';
+import { projectionName, regenerableRowsRefusal, validateSpec } from '../netspec/validateSpec.ts';
 import type { NetworkSpec } from '../netspec/types.ts';
 import { bufferPlan, networkShape, spikeHistorySlots, type CompiledNetwork } from './compiled.ts';
 import { mergeNeuronGroups, receptorChannelBase, type NeuronGroups } from './groups.ts';
@@ -21,12 +21,29 @@ import { buildSynapseRows } from './synapseRows.ts';
 /** Default seed when the spec gives none. */
 export const DEFAULT_SEED = 1;
 
+export interface CompileOptions {
+  /**
+   * Leave the stored rows for the device to draw (the GPU backend does, with the same keyed
+   * draws), so the host neither draws nor holds them. Taken only when every static stored
+   * projection's rows can be drawn one at a time (as procedural ones); otherwise the host
+   * builds all rows. Default false.
+   */
+  rowsOnDevice?: boolean;
+}
+
+/** Whether every static stored projection's rows come from keyed draws (and there is one). */
+function rowsCanBeDrawnOnDevice(spec: NetworkSpec): boolean {
+  const stored = (spec.projections ?? []).filter((p) => !p.plasticity && p.storage !== 'procedural');
+  return stored.length > 0 && stored.every((p) => regenerableRowsRefusal(p) === null);
+}
+
 /**
  * Compile a network document. Validates first, so any problem surfaces as one SpecError
- * naming the JSON path, before anything is allocated.
+ * naming the JSON path, before anything is allocated. With `rowsOnDevice` the stored rows may
+ * be left for the device to draw (see CompileOptions).
  * @example const net = compileNetwork(builtinNetwork('cuba', { n: 1000 }));
  */
-export function compileNetwork(doc: unknown): CompiledNetwork {
+export function compileNetwork(doc: unknown, options: CompileOptions = {}): CompiledNetwork {
   const spec = validateSpec(doc);
   const dt = spec.dt;
   const seed = spec.seed ?? DEFAULT_SEED;
@@ -34,14 +51,15 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
   const neurons = mergeNeuronGroups(spec);
   const { populations, groups, neuronCount, channelCount } = neurons;
 
-  const { projections, load } = connectProjections(spec, neurons, seed);
+  const { projections, load } = connectProjections(spec, neurons, seed, options.rowsOnDevice === true && rowsCanBeDrawnOnDevice(spec));
   const maxDelay = projections.reduce((a, p) => Math.max(a, p.maxDelay), 1);
 
   const { scales, exponentOf } = receptorScales(populations, groups, load, (name) => neurons.planByName.get(name)!.receptors);
   const exponentFor = (p: BuiltProjection) => exponentOf(p.post.name, p.receptor.name);
 
-  const synapses = buildSynapseRows(projections, { seed, dt, neuronCount, channelCount, maxDelay, exponentFor });
-  const procedural = projections.filter((p) => p.rows).map((p) => proceduralProjection(p, exponentFor(p), projectionName(p.spec, p.index), dt));
+  const nameOf = (p: BuiltProjection) => projectionName(p.spec, p.index);
+  const synapses = buildSynapseRows(projections, { seed, dt, neuronCount, channelCount, maxDelay, exponentFor, nameOf });
+  const procedural = projections.filter((p) => p.rows && !p.onDevice).map((p) => proceduralProjection(p, exponentFor(p), projectionName(p.spec, p.index), dt));
   const plastic = projections.filter((p) => p.spec.plasticity).map((p) => plasticProjection(p, exponentFor(p), seed, dt));
 
   const tables = fillNeuronColumns(neurons, { seed, dt, exponentOf });
@@ -78,14 +96,14 @@ export function compileNetwork(doc: unknown): CompiledNetwork {
  * Each projection connected (or its procedural rows described), in spec order, with the load
  * it adds to each receptor channel: the bound the fixed-point scales are chosen from.
  */
-function connectProjections(spec: NetworkSpec, neurons: NeuronGroups, seed: number): { projections: BuiltProjection[]; load: ChannelLoad } {
+function connectProjections(spec: NetworkSpec, neurons: NeuronGroups, seed: number, onDevice: boolean): { projections: BuiltProjection[]; load: ChannelLoad } {
   const load: ChannelLoad = { absSum: new Float64Array(neurons.channelCount), inCount: new Uint32Array(neurons.channelCount) };
   const projections = (spec.projections ?? []).map((pr, i) => {
     const pre = neurons.populationByName.get(pr.pre)!,
       post = neurons.populationByName.get(pr.post)!;
     const receptor = neurons.planByName.get(pr.post)!.receptors.find((r) => r.name === pr.receptor)!;
     const base = receptorChannelBase(neurons.groups[post.group], post, receptor.index);
-    return connectProjection(pr, i, { seed, dt: spec.dt, pre, post, receptor, base, load });
+    return connectProjection(pr, i, { seed, dt: spec.dt, pre, post, receptor, base, load, onDevice: onDevice && !pr.plasticity });
   });
   return { projections, load };
 }

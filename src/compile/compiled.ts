@@ -4,7 +4,7 @@ import { models } from '../models/index.ts';
 import type { ModelColumns, NeuronModel, ReceptorSlot } from '../models/model.ts';
 import type { StdpRule } from '../models/stdp.ts';
 import type { NetworkSpec, PopulationSpec } from '../netspec/types.ts';
-import { PROCEDURAL_WORDS, type ProceduralProjection } from './proceduralRows.ts';
+import { PROCEDURAL_WORDS, type DeviceRows, type ProceduralProjection } from './proceduralRows.ts';
 
 export interface CompiledPopulation {
   name: string;
@@ -58,9 +58,19 @@ export interface ReceptorScale {
  */
 export interface SynapseRows {
   rowStart: Uint32Array;
+  /** Static stored synapses (`rowStart[neuronCount]`). */
+  count: number;
+  /** Channel (low `channelBits` bits) and delay in ticks (high bits) per synapse; empty when `onDevice` is not. */
   target: Uint32Array;
+  /** Fixed-point weight per synapse; empty when `onDevice` is not. */
   weight: Int32Array;
   channelBits: number;
+  /**
+   * Projections whose rows the device draws into the arrays (`compileNetwork`'s `rowsOnDevice`),
+   * where each source's part of its row starts; when any, `target` and `weight` are left empty
+   * (`hostSynapseRows` fills them on the host instead).
+   */
+  onDevice: DeviceRows[];
 }
 
 /**
@@ -367,7 +377,7 @@ export function networkShape(net: Omit<CompiledNetwork, 'buffers'>): NetworkShap
     channelCount: net.channelCount,
     delaySlots: net.delaySlots,
     spikeSlots: net.spikeSlots,
-    staticSynapses: net.synapses.target.length,
+    staticSynapses: net.synapses.count,
     tableWords: net.tables.length,
     proceduralProjections: net.procedural.length,
     proceduralRowWords: net.procedural.reduce((a, p) => a + (p.rows.kind === 'counts' ? p.preSize : 0), 0),

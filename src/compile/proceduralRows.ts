@@ -35,6 +35,16 @@ export interface ProceduralProjection {
   count: number;
 }
 
+/**
+ * A stored projection whose rows the device draws (the same keyed draws as procedural rows),
+ * and where in the stored arrays each source's part of its row starts.
+ */
+export interface DeviceRows {
+  projection: ProceduralProjection;
+  /** Per presynaptic neuron x: the index of its first synapse of this projection. */
+  rowOffsets: Uint32Array;
+}
+
 const RowKind = { all: 0, one: 1, fixed: 2, counts: 3 } as const;
 
 /** u32 words per projection in the table (see proceduralTables). */
@@ -115,45 +125,64 @@ export function proceduralTables(ps: ProceduralProjection[]): { table: Uint32Arr
 }
 
 /**
- * WGSL twin of forEachProceduralSynapse: `fn propagateProcedural(source, spikeTick, lane,
- * lanes, first, stride)` adds the rows of global neuron `source` in procedural projections
- * first, first + stride, … into the ring, `lanes` threads along each row. Uses the globals `procTable`, `procRowCounts`, `ring`
- * and `logMeta`, and the WGSL of rngWgsl and synapseDrawsWgsl.
+ * WGSL twin of proceduralRowLength and forEachProceduralSynapse, for the projection whose table
+ * words start at `t` (reading the globals `procTable` and `procRowCounts`; needs rngWgsl and
+ * synapseDrawsWgsl): `procRowLength(t, x)`, `procRowKeys(t, x)` (the row's keys of partner,
+ * weight and delay draws), then per synapse s `procPost`, `procWeight` (fixed point) and
+ * `procDelay` (ticks).
  */
-export function proceduralWgsl(k: { projections: number; seed: number; delaySlots: number; channelCount: number; eventsIndex: number }): string {
-  const W = PROCEDURAL_WORDS;
+export function proceduralSynapseWgsl(seed: number): string {
   return /* wgsl */ `
 fn procForm(base: u32, h: u32) -> i32 {
   return drawQuantized(procTable[base], bitcast<i32>(procTable[base + 1u]), procTable[base + 2u],
     bitcast<i32>(procTable[base + 3u]), bitcast<i32>(procTable[base + 4u]), h);
 }
+fn procExclude(t: u32, x: u32) -> u32 { return select(0xffffffffu, x, procTable[t + 6u] == 1u); }
+fn procRowLength(t: u32, x: u32) -> u32 {
+  let kind = procTable[t + 4u];
+  let postSize = procTable[t + 2u];
+  if (kind == ${RowKind.all}u) { return postSize - select(0u, 1u, procExclude(t, x) < postSize); }
+  if (kind == ${RowKind.one}u) { return select(0u, 1u, x < postSize); }
+  if (kind == ${RowKind.counts}u) { return procRowCounts[procTable[t + 5u] + x]; }
+  return procTable[t + 5u];
+}
+fn procRowKeys(t: u32, x: u32) -> vec3u {
+  return vec3u(rowKey(${seed >>> 0}u, procTable[t + 7u], x), rowKey(${seed >>> 0}u, procTable[t + 8u], x), rowKey(${seed >>> 0}u, procTable[t + 9u], x));
+}
+fn procPost(t: u32, x: u32, s: u32, keys: vec3u) -> u32 {
+  let kind = procTable[t + 4u];
+  if (kind == ${RowKind.all}u) { return select(s, s + 1u, s >= procExclude(t, x)); }
+  if (kind == ${RowKind.one}u) { return x; }
+  return drawPartner(drawAt(keys.x, s), procTable[t + 2u], procExclude(t, x));
+}
+fn procWeight(t: u32, s: u32, keys: vec3u) -> i32 { return procForm(t + 10u, drawAt(keys.y, s)); }
+fn procDelay(t: u32, s: u32, keys: vec3u) -> u32 { return delayTicksOf(procForm(t + 15u, drawAt(keys.z, s))); }
+`;
+}
+
+/**
+ * `fn propagateProcedural(source, spikeTick, lane, lanes, first, stride)` adds the rows of
+ * global neuron `source` in procedural projections first, first + stride, … into the ring,
+ * `lanes` threads along each row. Uses proceduralSynapseWgsl and the globals `ring` and
+ * `logMeta`.
+ */
+export function proceduralWgsl(k: { projections: number; seed: number; delaySlots: number; channelCount: number; eventsIndex: number }): string {
+  const W = PROCEDURAL_WORDS;
+  return /* wgsl */ `
+${proceduralSynapseWgsl(k.seed)}
 fn propagateProcedural(source: u32, spikeTick: u32, lane: u32, lanes: u32, first: u32, stride: u32) {
   for (var p = first; p < ${k.projections}u; p += stride) {
     let t = p * ${W}u;
     let preOffset = procTable[t];
     if (source < preOffset || source - preOffset >= procTable[t + 1u]) { continue; }
     let x = source - preOffset;
-    let postSize = procTable[t + 2u];
-    let kind = procTable[t + 4u];
-    let exclude = select(0xffffffffu, x, procTable[t + 6u] == 1u);
-    var n = procTable[t + 5u];
-    if (kind == ${RowKind.all}u) { n = postSize - select(0u, 1u, exclude < postSize); }
-    if (kind == ${RowKind.one}u) { n = select(0u, 1u, x < postSize); }
-    if (kind == ${RowKind.counts}u) { n = procRowCounts[procTable[t + 5u] + x]; }
+    let n = procRowLength(t, x);
     if (lane == 0u) { atomicAdd(&logMeta[${k.eventsIndex}], n); }
-    let connectKey = rowKey(${k.seed >>> 0}u, procTable[t + 7u], x);
-    let weightKey = rowKey(${k.seed >>> 0}u, procTable[t + 8u], x);
-    let delayKey = rowKey(${k.seed >>> 0}u, procTable[t + 9u], x);
+    let keys = procRowKeys(t, x);
     let channelBase = procTable[t + 3u];
     for (var s = lane; s < n; s += lanes) {
-      var post = s;
-      if (kind == ${RowKind.all}u && s >= exclude) { post = s + 1u; }
-      if (kind == ${RowKind.one}u) { post = x; }
-      if (kind >= ${RowKind.fixed}u) { post = drawPartner(drawAt(connectKey, s), postSize, exclude); }
-      let weight = procForm(t + 10u, drawAt(weightKey, s));
-      let delay = delayTicksOf(procForm(t + 15u, drawAt(delayKey, s)));
-      let slot = (spikeTick + delay) % ${k.delaySlots}u;
-      atomicAdd(&ring[slot * ${k.channelCount}u + channelBase + post], weight);
+      let slot = (spikeTick + procDelay(t, s, keys)) % ${k.delaySlots}u;
+      atomicAdd(&ring[slot * ${k.channelCount}u + channelBase + procPost(t, x, s, keys)], procWeight(t, s, keys));
     }
   }
 }

@@ -42,8 +42,10 @@ export interface BuiltProjection {
   count: number;
   /** Stored synapses (null once written into the rows, and for procedural ones). */
   runs: PairRuns | null;
-  /** Procedural rows (null for stored synapses). */
+  /** Rows drawn from keyed draws: procedural ones, or stored ones the device draws (`onDevice`); null otherwise. */
   rows: ProceduralRows | null;
+  /** Stored synapses the device draws into the rows (not procedural, not built on the host). */
+  onDevice: boolean;
   noSelf: boolean;
   /** The weight as a form, or null when given per synapse (`weightList`). */
   weightForm: number | Distribution | null;
@@ -89,7 +91,17 @@ function forEachKey(runs: PairRuns, fn: (x: number, k: number, s: number) => voi
 export function connectProjection(
   pr: ProjectionSpec,
   i: number,
-  ctx: { seed: number; dt: number; pre: CompiledPopulation; post: CompiledPopulation; receptor: ReceptorSlot; base: number; load: ChannelLoad },
+  ctx: {
+    seed: number;
+    dt: number;
+    pre: CompiledPopulation;
+    post: CompiledPopulation;
+    receptor: ReceptorSlot;
+    base: number;
+    load: ChannelLoad;
+    /** Stored synapses drawn on the device (the caller checked the rule allows it). */
+    onDevice?: boolean;
+  },
 ): BuiltProjection {
   const path = at('projections', i);
   const { pre, post, receptor, base, seed, dt, load } = ctx;
@@ -128,7 +140,8 @@ export function connectProjection(
   // Synapses into each postsynaptic neuron; Σ|w| adds bound × count per projection, so stored
   // and procedural storage sum alike (the sums are f64: their order is part of the result).
   let inDegrees: Uint32Array;
-  if (pr.storage === 'procedural') {
+  const onDevice = pr.storage !== 'procedural' && ctx.onDevice === true;
+  if (pr.storage === 'procedural' || onDevice) {
     rows = proceduralRows(c, key, pre.size);
     inDegrees = proceduralInDegrees(rows, key, pre.size, post.size, noSelf);
     count = inDegrees.reduce((a, n) => a + n, 0);
@@ -154,7 +167,7 @@ export function connectProjection(
   }
   let maxDelay = 1;
   if (count > 0) maxDelay = delayList ? delayList.reduce((a, d) => Math.max(a, d), 1) : formMaxDelayTicks(delayForm!, dt);
-  return { index: i, spec: pr, pre, post, receptor, base, count, runs, rows, noSelf, weightForm, weightList, delayForm, delayList, maxDelay };
+  return { index: i, spec: pr, pre, post, receptor, base, count, runs, rows, onDevice, noSelf, weightForm, weightList, delayForm, delayList, maxDelay };
 }
 
 /** Synapses into each postsynaptic neuron of stored runs. */

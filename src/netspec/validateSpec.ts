@@ -194,22 +194,32 @@ const connectKeys: Record<string, string[]> = {
 };
 
 /**
- * "stored" or "procedural"; procedural rows are regenerated at each spike, so the rule must be
- * one whose rows come from keyed draws, and the synapses static with weights and delays as forms.
+ * Why a projection's rows cannot be regenerated one at a time from keyed draws (procedural
+ * storage, or rows built on the device), or null when they can: the rule must be one whose rows
+ * come from keyed draws, and the synapses static with weights and delays as forms.
  */
-function validateStorage(pr: Obj, c: Obj, path: string): void {
-  if (pr.storage !== 'stored' && pr.storage !== 'procedural') fail(path, `must be "stored" or "procedural", got ${describe(pr.storage)}`);
-  if (pr.storage === 'stored') return;
-  if (pr.plasticity !== undefined) fail(path, 'procedural synapses are static: a plastic projection needs "stored"');
+export function regenerableRowsRefusal(pr: {
+  connect: { rule: string; allowMultiple?: boolean };
+  weight: unknown;
+  delay?: unknown;
+  plasticity?: unknown;
+}): string | null {
+  const c = pr.connect;
+  if (pr.plasticity !== undefined) return 'procedural synapses are static: a plastic projection needs "stored"';
   if (Array.isArray(pr.weight) || Array.isArray(pr.delay))
-    fail(path, 'procedural synapses draw weights and delays from a number or a distribution, not a per-synapse list');
+    return 'procedural synapses draw weights and delays from a number or a distribution, not a per-synapse list';
   const multiple = c.allowMultiple !== false;
   const regenerable = c.rule === 'allToAll' || c.rule === 'oneToOne' || ((c.rule === 'fixedOutDegree' || c.rule === 'fixedTotal') && multiple);
-  if (!regenerable)
-    fail(
-      path,
-      `procedural synapses need a rule whose rows can be regenerated: allToAll, oneToOne, or fixedOutDegree / fixedTotal with multapses (allowMultiple), not ${String(c.rule)}${multiple ? '' : ' without multapses'}`,
-    );
+  if (regenerable) return null;
+  return `procedural synapses need a rule whose rows can be regenerated: allToAll, oneToOne, or fixedOutDegree / fixedTotal with multapses (allowMultiple), not ${String(c.rule)}${multiple ? '' : ' without multapses'}`;
+}
+
+/** "stored" or "procedural"; procedural rows are regenerated at each spike (regenerableRowsRefusal). */
+function validateStorage(pr: Obj, path: string): void {
+  if (pr.storage !== 'stored' && pr.storage !== 'procedural') fail(path, `must be "stored" or "procedural", got ${describe(pr.storage)}`);
+  if (pr.storage === 'stored') return;
+  const refusal = regenerableRowsRefusal(pr as Parameters<typeof regenerableRowsRefusal>[0]);
+  if (refusal) fail(path, refusal);
 }
 
 function validateProjection(spec: Obj, pr: Obj, path: string): void {
@@ -273,7 +283,7 @@ function validateProjection(spec: Obj, pr: Obj, path: string): void {
   const postModelReceptor = ((post.params as Obj | undefined)?.receptors as Record<string, Obj>)[pr.receptor as string];
   validateValue(pr.weight, at(path, 'weight'), undefined, postModelReceptor.kind === 'conductance' ? { min: 0 } : {});
   if (pr.delay !== undefined) validateValue(pr.delay, at(path, 'delay'), undefined, { min: 0 });
-  if (pr.storage !== undefined) validateStorage(pr, c, at(path, 'storage'));
+  if (pr.storage !== undefined) validateStorage(pr, at(path, 'storage'));
   if (pr.plasticity !== undefined) {
     const pp = at(path, 'plasticity');
     const pl = obj(pr.plasticity, pp);

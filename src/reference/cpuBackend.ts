@@ -5,7 +5,8 @@
  * spikes) and `--backend cpu`.
  */
 import { forEachProceduralSynapse, proceduralRowLength } from '../compile/proceduralRows.ts';
-import type { CompiledGroup, CompiledNetwork } from '../compile/compiled.ts';
+import type { CompiledGroup, CompiledNetwork, SynapseRows } from '../compile/compiled.ts';
+import { hostSynapseRows } from '../compile/synapseRows.ts';
 import { cpuDrive } from '../models/drive.ts';
 import type { CpuColumns, CpuDrive } from '../models/model.ts';
 import type { Backend, Recorders, RunCounters } from '../sim/backend.ts';
@@ -48,8 +49,11 @@ export class CpuBackend implements Backend {
   private readonly spikeHistory: Uint32Array[];
   private readonly plastic: CpuPlasticProjection[];
   private readonly plasticContext: PlasticityContext;
+  /** The stored rows, drawn here if they were left to a device. */
+  private readonly synapses: SynapseRows;
 
   constructor(private readonly net: CompiledNetwork) {
+    this.synapses = hostSynapseRows(net.synapses, net.seed);
     this.ring = new Int32Array(net.delaySlots * net.channelCount);
     // Own copies of the state, so the compiled network can be reused.
     this.groups = net.groups.map((g) => {
@@ -70,7 +74,7 @@ export class CpuBackend implements Backend {
 
   /** Step 2 of the previous tick: spikes of tick t−1 into the ring (run at the start of t), through stored rows, then procedural ones. */
   private propagate(spikeTick: number): void {
-    const { rowStart, target, weight, channelBits } = this.net.synapses;
+    const { rowStart, target, weight, channelBits } = this.synapses;
     const mask = channelBits >= 32 ? 0xffffffff : 2 ** channelBits - 1;
     const { delaySlots, channelCount } = this.net;
     for (const source of this.spikeHistory[spikeTick % this.net.spikeSlots]) {

@@ -12,6 +12,7 @@ import { NEURON_BINDINGS, neuronKernelWgsl } from '../kernels/neuronKernel.ts';
 import { PLASTICITY_BINDINGS, plasticArriveWgsl, plasticDecayWgsl, plasticSpikesWgsl } from '../kernels/plasticity.ts';
 import { propagateBindings, propagateWgsl, synapseSharding, type SynapseSharding } from '../kernels/propagate.ts';
 import { proceduralTables } from '../compile/proceduralRows.ts';
+import { buildRowsBindings, buildRowsGrid, buildRowsWgsl, rowPlan } from '../kernels/buildRows.ts';
 import { SAMPLE_STATE_BINDINGS, sampleStateWgsl } from '../kernels/sampleState.ts';
 import { plasticBuffers, type CompiledNetwork } from '../compile/compiled.ts';
 import { bindGroupEntries, layoutEntries, type BindingTable, type BoundBuffers } from '../gpu/bindings.ts';
@@ -148,6 +149,8 @@ export class GpuBackend implements Backend {
   private groups: Kernel[] = [];
   private samplers: Kernel[] = [];
   private propagate!: Kernel;
+  /** The static synapse arrays' buffers by binding name (`synTarget0`, `synWeight0`, …). */
+  private readonly synapseShards: Record<string, GPUBuffer> = {};
   /** Per plastic projection: decay, spikes, arrive (in that order). */
   private plasticity: Kernel[] = [];
   private plasticWeights: GPUBuffer[] = [];
@@ -176,11 +179,11 @@ export class GpuBackend implements Backend {
     this.ticksPerSubmit = Math.max(1, Math.min(windowTicks(options.ticksPerSubmit, perTickLog), maxForQueries));
     this.phases = profile ? { propagateMs: 0, plasticityMs: 0, neuronsMs: 0, hostWaitMs: 0 } : null;
     const limits = this.device.limits;
-    const { storageBindings, ...sharding } = synapseSharding(net.synapses.target.length, limits, options.synapseShardBytes, net.procedural.length > 0);
+    const { storageBindings, ...sharding } = synapseSharding(net.synapses.count, limits, options.synapseShardBytes, net.procedural.length > 0);
     this.sharding = sharding;
     if (storageBindings > limits.maxStorageBuffersPerShaderStage)
       throw new DeviceLimitError(
-        `the network's ${net.synapses.target.length} static synapses need ${sharding.shards} shards per array, ${storageBindings} storage bindings in propagation, but this adapter allows ${limits.maxStorageBuffersPerShaderStage}; reduce the network`,
+        `the network's ${net.synapses.count} static synapses need ${sharding.shards} shards per array, ${storageBindings} storage bindings in propagation, but this adapter allows ${limits.maxStorageBuffersPerShaderStage}; reduce the network`,
       );
     this.fused =
       !profile &&
@@ -264,6 +267,39 @@ export class GpuBackend implements Backend {
     return { pipeline, bindGroup, ...dispatch };
   }
 
+  /** The stored rows left to the device (`SynapseRows.onDevice`), drawn into the synapse shards before the first tick. */
+  private async drawRows(synapseShards: Record<string, GPUBuffer>): Promise<void> {
+    const net = this.net;
+    const { table, rowCounts } = proceduralTables(net.synapses.onDevice.map((r) => r.projection));
+    const { plan, totalRows } = rowPlan(net.synapses.onDevice);
+    const bindings = buildRowsBindings(this.sharding.shards);
+    const limit = this.device.limits.maxStorageBuffersPerShaderStage;
+    if (bindings.length > limit)
+      throw new DeviceLimitError(
+        `drawing the network's rows on the device needs ${bindings.length} storage bindings, but this adapter allows ${limit}; reduce the network`,
+      );
+    const build = await this.kernel(
+      'draw rows',
+      buildRowsWgsl({ projections: net.synapses.onDevice.length, totalRows, seed: net.seed, channelBits: net.synapses.channelBits, sharding: this.sharding }),
+      bindings,
+      {
+        procTable: this.buffer('row draws: table', table),
+        procRowCounts: this.buffer('row draws: row lengths', rowCounts),
+        rowPlan: this.buffer('row draws: plan', plan),
+        ...synapseShards,
+      },
+      { grid: buildRowsGrid(totalRows) },
+    );
+    const encoder = this.device.createCommandEncoder({ label: 'draw rows' });
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(build.pipeline);
+    pass.setBindGroup(0, build.bindGroup);
+    pass.dispatchWorkgroups(...build.grid);
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+    await this.device.queue.onSubmittedWorkDone();
+  }
+
   private async init(): Promise<void> {
     const net = this.net;
     const K = this.ticksPerSubmit;
@@ -281,16 +317,21 @@ export class GpuBackend implements Backend {
     const tables = this.buffer('tables', net.tables);
     const rowStart = this.buffer('synapse rows', net.synapses.rowStart);
     const { shards, shardLength } = this.sharding;
-    const synapseShards: Record<string, GPUBuffer> = {};
+    const synapseShards = this.synapseShards;
+    const onDevice = net.synapses.onDevice.length > 0;
     for (const [name, label, data] of [
       ['synTarget', 'synapse targets', net.synapses.target],
       ['synWeight', 'synapse weights', net.synapses.weight],
     ] as const) {
       for (let i = 0; i < shards; i++) {
-        const shard = data.subarray(i * shardLength, (i + 1) * shardLength);
-        synapseShards[`${name}${i}`] = await this.upload(`${label} ${i + 1}/${shards}`, shard);
+        const shardLabel = `${label} ${i + 1}/${shards}`;
+        const length = Math.max(0, Math.min(shardLength, net.synapses.count - i * shardLength));
+        synapseShards[`${name}${i}`] = onDevice
+          ? this.buffer(shardLabel, 4 * length)
+          : await this.upload(shardLabel, data.subarray(i * shardLength, (i + 1) * shardLength));
       }
     }
+    if (onDevice) await this.drawRows(synapseShards);
     this.logIds = this.buffer('spike log', logCapacity * 4);
     this.logMeta = this.buffer('spike log meta', (LogMeta.offsets + K + 1) * 4);
     this.dispatchArgs = this.buffer('indirect dispatch', new Uint32Array(DispatchArgs.words), GPUBufferUsage.INDIRECT);
@@ -516,6 +557,24 @@ export class GpuBackend implements Backend {
   async readPlasticWeights(k: number): Promise<Float32Array> {
     await this.staging.drain();
     return new Float32Array(await readBuffer(this.device, this.plasticWeights[k], this.net.plastic[k].weight.byteLength));
+  }
+
+  /**
+   * The static synapse arrays as the device holds them, shards joined (for checks: rows drawn on
+   * the device against the host's).
+   */
+  async readStaticSynapses(): Promise<{ target: Uint32Array; weight: Int32Array }> {
+    await this.staging.drain();
+    const { shards, shardLength } = this.sharding;
+    const target = new Uint32Array(this.net.synapses.count),
+      weight = new Int32Array(this.net.synapses.count);
+    for (let i = 0; i < shards; i++) {
+      const length = Math.max(0, Math.min(shardLength, this.net.synapses.count - i * shardLength));
+      if (!length) continue;
+      target.set(new Uint32Array(await readBuffer(this.device, this.synapseShards[`synTarget${i}`], 4 * length)), i * shardLength);
+      weight.set(new Int32Array(await readBuffer(this.device, this.synapseShards[`synWeight${i}`], 4 * length)), i * shardLength);
+    }
+    return { target, weight };
   }
 
   dispose(): void {

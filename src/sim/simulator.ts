@@ -185,7 +185,8 @@ export class Simulator {
     try {
       // With a device: its binding limits, the GPU budget, host memory with the upload.
       if (gpu) checkMemoryPlan(planMemory(doc, { ...limits, backend: 'webgpu', device: gpu.device.limits }));
-      const net = compileNetwork(doc);
+      // With a device, keyed stored rows are drawn there: the host neither draws nor holds them.
+      const net = compileNetwork(doc, { rowsOnDevice: gpu !== undefined });
       if (!gpu) return new Simulator(net, new CpuBackend(net), null, performance.now() - t0, fallback);
       const backend = await GpuBackend.create(gpu, net, {
         ticksPerSubmit: options.ticksPerSubmit,

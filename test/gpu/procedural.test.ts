@@ -8,7 +8,8 @@ import { compileNetwork } from '../../src/compile/compile.ts';
 import { networkBytes } from '../../src/compile/compiled.ts';
 import { builtinNetwork } from '../../src/networks/index.ts';
 import type { NetworkSpec, ProjectionSpec } from '../../src/netspec/types.ts';
-import { expectIdentical, releaseTestDevice, runSpikes, totalSpikes } from './helpers.ts';
+import { GpuBackend } from '../../src/sim/gpuBackend.ts';
+import { expectIdentical, releaseTestDevice, runSpikes, testDevice, totalSpikes } from './helpers.ts';
 
 afterAll(releaseTestDevice);
 
@@ -101,5 +102,31 @@ describe('procedural synapses: a fixed spike grid spreads projections over its h
     const fixed = await runSpikes(spec, 30, { backend: 'webgpu', fused: false, spikeDispatch: 'fixed' });
     expect(totalSpikes(indirect)).toBeGreaterThan(10);
     expectIdentical(fixed, indirect);
+  });
+});
+
+describe('stored rows drawn on the device', () => {
+  it('are the host-built rows, bit for bit, also split into shards', async () => {
+    const gpu = await testDevice();
+    const doc = builtinNetwork('microcircuit', { scale: 0.03 });
+    const host = compileNetwork(doc);
+    for (const synapseShardBytes of [undefined, 400_000]) {
+      const net = compileNetwork(doc, { rowsOnDevice: true });
+      expect(net.synapses.onDevice.length).toBeGreaterThan(0);
+      const backend = await GpuBackend.create(gpu, net, { synapseShardBytes });
+      try {
+        if (synapseShardBytes) expect(backend.sharding.shards).toBeGreaterThan(1);
+        const drawn = await backend.readStaticSynapses();
+        expect(drawn.target).toEqual(host.synapses.target);
+        expect(drawn.weight).toEqual(host.synapses.weight);
+      } finally {
+        backend.dispose();
+      }
+    }
+  });
+
+  it("give the CPU reference's spikes (Simulator draws them on the device by default)", async () => {
+    const doc = builtinNetwork('microcircuit', { scale: 0.03 });
+    expectIdentical(await runSpikes(doc, 60, { backend: 'webgpu' }), await runSpikes(doc, 60, { backend: 'cpu' }));
   });
 });

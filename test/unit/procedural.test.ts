@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileNetwork } from '../../src/compile/compile.ts';
 import { forEachProceduralSynapse } from '../../src/compile/proceduralRows.ts';
+import { hostSynapseRows } from '../../src/compile/synapseRows.ts';
 import { builtinNetwork } from '../../src/networks/index.ts';
 import type { NetworkSpec, ProjectionSpec } from '../../src/netspec/types.ts';
 import { SpecError } from '../../src/netspec/errors.ts';
@@ -116,5 +117,31 @@ describe('procedural storage refuses what it cannot regenerate, naming the path'
     expect(() => compileNetwork(spec([{ ...RULES[0], storage: 'lazy' as 'stored' }]))).toThrow(
       'projections[0].storage: must be "stored" or "procedural", got "lazy"',
     );
+  });
+});
+
+describe('stored rows left for the device to draw', () => {
+  it('are the host-built rows when drawn on the host (every keyed rule, and the microcircuit)', () => {
+    const withForms = spec(RULES);
+    for (const doc of [withForms, builtinNetwork('microcircuit', { scale: 0.02 })]) {
+      const host = compileNetwork(doc);
+      const device = compileNetwork(doc, { rowsOnDevice: true });
+      expect(host.synapses.onDevice).toEqual([]);
+      expect(device.synapses.onDevice.length).toBe(doc.projections!.length);
+      expect(device.synapses.target.length).toBe(0);
+      expect(device.synapses.count).toBe(host.synapses.count);
+      expect(device.synapses.rowStart).toEqual(host.synapses.rowStart);
+      expect(device.scales).toEqual(host.scales);
+      expect(device.buffers).toEqual(host.buffers);
+      const drawn = hostSynapseRows(device.synapses, device.seed);
+      expect(drawn.target).toEqual(host.synapses.target);
+      expect(drawn.weight).toEqual(host.synapses.weight);
+    }
+  });
+
+  it('only when every static stored projection has keyed rows', () => {
+    const mixed = spec([...RULES, { pre: 'A', post: 'B', connect: { rule: 'fixedProbability', p: 0.1 }, weight: 1 }]);
+    expect(compileNetwork(mixed, { rowsOnDevice: true }).synapses.onDevice).toEqual([]);
+    expect(compileNetwork(builtinNetwork('brunel', { n: 1250 }), { rowsOnDevice: true }).synapses.onDevice).toEqual([]);
   });
 });
