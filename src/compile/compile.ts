@@ -31,8 +31,8 @@ export interface CompileOptions {
   rowsOnDevice?: boolean;
 }
 
-/** Whether every static stored projection's rows come from keyed draws (and there is one). */
-function rowsCanBeDrawnOnDevice(spec: NetworkSpec): boolean {
+/** Whether every static stored projection's rows come from keyed draws (and there is one): then a device can draw them. */
+export function rowsCanBeDrawnOnDevice(spec: NetworkSpec): boolean {
   const stored = (spec.projections ?? []).filter((p) => !p.plasticity && p.storage !== 'procedural');
   return stored.length > 0 && stored.every((p) => regenerableRowsRefusal(p) === null);
 }

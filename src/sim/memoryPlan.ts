@@ -7,6 +7,7 @@
  * host memory. `Simulator.create` refuses such a network with a `MemoryPlanError` before
  * compiling; `spikegpu run --dry-run` prints the plan.
  */
+import { rowsCanBeDrawnOnDevice } from '../compile/compile.ts';
 import { formMaxDelayTicks } from '../compile/synapseDraws.ts';
 import { LogMeta } from '../kernels/common.ts';
 import { synapseSharding } from '../kernels/propagate.ts';
@@ -40,7 +41,8 @@ export const MAX_ARRAY_ELEMENTS = 2 ** 32;
  * neuron. A projection's synapses are held until the rows are filled: the drawn pairs (one
  * side run-length encoded by the rules that generate in order, both sides by the others), the
  * f64 weights and u32 delays given as per-synapse lists (drawn ones go straight into the rows),
- * then the 8 B rows; a procedural projection keeps only its row lengths; a plastic
+ * then the 8 B rows; a procedural projection keeps only its row lengths, and so do stored
+ * ones whose rows the WebGPU backend draws on the device (`rowsCanBeDrawnOnDevice`); a plastic
  * projection keeps its pairs expanded, f64 weights, delays and its 24 B row/column layout.
  * Measured (peak RSS, Node 20, `compileNetwork` alone and `Simulator.create`, SwiftShader):
  * brunel n = 25 000–50 000 12.3 B per synapse (model 12), allToAll with uniform weights 20.7
@@ -375,11 +377,14 @@ export function planMemory(doc: unknown, limits: MemoryLimits = {}): MemoryPlan 
   }
 
   // Projections: synapses and largest delay, without drawing them.
+  const rowsOnDevice = backend === 'webgpu' && rowsCanBeDrawnOnDevice(spec);
   const projections: PlannedProjection[] = (spec.projections ?? []).map((pr: ProjectionSpec, index) => {
     const nPre = spec.populations[pr.pre].size,
       nPost = spec.populations[pr.post].size;
     const { synapses, exact: countExact } = expectedSynapses(pr.connect, nPre, nPost, pr.pre === pr.post);
     const procedural = pr.storage === 'procedural';
+    // Rows a device draws (compileNetwork's rowsOnDevice) cost the host their row lengths only, as procedural ones.
+    const drawnElsewhere = procedural || (rowsOnDevice && !pr.plasticity);
     return {
       name: projectionName(pr, index),
       index,
@@ -391,7 +396,7 @@ export function planMemory(doc: unknown, limits: MemoryLimits = {}): MemoryPlan 
       plastic: pr.plasticity !== undefined,
       procedural,
       maxDelayTicks: maxDelayTicks(pr.delay, dt),
-      hostBytes: procedural ? proceduralRowWords(pr.connect, nPre) * 4 : synapses * hostBytesPerSynapse(pr) + pairSetBytes(pr.connect, nPre, nPost),
+      hostBytes: drawnElsewhere ? proceduralRowWords(pr.connect, nPre) * 4 : synapses * hostBytesPerSynapse(pr) + pairSetBytes(pr.connect, nPre, nPost),
     };
   });
   const synapsesExact = projections.every((p) => p.exact);

@@ -137,11 +137,13 @@ describe('planMemory: the plan equals the compiled buffer plan where counts are 
     expect(brunel.gpu.networkBytes / brunel.synapses).toBeCloseTo(8.16, 2);
     // Measured on SwiftShader (chunked synapse upload): 2.44 GiB peak RSS (Node itself ≈ 0.08 GiB of it).
     expect(Math.abs(brunel.host.bytes / 2 ** 30 + 0.08 - 2.44)).toBeLessThan(0.15 * 2.44);
-    const uniform = planMemory({
+    const uniformSpec = {
       ...ALL_TO_ALL,
-      projections: [{ ...ALL_TO_ALL.projections![0], connect: { rule: 'fixedOutDegree', k: 10 }, weight: { uniform: [0, 1] } }],
-    });
-    expect(uniform.projections[0].hostBytes).toBe(12 * 1_000_000);
+      projections: [{ ...ALL_TO_ALL.projections![0], connect: { rule: 'fixedOutDegree' as const, k: 10 }, weight: { uniform: [0, 1] as [number, number] } }],
+    };
+    expect(planMemory(uniformSpec, { backend: 'cpu' }).projections[0].hostBytes).toBe(12 * 1_000_000);
+    // With a device its keyed rows are drawn there: the host keeps nothing per synapse.
+    expect(planMemory(uniformSpec, { backend: 'webgpu' }).projections[0].hostBytes).toBe(0);
     const listed = planMemory({
       ...ALL_TO_ALL,
       projections: [{ ...ALL_TO_ALL.projections![0], connect: { rule: 'oneToOne' }, weight: Array.from({ length: 100_000 }, (_, i) => i / 100_000) }],
