@@ -27,8 +27,9 @@ export { builtinNetwork, builtinNetworks } from './networks/index.ts';
 export { validateSpec } from './netspec/validateSpec.ts';
 export { SpecError } from './netspec/errors.ts';
 export type * from './netspec/types.ts';
-export { compileNetwork } from './compile/compile.ts';
-export type { CompiledNetwork, BufferPlan } from './compile/compiled.ts';
+export { compileNetwork, type CompileOptions } from './compile/compile.ts';
+export { hostSynapseRows } from './compile/synapseRows.ts';
+export type { CompiledNetwork, BufferPlan, SynapseRows } from './compile/compiled.ts';
 export {
   planMemory,
   checkMemoryPlan,

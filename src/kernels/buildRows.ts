@@ -3,7 +3,9 @@
  * device-drawn projection, its threads along the row, each synapse's packed target and
  * fixed-point weight written where the host would have put it. The draws are procedural
  * propagation's (proceduralSynapseWgsl), so the rows are the host's bit for bit; the host
- * neither draws nor holds them. Run once, before the first tick.
+ * neither draws nor holds them. Run once, before the first tick, in dispatches of at most
+ * `DRAW_ROWS_PER_DISPATCH` rows each submitted alone, so no single one runs long enough for
+ * a GPU watchdog (browsers reset a device whose work takes seconds).
  */
 import { PROCEDURAL_WORDS, proceduralSynapseWgsl, type DeviceRows } from '../compile/proceduralRows.ts';
 import { synapseDrawsWgsl } from '../compile/synapseDraws.ts';
@@ -12,10 +14,14 @@ import { rngWgsl } from '../rng/counterHash.ts';
 import { MAX_WORKGROUPS_PER_DIM, WORKGROUP_SIZE } from './common.ts';
 import type { SynapseSharding } from './propagate.ts';
 
-/** Bindings: the projections' table and row lengths (proceduralTables), the row plan, the synapse shards (written). */
+/** Rows one dispatch draws: one grid dimension of workgroups. */
+export const DRAW_ROWS_PER_DISPATCH = MAX_WORKGROUPS_PER_DIM;
+
+/** Bindings: the dispatch's first row, the projections' table and row lengths (proceduralTables), the row plan, the synapse shards (written). */
 export function buildRowsBindings(shards: number): BindingTable {
   const shardsOf = (name: string, type: string) => Array.from({ length: shards }, (_, i) => ({ name: `${name}${i}`, access: 'read_write' as const, type }));
   return [
+    { name: 'chunk', access: 'uniform', type: 'vec4u' },
     { name: 'procTable', access: 'read', type: 'array<u32>' },
     { name: 'procRowCounts', access: 'read', type: 'array<u32>' },
     { name: 'rowPlan', access: 'read', type: 'array<u32>' },
@@ -43,10 +49,12 @@ export function rowPlan(rows: DeviceRows[]): { plan: Uint32Array; totalRows: num
   return { plan, totalRows: firstRow };
 }
 
-/** Workgroups of the build: one per row, folded into 2D past the per-dimension limit. */
-export function buildRowsGrid(totalRows: number): [number, number] {
-  const rows = Math.max(1, totalRows);
-  return rows <= MAX_WORKGROUPS_PER_DIM ? [rows, 1] : [MAX_WORKGROUPS_PER_DIM, Math.ceil(rows / MAX_WORKGROUPS_PER_DIM)];
+/** The dispatches of the build: first row and rows of each (a workgroup per row). */
+export function drawRowsDispatches(totalRows: number): { firstRow: number; rows: number }[] {
+  const out: { firstRow: number; rows: number }[] = [];
+  for (let firstRow = 0; firstRow < totalRows; firstRow += DRAW_ROWS_PER_DISPATCH)
+    out.push({ firstRow, rows: Math.min(DRAW_ROWS_PER_DISPATCH, totalRows - firstRow) });
+  return out;
 }
 
 export function buildRowsWgsl(k: { projections: number; totalRows: number; seed: number; channelBits: number; sharding: SynapseSharding }): string {
@@ -68,8 +76,8 @@ ${writes}  synTarget${shards - 1}[j - ${last}u] = packed;
 }
 
 @compute @workgroup_size(${WORKGROUP_SIZE})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let r = wid.y * nwg.x + wid.x;
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let r = chunk.x + wid.x;
   if (r >= ${k.totalRows}u) { return; }
   var p = 0u;
   for (var q = 1u; q < ${k.projections}u; q++) {

@@ -12,10 +12,10 @@ import { NEURON_BINDINGS, neuronKernelWgsl } from '../kernels/neuronKernel.ts';
 import { PLASTICITY_BINDINGS, plasticArriveWgsl, plasticDecayWgsl, plasticSpikesWgsl } from '../kernels/plasticity.ts';
 import { propagateBindings, propagateWgsl, synapseSharding, type SynapseSharding } from '../kernels/propagate.ts';
 import { proceduralTables } from '../compile/proceduralRows.ts';
-import { buildRowsBindings, buildRowsGrid, buildRowsWgsl, rowPlan } from '../kernels/buildRows.ts';
+import { buildRowsBindings, buildRowsWgsl, drawRowsDispatches, rowPlan } from '../kernels/buildRows.ts';
 import { SAMPLE_STATE_BINDINGS, sampleStateWgsl } from '../kernels/sampleState.ts';
 import { plasticBuffers, type CompiledNetwork } from '../compile/compiled.ts';
-import { bindGroupEntries, layoutEntries, type BindingTable, type BoundBuffers } from '../gpu/bindings.ts';
+import { bindGroupEntries, layoutEntries, storageBindingCount, type BindingTable, type BoundBuffers } from '../gpu/bindings.ts';
 import { checkBufferPlan, DeviceLimitError, storageBuffer, uploadStorageBuffer, withValidation } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { readBuffer, StagingPair, windowTicks } from '../gpu/readback.ts';
@@ -274,30 +274,38 @@ export class GpuBackend implements Backend {
     const { plan, totalRows } = rowPlan(net.synapses.onDevice);
     const bindings = buildRowsBindings(this.sharding.shards);
     const limit = this.device.limits.maxStorageBuffersPerShaderStage;
-    if (bindings.length > limit)
+    if (storageBindingCount(bindings) > limit)
       throw new DeviceLimitError(
-        `drawing the network's rows on the device needs ${bindings.length} storage bindings, but this adapter allows ${limit}; reduce the network`,
+        `drawing the network's rows on the device needs ${storageBindingCount(bindings)} storage bindings, but this adapter allows ${limit}; reduce the network`,
       );
-    const build = await this.kernel(
-      'draw rows',
+    const label = 'draw rows';
+    const pipeline = await this.pipeline(
+      label,
       buildRowsWgsl({ projections: net.synapses.onDevice.length, totalRows, seed: net.seed, channelBits: net.synapses.channelBits, sharding: this.sharding }),
       bindings,
-      {
-        procTable: this.buffer('row draws: table', table),
-        procRowCounts: this.buffer('row draws: row lengths', rowCounts),
-        rowPlan: this.buffer('row draws: plan', plan),
-        ...synapseShards,
-      },
-      { grid: buildRowsGrid(totalRows) },
     );
-    const encoder = this.device.createCommandEncoder({ label: 'draw rows' });
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(build.pipeline);
-    pass.setBindGroup(0, build.bindGroup);
-    pass.dispatchWorkgroups(...build.grid);
-    pass.end();
-    this.device.queue.submit([encoder.finish()]);
-    await this.device.queue.onSubmittedWorkDone();
+    const inputs = {
+      procTable: this.buffer('row draws: table', table),
+      procRowCounts: this.buffer('row draws: row lengths', rowCounts),
+      rowPlan: this.buffer('row draws: plan', plan),
+      ...synapseShards,
+    };
+    for (const { firstRow, rows } of drawRowsDispatches(totalRows)) {
+      const chunk = this.buffer('row draws: first row', Uint32Array.of(firstRow, 0, 0, 0), GPUBufferUsage.UNIFORM);
+      const bindGroup = this.device.createBindGroup({
+        label,
+        layout: pipeline.getBindGroupLayout(0),
+        entries: bindGroupEntries(label, bindings, { chunk, ...inputs }),
+      });
+      const encoder = this.device.createCommandEncoder({ label });
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(rows);
+      pass.end();
+      this.device.queue.submit([encoder.finish()]);
+      await this.device.queue.onSubmittedWorkDone();
+    }
   }
 
   private async init(): Promise<void> {

@@ -8,6 +8,7 @@ import { compileNetwork } from '../../src/compile/compile.ts';
 import { networkBytes } from '../../src/compile/compiled.ts';
 import { builtinNetwork } from '../../src/networks/index.ts';
 import type { NetworkSpec, ProjectionSpec } from '../../src/netspec/types.ts';
+import { DRAW_ROWS_PER_DISPATCH } from '../../src/kernels/buildRows.ts';
 import { GpuBackend } from '../../src/sim/gpuBackend.ts';
 import { expectIdentical, releaseTestDevice, runSpikes, testDevice, totalSpikes } from './helpers.ts';
 
@@ -106,11 +107,24 @@ describe('procedural synapses: a fixed spike grid spreads projections over its h
 });
 
 describe('stored rows drawn on the device', () => {
-  it('are the host-built rows, bit for bit, also split into shards', async () => {
+  it('are the host-built rows, bit for bit, also split into shards and into several dispatches', async () => {
     const gpu = await testDevice();
-    const doc = builtinNetwork('microcircuit', { scale: 0.03 });
-    const host = compileNetwork(doc);
-    for (const synapseShardBytes of [undefined, 400_000]) {
+    // More rows than one dispatch draws (DRAW_ROWS_PER_DISPATCH), one synapse each.
+    const lif = { tauM: 20, vRest: -65, vThresh: -50, vReset: -65, tRef: 2, receptors: { exc: { kind: 'current' as const, tau: 5 } } };
+    const manyRows: NetworkSpec = {
+      version: 1,
+      dt: 0.1,
+      populations: { A: { size: DRAW_ROWS_PER_DISPATCH + 4321, model: 'poisson', params: { rate: 1 } }, B: { size: 10, model: 'lif', params: lif } },
+      projections: [
+        { pre: 'A', post: 'B', connect: { rule: 'fixedOutDegree', k: 1 }, weight: { normal: [1, 0.2] }, delay: { uniform: [0.1, 2] }, receptor: 'exc' },
+      ],
+    };
+    for (const [doc, synapseShardBytes] of [
+      [builtinNetwork('microcircuit', { scale: 0.03 }), undefined],
+      [builtinNetwork('microcircuit', { scale: 0.03 }), 400_000],
+      [manyRows, undefined],
+    ] as const) {
+      const host = compileNetwork(doc);
       const net = compileNetwork(doc, { rowsOnDevice: true });
       expect(net.synapses.onDevice.length).toBeGreaterThan(0);
       const backend = await GpuBackend.create(gpu, net, { synapseShardBytes });
