@@ -1,7 +1,8 @@
 /**
  * The stored (static, not procedural) synapses of all projections merged into one CSR by global
  * source neuron, so that a spike walks one contiguous row. Runs after the fixed-point scales
- * are known, since the rows hold quantised weights.
+ * are known, since the rows hold quantised weights. Rows left to the device (`onDevice`) get
+ * their place in the CSR here; the device, or `hostSynapseRows`, draws them.
  */
 import { SpecError } from '../netspec/errors.ts';
 import type { SynapseRows } from './compiled.ts';
