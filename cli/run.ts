@@ -1,14 +1,15 @@
 /** `spikegpu run <spec.json | builtin>`: simulate a network and report spikes, rates and weights. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { sparkline, weightHistogram } from '../src/analysis/weightStats.ts';
 import { formatBytes, HOST_BYTES, MemoryPlanError, planMemory, type MemoryLimits, type MemoryPlan } from '../src/sim/memoryPlan.ts';
 import { acquireDevice, NoAdapterError } from '../src/gpu/device.ts';
 import { validateSpec } from '../src/netspec/validateSpec.ts';
 import { builtinNetwork, builtinNetworks } from '../src/networks/index.ts';
-import { spikesCsv, spikesJson, weightsCsv, weightsJson } from '../src/results/files.ts';
+import { spikesCsvChunks, spikesJsonChunks, weightsCsv, weightsJson } from '../src/results/files.ts';
 import { Simulator, type RunSummary } from '../src/sim/simulator.ts';
 import { defineCommand, UsageError } from './args.ts';
+import { checkOutputPath, writeFileAtomic } from './outputFiles.ts';
 import { BACKEND_OPTION, FUSED_OPTION, FUSED_SETTING, parseSets, reportCpuFallback, SET_OPTION } from './shared.ts';
 
 const builtinNames = () => Object.keys(builtinNetworks).join(', ');
@@ -231,6 +232,10 @@ export const runCommand = defineCommand({
       weightsOut = o['weights-out'];
     checkFileFormat(out, '--out');
     checkFileFormat(weightsOut, '--weights-out');
+    // Output paths are checked before anything runs; the spec file is an input, never an output.
+    const inputs = Object.hasOwn(builtinNetworks, target) ? [] : [target];
+    if (out) checkOutputPath(out, '--out', inputs);
+    if (weightsOut) checkOutputPath(weightsOut, '--weights-out', [...inputs, ...(out ? [out] : [])]);
     const spec = loadSpec(target, parseSets(o.set), o.seed);
     const gpuMemoryBytes = o['gpu-memory'] === undefined ? undefined : o['gpu-memory'] * 2 ** 30;
     if (o['dry-run']) return dryRun(o.seed === undefined ? spec : { ...(spec as object), seed: o.seed }, o, gpuMemoryBytes);
@@ -251,7 +256,7 @@ export const runCommand = defineCommand({
       if (out) {
         const spikes = Object.fromEntries(sim.network.populations.map((p) => [p.name, sim.spikes(p.name)]));
         const state = sim.network.stateProbes.map((p) => ({ pop: p.population, var: p.variable, ...sim.state(p.population, p.variable) }));
-        writeFileSync(out, isCsv(out) ? spikesCsv(spikes) : spikesJson(sim.network.dt, spikes, state));
+        writeFileAtomic(out, isCsv(out) ? spikesCsvChunks(spikes) : spikesJsonChunks(sim.network.dt, spikes, state));
         files.push(`spikes written to ${out}`);
       }
       const weights = await Promise.all(
@@ -261,7 +266,7 @@ export const runCommand = defineCommand({
         })),
       );
       if (weightsOut) {
-        writeFileSync(weightsOut, isCsv(weightsOut) ? weightsCsv(weights) : weightsJson(sim.network.dt, sim.timeMs, weights));
+        writeFileAtomic(weightsOut, [isCsv(weightsOut) ? weightsCsv(weights) : weightsJson(sim.network.dt, sim.timeMs, weights)]);
         files.push(`weights written to ${weightsOut}`);
       }
       process.stdout.write(o.json ? JSON.stringify(sim.summary()) + '\n' : report(sim.summary(), sim, weights, files));

@@ -9,21 +9,63 @@ export interface RecordedState extends StateTrace {
   var: string;
 }
 
+/** Numbers per chunk of the streamed writers: chunks stay far below V8's string limit. */
+const CHUNK_ITEMS = 65536;
+
+/** A number as JSON writes it (NaN and ±Infinity as null). */
+const jsonNumber = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
+
+/** A JSON array of numbers, in chunks. */
+function* jsonArray(values: ArrayLike<number>, map: (x: number) => number = (x) => x): Generator<string> {
+  yield '[';
+  for (let start = 0; start < values.length; start += CHUNK_ITEMS) {
+    const end = Math.min(values.length, start + CHUNK_ITEMS);
+    const parts = new Array<string>(end - start);
+    for (let k = start; k < end; k++) parts[k - start] = jsonNumber(map(values[k]));
+    yield (start ? ',' : '') + parts.join(',');
+  }
+  yield ']';
+}
+
 /**
  * `{ dt, populations: { NAME: { times: [ms], ids: [] } } }`, plus, when the spec records
- * state, `state: [{ pop, var, ids, times: [ms], values: [[one per id] per time] }]`.
+ * state, `state: [{ pop, var, ids, times: [ms], values: [[one per id] per time] }]`, as a
+ * sequence of string chunks (written one by one, a file of any size never becomes one string).
  */
+export function* spikesJsonChunks(dt: number, spikes: Record<string, PopulationSpikes>, state: RecordedState[] = []): Generator<string> {
+  yield `{"dt":${jsonNumber(dt)},"populations":{`;
+  let first = true;
+  for (const [name, s] of Object.entries(spikes)) {
+    yield `${first ? '' : ','}${JSON.stringify(name)}:{"times":`;
+    first = false;
+    yield* jsonArray(s.times, roundTime);
+    yield ',"ids":';
+    yield* jsonArray(s.ids);
+    yield '}';
+  }
+  yield '}';
+  if (state.length) {
+    yield ',"state":[';
+    for (const [i, t] of state.entries()) {
+      yield `${i ? ',' : ''}{"pop":${JSON.stringify(t.pop)},"var":${JSON.stringify(t.var)},"ids":`;
+      yield* jsonArray(t.ids);
+      yield ',"times":';
+      yield* jsonArray(t.times, roundTime);
+      yield ',"values":[';
+      for (let k = 0; k < t.times.length; k++) {
+        if (k) yield ',';
+        yield* jsonArray(t.values.subarray(k * t.ids.length, (k + 1) * t.ids.length));
+      }
+      yield ']}';
+    }
+    yield ']';
+  }
+  yield '}';
+}
+
+/** spikesJsonChunks as one string (small results, browser downloads). */
 export function spikesJson(dt: number, spikes: Record<string, PopulationSpikes>, state: RecordedState[] = []): string {
-  const populations: Record<string, { times: number[]; ids: number[] }> = {};
-  for (const [name, s] of Object.entries(spikes)) populations[name] = { times: Array.from(s.times, roundTime), ids: Array.from(s.ids) };
-  const traces = state.map((t) => ({
-    pop: t.pop,
-    var: t.var,
-    ids: Array.from(t.ids),
-    times: Array.from(t.times, roundTime),
-    values: Array.from(t.times, (_, k) => Array.from(t.values.subarray(k * t.ids.length, (k + 1) * t.ids.length))),
-  }));
-  return JSON.stringify(traces.length ? { dt, populations, state: traces } : { dt, populations });
+  return [...spikesJsonChunks(dt, spikes, state)].join('');
 }
 
 /** A field needs quotes when it holds a separator, a quote or a line break (RFC 4180, 2.6). */
@@ -41,11 +83,20 @@ export function csvRow(fields: readonly (string | number)[]): string {
   return fields.map((f) => (typeof f === 'string' && NEEDS_QUOTES.test(f) ? `"${f.replaceAll('"', '""')}"` : String(f))).join(',') + '\n';
 }
 
-/** `population,time_ms,id` rows (RFC 4180, see `csvRow`) in time order per population. */
+/** `population,time_ms,id` rows (RFC 4180, see `csvRow`) in time order per population, in chunks. */
+export function* spikesCsvChunks(spikes: Record<string, PopulationSpikes>): Generator<string> {
+  yield csvRow(['population', 'time_ms', 'id']);
+  for (const [name, s] of Object.entries(spikes))
+    for (let start = 0; start < s.ids.length; start += CHUNK_ITEMS) {
+      const rows: string[] = [];
+      for (let k = start; k < Math.min(s.ids.length, start + CHUNK_ITEMS); k++) rows.push(csvRow([name, roundTime(s.times[k]), s.ids[k]]));
+      yield rows.join('');
+    }
+}
+
+/** spikesCsvChunks as one string (small results, browser downloads). */
 export function spikesCsv(spikes: Record<string, PopulationSpikes>): string {
-  const rows = [csvRow(['population', 'time_ms', 'id'])];
-  for (const [name, s] of Object.entries(spikes)) for (let k = 0; k < s.ids.length; k++) rows.push(csvRow([name, roundTime(s.times[k]), s.ids[k]]));
-  return rows.join('');
+  return [...spikesCsvChunks(spikes)].join('');
 }
 
 /** The shortest decimal that reads back as the same f32 (0.01, not 0.009999999776482582). */

@@ -94,6 +94,29 @@ describe('spikegpu run --backend cpu', () => {
     expect(summary.populations.E.spikes).toBeGreaterThan(0);
   });
 
+  it('output paths are checked before the run: a missing directory, a directory, the spec itself (exit 2, one line)', async () => {
+    const specPath = join(tmp, 'own-spec.json');
+    writeFileSync(specPath, JSON.stringify(builtinNetwork('cuba', { n: 400 })));
+    const before = readFileSync(specPath, 'utf8');
+    const cases: [string[], string][] = [
+      [
+        ['run', 'cuba', '--backend', 'cpu', '--duration', '100000', '--out', join(tmp, 'nope', 'x.csv')],
+        `--out "${join(tmp, 'nope', 'x.csv')}": directory ${join(tmp, 'nope')} does not exist`,
+      ],
+      [
+        ['run', specPath, '--backend', 'cpu', '--duration', '100000', '--out', specPath],
+        `--out "${specPath}": is an input of this run; it would be overwritten`,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = await timed(cli(...args));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`spikegpu: ${message}\n`);
+      expect(r.ms).toBeLessThan(10_000); // 100 s of simulation never started
+    }
+    expect(readFileSync(specPath, 'utf8')).toBe(before);
+  });
+
   it('--out writes JSON and CSV spike files consistent with the summary', async () => {
     const jsonPath = join(tmp, 'spikes.json'),
       csvPath = join(tmp, 'spikes.csv');

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { f32 } from '../../src/models/model.ts';
-import { csvRow, spikesCsv, weightsCsv } from '../../src/results/files.ts';
+import { csvRow, spikesCsv, spikesCsvChunks, spikesJsonChunks, weightsCsv } from '../../src/results/files.ts';
 import type { ProjectionWeights } from '../../src/sim/simulator.ts';
 import type { PopulationSpikes } from '../../src/sim/spikeRecorder.ts';
 
@@ -132,5 +132,46 @@ describe('spike and weight CSV files read back exactly', () => {
     expect(() => parseCsv('E, layer "2/3",0,1\n')).toThrow('quote in an unquoted field');
     expect(() => parseCsv('"E" x,0,1\n')).toThrow('unexpected');
     expect(() => parseCsv('"E,0,1\n')).toThrow('unterminated');
+  });
+});
+
+describe('spike files in chunks', () => {
+  const big = 150_000;
+  // fromEntries makes `__proto__` an own key, as a spec's population name would be.
+  const spikes: Record<string, PopulationSpikes> = Object.fromEntries([
+    ['E', { times: Float64Array.from({ length: big }, (_, k) => k * 0.1), ids: Uint32Array.from({ length: big }, (_, k) => k % 997) }],
+    ['__proto__', { times: Float64Array.of(0.30000000000000004), ids: Uint32Array.of(3) }],
+    ['a "quoted", name', { times: new Float64Array(0), ids: new Uint32Array(0) }],
+  ]);
+  const state = [{ pop: 'E', var: 'v', ids: Uint32Array.of(0, 5), times: Float64Array.of(0, 0.1, 0.2), values: Float32Array.of(-65, -64, NaN, -63, -62, -61) }];
+
+  it('JSON reads back with every population (also __proto__), every spike and the state', () => {
+    const chunks = [...spikesJsonChunks(0.1, spikes, state)];
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(2_000_000);
+    const back = JSON.parse(chunks.join('')) as { dt: number; populations: Record<string, { times: number[]; ids: number[] }>; state: unknown[] };
+    expect(back.dt).toBe(0.1);
+    expect(Object.keys(back.populations)).toEqual(['E', '__proto__', 'a "quoted", name']);
+    expect(back.populations.E.ids).toEqual(Array.from(spikes.E.ids));
+    expect(back.populations.E.times[big - 1]).toBe(Math.round((big - 1) * 0.1 * 1e6) / 1e6);
+    expect(Object.getOwnPropertyDescriptor(back.populations, '__proto__')!.value).toEqual({ times: [0.3], ids: [3] });
+    expect(back.state).toEqual([
+      {
+        pop: 'E',
+        var: 'v',
+        ids: [0, 5],
+        times: [0, 0.1, 0.2],
+        values: [
+          [-65, -64],
+          [null, -63],
+          [-62, -61],
+        ],
+      },
+    ]);
+  });
+
+  it('CSV holds every spike, in chunks', () => {
+    const chunks = [...spikesCsvChunks(spikes)];
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(chunks.join('').split('\n').length).toBe(1 + big + 1 + 1);
   });
 });

@@ -1,0 +1,77 @@
+/**
+ * Output files of the CLI: checked before a run starts (so a typo costs nothing), written
+ * atomically after it (a temp file beside the target, then a rename), so a failed write never
+ * leaves a truncated file or destroys the previous one.
+ */
+import { accessSync, closeSync, constants, fsyncSync, lstatSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from './args.ts';
+
+/** The real path of a file, or of the path itself where it does not exist yet. */
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * Refuse (UsageError, exit 2) an output path that cannot be written: a missing or unwritable
+ * directory, a directory, or one of the run's inputs (`inputs`, e.g. the spec file).
+ * @example checkOutputPath('out/spikes.csv', '--out', ['net.json'])
+ */
+export function checkOutputPath(path: string, option: string, inputs: string[] = []): void {
+  const fail = (why: string) => {
+    throw new UsageError(`${option} ${JSON.stringify(path)}: ${why}`);
+  };
+  const dir = dirname(resolve(path));
+  let dirStat;
+  try {
+    dirStat = statSync(dir);
+  } catch {
+    fail(`directory ${dir} does not exist`);
+  }
+  if (!dirStat!.isDirectory()) fail(`${dir} is not a directory`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    fail(`directory ${dir} is not writable`);
+  }
+  let existing;
+  try {
+    existing = lstatSync(path);
+  } catch {
+    existing = null;
+  }
+  if (existing?.isDirectory()) fail('is a directory');
+  const target = realOrResolved(path);
+  for (const input of inputs) if (realOrResolved(input) === target) fail('is an input of this run; it would be overwritten');
+}
+
+/**
+ * Write `chunks` to `path` atomically: into a temp file in the same directory, flushed, then
+ * renamed over `path` (a symlink at `path` is replaced, not followed). On any failure the temp
+ * file is removed, `path` is left as it was, and the error names the path and the reason.
+ */
+export function writeFileAtomic(path: string, chunks: Iterable<string>): void {
+  const temp = join(dirname(resolve(path)), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  let fd: number | null = null;
+  try {
+    fd = openSync(temp, 'wx');
+    for (const chunk of chunks) writeSync(fd, chunk);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = null;
+    renameSync(temp, path);
+  } catch (e) {
+    if (fd !== null) closeSync(fd);
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Never created, or already gone.
+    }
+    const err = e as NodeJS.ErrnoException;
+    throw new Error(`could not write ${path}: ${err.code ? `${err.code}, ` : ''}${err.message.replace(/^\w+: /, '')}; any previous file there is unchanged`);
+  }
+}
