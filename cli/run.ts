@@ -7,7 +7,7 @@ import { acquireDevice, NoAdapterError } from '../src/gpu/device.ts';
 import { validateSpec } from '../src/netspec/validateSpec.ts';
 import { builtinNetwork, builtinNetworks } from '../src/networks/index.ts';
 import { spikesCsvChunks, spikesJsonChunks, weightsCsv, weightsJson } from '../src/results/files.ts';
-import { Simulator, type RunSummary } from '../src/sim/simulator.ts';
+import { checkDuration, Simulator, type RunSummary } from '../src/sim/simulator.ts';
 import { defineCommand, UsageError } from './args.ts';
 import { checkOutputPath, writeFileAtomic } from './outputFiles.ts';
 import { BACKEND_OPTION, FUSED_OPTION, FUSED_SETTING, parseSets, reportCpuFallback, SET_OPTION } from './shared.ts';
@@ -237,6 +237,12 @@ export const runCommand = defineCommand({
     if (out) checkOutputPath(out, '--out', inputs);
     if (weightsOut) checkOutputPath(weightsOut, '--weights-out', [...inputs, ...(out ? [out] : [])]);
     const spec = loadSpec(target, parseSets(o.set), o.seed);
+    try {
+      checkDuration(o.duration, validateSpec(spec).dt);
+    } catch (e) {
+      if (e instanceof RangeError) throw new UsageError(`--duration: ${e.message}`);
+      throw e;
+    }
     const gpuMemoryBytes = o['gpu-memory'] === undefined ? undefined : o['gpu-memory'] * 2 ** 30;
     if (o['dry-run']) return dryRun(o.seed === undefined ? spec : { ...(spec as object), seed: o.seed }, o, gpuMemoryBytes);
     const sim = await Simulator.create(spec, {

@@ -129,6 +129,26 @@ export interface RunSummary {
   populations: Record<string, PopulationSummary>;
 }
 
+/** Ticks a simulator can count: the GPU's tick counter is a u32. */
+export const MAX_TICKS = 2 ** 32 - 1;
+
+/**
+ * A run's duration, checked: a finite number ≥ 0 ms whose last tick, after the `ticksDone`
+ * already run, stays within MAX_TICKS (so simulated time never wraps).
+ * @throws RangeError naming the limit
+ * @example checkDuration(1000, 0.1) // 1000
+ */
+export function checkDuration(durationMs: number, dt: number, ticksDone = 0): number {
+  if (typeof durationMs !== 'number' || !Number.isFinite(durationMs) || durationMs < 0)
+    throw new RangeError(`duration must be a finite number ≥ 0 ms, got ${String(durationMs)}`);
+  const end = ticksDone + Math.round(durationMs / dt);
+  if (end > MAX_TICKS)
+    throw new RangeError(
+      `duration ${durationMs} ms is too long: ticks are counted in 32 bits, so a simulator runs at most ${MAX_TICKS} ticks (${+(MAX_TICKS * dt).toPrecision(6)} ms at dt ${dt} ms)${ticksDone ? `, and ${ticksDone} have run` : ''}`,
+    );
+  return durationMs;
+}
+
 export class Simulator {
   private readonly recorders: Recorders;
   private readonly weightRecorder: WeightRecorder;
@@ -220,11 +240,9 @@ export class Simulator {
    * @param onProgress called between batches with the simulated ms done in this call.
    */
   async run(durationMs: number, onProgress?: (doneMs: number, totalMs: number) => void): Promise<void> {
-    if (!(durationMs >= 0)) throw new RangeError(`duration must be ≥ 0 ms, got ${durationMs}`);
     const dt = this.network.dt;
-    const ticks = Math.round(durationMs / dt);
-    const start = this.backend.tick,
-      end = start + ticks;
+    const start = this.backend.tick;
+    const end = start + Math.round(checkDuration(durationMs, dt, start) / dt);
     const t0 = performance.now();
     // Runs in chunks that end where weight snapshots are due (one chunk without record.weights).
     for (let tick = start; ;) {
@@ -233,7 +251,7 @@ export class Simulator {
       if (tick >= end) break;
       const next = Math.min(end, this.weightRecorder.nextAfter(tick));
       const offset = tick - start;
-      await this.backend.run(next - tick, this.recorders, onProgress && ((done) => onProgress((offset + done) * dt, ticks * dt)));
+      await this.backend.run(next - tick, this.recorders, onProgress && ((done) => onProgress((offset + done) * dt, (end - start) * dt)));
       tick = next;
     }
     this.wallMs += performance.now() - t0;

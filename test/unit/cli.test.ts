@@ -237,6 +237,11 @@ describe('invalid input: exit 2, one line on stderr, no stack trace', () => {
     ],
     ['--duration abc', ['run', 'cuba', '--backend', 'cpu', '--duration', 'abc'], 'spikegpu: --duration must be a number ≥ 0, got "abc"'],
     ['--duration=-5', ['run', 'cuba', '--backend', 'cpu', '--duration=-5'], 'spikegpu: --duration must be a number ≥ 0, got "-5"'],
+    [
+      '--duration 1e12',
+      ['run', 'cuba', '--backend', 'cpu', '--duration', '1e12'],
+      'spikegpu: --duration: duration 1000000000000 ms is too long: ticks are counted in 32 bits, so a simulator runs at most 4294967295 ticks (429497000 ms at dt 0.1 ms)',
+    ],
     ['--seed 1.5', ['run', 'cuba', '--backend', 'cpu', '--seed', '1.5'], 'spikegpu: --seed must be an integer ≥ 0, got "1.5"'],
     ['--out with another extension', ['run', 'cuba', '--backend', 'cpu', '--out', 'x.txt'], 'spikegpu: --out must end in .json or .csv, got "x.txt"'],
     [

@@ -307,7 +307,13 @@ describe('summary', () => {
     const sim = await Simulator.create(builtinNetwork('cuba', { n: 100 }), { backend: 'cpu' });
     const s = sim.summary();
     expect([s.ticks, s.durationMs, s.spikes, s.synapticEvents, s.populations.E.rateHz]).toEqual([0, 0, 0, 0, 0]);
-    await expect(sim.run(-1)).rejects.toThrow('duration must be ≥ 0 ms, got -1');
+    await expect(sim.run(-1)).rejects.toThrow('duration must be a finite number ≥ 0 ms, got -1');
+    await expect(sim.run(NaN)).rejects.toThrow('duration must be a finite number ≥ 0 ms, got NaN');
+    await expect(sim.run(Infinity)).rejects.toThrow('duration must be a finite number ≥ 0 ms, got Infinity');
+    // The GPU counts ticks in a u32: time never wraps, a run past it is refused up front.
+    await expect(sim.run(1e12)).rejects.toThrow(/^duration 1000000000000 ms is too long: ticks are counted in 32 bits/);
+    await sim.run(1);
+    await expect(sim.run(429_496_729.5)).rejects.toThrow(/, and 10 have run$/);
     expect(() => sim.spikes('X')).toThrow('unknown population "X"; known: E, I');
     sim.dispose();
   });
