@@ -22,10 +22,18 @@ function obj(x: unknown, path: string): Obj {
   return isObj(x) ? x : fail(path, `must be an object, got ${describe(x)}`);
 }
 
+/** Names longer than this are shortened in messages and not matched for "did you mean". */
+const MAX_SHOWN_NAME = 64;
+
+/** A name as messages show it: whole, or its start and its length when it is very long. */
+function shownName(name: string): string {
+  return name.length > MAX_SHOWN_NAME ? `${name.slice(0, 40)}… (${name.length} characters)` : name;
+}
+
 function describe(x: unknown): string {
   if (Array.isArray(x)) return 'an array';
   if (x === null) return 'null';
-  return typeof x === 'string' ? JSON.stringify(x) : typeof x === 'object' ? 'an object' : String(x);
+  return typeof x === 'string' ? JSON.stringify(shownName(x)) : typeof x === 'object' ? 'an object' : String(x);
 }
 
 function editDistance(a: string, b: string): number {
@@ -39,13 +47,14 @@ function editDistance(a: string, b: string): number {
 
 /** "did you mean" for a name among `known`. */
 export function suggest(name: string, known: string[]): string {
-  const best = known.map((k) => [k, editDistance(name, k)] as const).sort((x, y) => x[1] - y[1])[0];
+  // The edit distance costs |name| × |known name|: a pasted megabyte is no typo.
+  const best = name.length > MAX_SHOWN_NAME ? undefined : known.map((k) => [k, editDistance(name, k)] as const).sort((x, y) => x[1] - y[1])[0];
   const hint = best && best[1] <= Math.max(2, name.length / 3) ? ` (did you mean ${JSON.stringify(best[0])}?)` : '';
   return `${hint}; expected one of: ${known.join(', ')}`;
 }
 
 function onlyKeys(o: Obj, allowed: string[], path: string): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) fail(at(path, k), `unknown key${suggest(k, allowed)}`);
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) fail(at(path, shownName(k)), `unknown key${suggest(k, allowed)}`);
 }
 
 function num(x: unknown, path: string, check?: { min?: number; max?: number; int?: boolean; exclusiveMin?: boolean }): number {

@@ -159,6 +159,22 @@ describe('validateSpec accepts', () => {
 });
 
 describe('validateSpec rejects, naming the path', () => {
+  it('a pasted megabyte key is shortened in the message and not searched for a near match', () => {
+    const key = 'x'.repeat(5_000_000);
+    const err = specError(() => validateSpec({ version: 1, dt: 0.1, populations: {}, [key]: 1 }));
+    expect(err.message).toBe(`["${'x'.repeat(40)}… (5000000 characters)"]: unknown key; expected one of: ${err.message.split('expected one of: ')[1]}`);
+    expect(err.message.length).toBeLessThan(300);
+    const pop = specError(() =>
+      validateSpec({
+        version: 1,
+        dt: 0.1,
+        populations: { A: { size: 1, model: 'lif' } },
+        projections: [{ pre: key, post: 'A', connect: { rule: 'oneToOne' }, weight: 1, receptor: 'r' }],
+      }),
+    );
+    expect(pop.message.length).toBeLessThan(300);
+  });
+
   const cases: [string, () => Doc, string][] = [
     ['wrong version', () => ({ ...base(), version: 2 }), 'version: must be 1 (this is spec v1), got 2'],
     [
