@@ -122,7 +122,11 @@ const receptorKeys: Record<string, string[]> = {
   conductance: ['kind', 'tau', 'eRev'],
 };
 
+/** Names results cannot carry: a plain JavaScript object given the key `__proto__` changes its prototype instead. */
+const RESERVED_NAMES = ['__proto__'];
+
 function validatePopulation(name: string, p: Obj, path: string): void {
+  if (RESERVED_NAMES.includes(name)) fail(path, `${describe(name)} is reserved (results are JavaScript objects keyed by name); rename the population`);
   const size = num(p.size, at(path, 'size'), { min: 1, int: true });
   if (typeof p.model !== 'string') fail(at(path, 'model'), `must be a model name${suggest('', Object.keys(models))}`);
   const model = has(models, p.model)
@@ -236,6 +240,8 @@ function validateProjection(spec: Obj, pr: Obj, path: string): void {
   if (pr.name !== undefined && typeof pr.name !== 'string') fail(at(path, 'name'), 'must be a string');
   if (typeof pr.name === 'string' && /^projections\[\d+\]$/.test(pr.name))
     fail(at(path, 'name'), `${describe(pr.name)} is reserved: it names an unnamed projection`);
+  if (typeof pr.name === 'string' && RESERVED_NAMES.includes(pr.name))
+    fail(at(path, 'name'), `${describe(pr.name)} is reserved (results are JavaScript objects keyed by name); rename the projection`);
   const pops = spec.populations as Record<string, Obj>;
   const popNames = Object.keys(pops);
   for (const side of ['pre', 'post'] as const)

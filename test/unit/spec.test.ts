@@ -159,6 +159,18 @@ describe('validateSpec accepts', () => {
 });
 
 describe('validateSpec rejects, naming the path', () => {
+  it('__proto__ is refused as a population or projection name (results could not carry it)', () => {
+    const doc = JSON.parse('{"version":1,"dt":0.1,"populations":{"__proto__":{"size":1,"model":"lif"}}}');
+    expect(specError(() => validateSpec(doc)).message).toBe(
+      'populations.__proto__: "__proto__" is reserved (results are JavaScript objects keyed by name); rename the population',
+    );
+    const lif = { size: 2, model: 'lif', params: { receptors: { r: { kind: 'delta' } } } };
+    const pr = { name: '__proto__', pre: 'A', post: 'A', connect: { rule: 'oneToOne' }, weight: 1, receptor: 'r' };
+    expect(specError(() => validateSpec({ version: 1, dt: 0.1, populations: { A: lif }, projections: [pr] })).message).toBe(
+      'projections[0].name: "__proto__" is reserved (results are JavaScript objects keyed by name); rename the projection',
+    );
+  });
+
   it('a pasted megabyte key is shortened in the message and not searched for a near match', () => {
     const key = 'x'.repeat(5_000_000);
     const err = specError(() => validateSpec({ version: 1, dt: 0.1, populations: {}, [key]: 1 }));
