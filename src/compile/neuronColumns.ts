@@ -6,11 +6,11 @@
  * Lookup tables the columns point into (event times, Poisson CDFs) are collected on the way.
  */
 import type { Value } from '../netspec/types.ts';
-import { at } from '../netspec/errors.ts';
+import { at, SpecError } from '../netspec/errors.ts';
 import { CounterRng, Stream, streamId } from '../rng/counterHash.ts';
 import type { CompiledGroup, CompiledPopulation } from './compiled.ts';
 import type { NeuronGroups, PopulationPlan } from './groups.ts';
-import { poissonCdfTable, poissonInputLambda } from './poissonTable.ts';
+import { MAX_POISSON_LAMBDA, poissonCdfTable, poissonInputLambda } from './poissonTable.ts';
 import { checkRange, expandValue } from './values.ts';
 
 /** What the columns need besides the groups. */
@@ -50,6 +50,16 @@ export function fillNeuronColumns(neurons: NeuronGroups, ctx: ColumnContext): Ui
 }
 
 /** One population's columns, at neuron `local` of its group. */
+/**
+ * A kernel column must hold finite f32 values: beyond ±3.4·10³⁸ the neuron computes NaN from
+ * its first tick and falls silent. Refused here, naming the population and the column.
+ */
+function checkF32(values: Float64Array, popPath: string, column: string): void {
+  for (let i = 0; i < values.length; i++)
+    if (!Number.isNaN(values[i]) && !Number.isFinite(Math.fround(values[i])))
+      throw new SpecError(popPath, `${column} of neuron ${i} is ${values[i]}, beyond f32's range (±3.4·10³⁸): the kernels would compute NaN`);
+}
+
 function fillPopulation(group: CompiledGroup, local: number, plan: PopulationPlan, pop: CompiledPopulation, ctx: ColumnContext, addTable: AddTable): void {
   const { params: pCols, u32Params: uCols, state: sCols } = group.columns;
   const { seed, dt } = ctx;
@@ -79,7 +89,13 @@ function fillPopulation(group: CompiledGroup, local: number, plan: PopulationPla
       if (r.spec.kind === 'conductance') derived[`eRev_${r.index}`] = new Float64Array(n).fill(r.spec.eRev);
     }
     (plan.spec.poissonInput ?? []).forEach((pi, j) => {
-      const table = poissonCdfTable(poissonInputLambda(pi.count, pi.rate, dt));
+      const lambda = poissonInputLambda(pi.count, pi.rate, dt);
+      if (lambda > MAX_POISSON_LAMBDA)
+        throw new SpecError(
+          at(at(popPath, 'poissonInput'), j),
+          `count × rate × dt is ${lambda} events per tick; at most ${MAX_POISSON_LAMBDA} (the table of its distribution would take ${lambda.toPrecision(2)} words)`,
+        );
+      const table = poissonCdfTable(lambda);
       derived[`pinWeight_${j}`] = new Float64Array(n).fill(pi.weight);
       derived[`pinTable_${j}`] = new Uint32Array(n).fill(addTable(table));
       derived[`pinLength_${j}`] = new Uint32Array(n).fill(table.length);
@@ -91,6 +107,7 @@ function fillPopulation(group: CompiledGroup, local: number, plan: PopulationPla
   derived.record = rec;
 
   const u32View = new Uint32Array(group.params.buffer);
+  for (const c of pCols) checkF32(derived[c] as Float64Array, popPath, c);
   pCols.forEach((c, ci) => group.params.set(derived[c] as Float64Array, ci * group.size + local));
   uCols.forEach((c, ci) => u32View.set(derived[c] as Uint32Array, (pCols.length + ci) * group.size + local));
 

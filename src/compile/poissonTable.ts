@@ -6,6 +6,9 @@
 /** Mean events per tick of a Poisson input: `count` sources at `rateHz` each, a tick of `dtMs`. */
 export const poissonInputLambda = (count: number, rateHz: number, dtMs: number): number => (count * rateHz * dtMs) / 1000;
 
+/** Largest mean events per tick of one Poisson input: its table is ≈ λ words (4 MB here). */
+export const MAX_POISSON_LAMBDA = 1e6;
+
 /** The largest count a table for λ tabulates: far enough in the tail that the CDF is 2^32 in u32. */
 export const poissonTableMaxK = (lambda: number): number => Math.ceil(lambda + 12 * Math.sqrt(lambda) + 20);
 

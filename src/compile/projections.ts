@@ -24,6 +24,7 @@ import {
   formBound,
   formMaxDelayTicks,
   formRange,
+  MAX_DELAY_TICKS,
   quantizeDelay,
   quantizeForm,
   rowKey,
@@ -121,11 +122,25 @@ export function connectProjection(
         ? 'conductance weights must be ≥ 0 (the distribution can produce negative values: clip it at 0)'
         : 'conductance weights must be ≥ 0',
     );
+  if (!Number.isFinite(Math.fround(Math.max(Math.abs(wLo), Math.abs(wHi)))))
+    throw new SpecError(
+      at(path, 'weight'),
+      `reaches ${Math.abs(wLo) > Math.abs(wHi) ? wLo : wHi}, beyond f32's range (±3.4·10³⁸): the kernels would compute NaN`,
+    );
   const stdp = pr.plasticity;
+  for (const bound of ['wMin', 'wMax'] as const)
+    if (stdp && !Number.isFinite(Math.fround(stdp[bound])))
+      throw new SpecError(at(at(path, 'plasticity'), bound), `is ${stdp[bound]}, beyond f32's range (±3.4·10³⁸): plastic weights are f32`);
   if (stdp && (wLo < stdp.wMin || wHi > stdp.wMax))
     throw new SpecError(at(path, 'weight'), `initial weights of a plastic projection must lie in [wMin, wMax] = [${stdp.wMin}, ${stdp.wMax}]`);
 
   const delayValue = pr.delay ?? dt;
+  const longest = Array.isArray(delayValue) ? delayValue.reduce((a, d) => Math.max(a, d), 0) : formRange(delayValue)[1];
+  if (delayTicks(longest, dt) > MAX_DELAY_TICKS)
+    throw new SpecError(
+      at(path, 'delay'),
+      `reaches ${longest} ms, ${delayTicks(longest, dt)} ticks; delays are at most ${MAX_DELAY_TICKS} ticks (${+(MAX_DELAY_TICKS * dt).toPrecision(6)} ms at dt ${dt} ms)`,
+    );
   const delayForm = Array.isArray(delayValue) ? null : delayValue;
   const delayList = Array.isArray(delayValue) ? Uint32Array.from(delayValue, (ms) => delayTicks(ms, dt)) : null;
 

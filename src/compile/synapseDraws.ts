@@ -22,6 +22,9 @@ export const MAX_REDRAWS = 1000;
 /** Fractional bits of a delay draw: delays are drawn as ticks · 2^16, then rounded to ticks. */
 export const DELAY_FRACTION_BITS = 16;
 
+/** Longest delay, ticks: a delay drawn at 2^16 per tick stays an i32. */
+export const MAX_DELAY_TICKS = 2 ** (31 - DELAY_FRACTION_BITS) - 1;
+
 /** floor(a · b / 2^32) for u32 a, b, exactly. */
 export function mulhi32(a: number, b: number): number {
   const t = (a & 0xffff) * b; // < 2^48
@@ -192,7 +195,9 @@ export function quantizeDelay(value: number | Distribution, dt: number): Quantiz
 
 /** The largest delay a delay form (ms) can draw, in ticks: exact, as the draws quantise it. */
 export function formMaxDelayTicks(value: number | Distribution, dt: number): number {
-  return delayTicksOf(quantizedRange(quantizeDelay(value, dt))[1]);
+  // Beyond MAX_DELAY_TICKS a delay cannot be drawn (compile refuses it); the plan still sizes it.
+  const ticks = delayTicks(formRange(value)[1], dt);
+  return ticks > MAX_DELAY_TICKS ? ticks : delayTicksOf(quantizedRange(quantizeDelay(value, dt))[1]);
 }
 
 /** Whether a value is one keyed draws can make (not a per-synapse list). */

@@ -56,7 +56,10 @@ export function checkRange(values: Float64Array, range: ValueRange | undefined, 
   if (!range) return;
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
-    const bad = (range.min !== undefined && (range.exclusiveMin ? x <= range.min : x < range.min)) || (range.int && !Number.isInteger(x));
+    const bad =
+      (range.min !== undefined && (range.exclusiveMin ? x <= range.min : x < range.min)) ||
+      (range.max !== undefined && x > range.max) ||
+      (range.int && !Number.isInteger(x));
     if (bad) throw new SpecError(path, `must be ${describeRange(range)}, but neuron ${i} drew ${x} (clip the distribution)`);
   }
 }

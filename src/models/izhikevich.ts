@@ -23,7 +23,12 @@ export const izhikevich: NeuronModel = {
     c: { default: -65, unit: 'mV', doc: 'reset potential' },
     d: { default: 8, unit: 'mV', doc: 'recovery jump after a spike' },
     vPeak: { default: 30, unit: 'mV', doc: 'spike cut-off (spike when v ≥ vPeak)' },
-    substeps: { default: 1, unit: '1', doc: 'Euler sub-steps of v per tick', range: { min: 1, int: true } },
+    substeps: {
+      default: 1,
+      unit: '1',
+      doc: 'Euler sub-steps of v per tick (at most 1000: each costs a kernel iteration per neuron and tick)',
+      range: { min: 1, max: 1000, int: true },
+    },
   },
   state: {
     v: { init: -65, unit: 'mV', doc: 'membrane potential' },

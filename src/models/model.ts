@@ -31,12 +31,16 @@ export type ReceptorKind = ReceptorSpec['kind'];
 export interface ValueRange {
   min?: number;
   exclusiveMin?: boolean;
+  /** Largest value (a bound on work, e.g. sub-steps per tick). */
+  max?: number;
   int?: boolean;
 }
 
 /** The range as words, for messages: "> 0", "≥ 1 and an integer". */
 export function describeRange(r: ValueRange): string {
-  return [r.min !== undefined ? `${r.exclusiveMin ? '>' : '≥'} ${r.min}` : '', r.int ? 'an integer' : ''].filter(Boolean).join(' and ');
+  return [r.min !== undefined ? `${r.exclusiveMin ? '>' : '≥'} ${r.min}` : '', r.max !== undefined ? `≤ ${r.max}` : '', r.int ? 'an integer' : '']
+    .filter(Boolean)
+    .join(' and ');
 }
 
 /** A receptor as a model sees it: its index among the population's receptors, and its spec. */

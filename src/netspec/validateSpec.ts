@@ -94,9 +94,10 @@ export function validateValue(x: unknown, path: string, count?: number, range: V
   if (isObj(x)) {
     if ('uniform' in x) {
       onlyKeys(x, ['uniform'], path);
-      const [lo] = pair(x.uniform, at(path, 'uniform'));
+      const [lo, hi] = pair(x.uniform, at(path, 'uniform'));
       if (range.int) fail(path, 'must be an integer or an array of integers, not a distribution');
       num(lo, at(path, 'uniform'), { min: range.min, exclusiveMin: range.exclusiveMin });
+      num(hi, at(path, 'uniform'), { max: range.max });
       return x as Value;
     }
     if ('normal' in x) {
