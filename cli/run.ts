@@ -54,6 +54,38 @@ function progressReporter(enabled: boolean) {
   };
 }
 
+/** Exit codes after a signal, as shells report them (128 + the signal's number). */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * The first SIGINT or SIGTERM stops the run at the end of its current window, so the outputs
+ * are written for the time simulated; a second exits at once. `release` restores the default.
+ */
+export function stopOnSignal(): { signal: AbortSignal; received: keyof typeof SIGNAL_EXIT | null; release: () => void } {
+  const controller = new AbortController();
+  const state = {
+    signal: controller.signal,
+    received: null as keyof typeof SIGNAL_EXIT | null,
+    release: () => {
+      process.off('SIGINT', onInterrupt);
+      process.off('SIGTERM', onTerminate);
+    },
+  };
+  const onInterrupt = () => onSignal('SIGINT');
+  const onTerminate = () => onSignal('SIGTERM');
+  function onSignal(sig: keyof typeof SIGNAL_EXIT) {
+    if (state.received) process.exit(SIGNAL_EXIT[sig]);
+    state.received = sig;
+    process.stderr.write(
+      `${process.stderr.isTTY ? '\n' : ''}spikegpu: ${sig}: stopping at the end of this window to write what was simulated (${sig} again quits at once)\n`,
+    );
+    controller.abort();
+  }
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onTerminate);
+  return state;
+}
+
 /** `--out`-style paths: the extension picks the format. */
 function checkFileFormat(path: string | undefined, option: string): void {
   if (path && !/\.(json|csv)$/i.test(path)) throw new UsageError(`${option} must end in .json or .csv, got ${JSON.stringify(path)}`);
@@ -256,13 +288,20 @@ export const runCommand = defineCommand({
       if (sim.fallback) reportCpuFallback(sim.fallback);
       if (weightsOut && !sim.network.plastic.length) throw new UsageError(`--weights-out: ${sim.network.name} has no plastic projections`);
       const progress = progressReporter(!(o.json && !process.stdout.isTTY));
-      await sim.run(o.duration, (done, total) => progress.update(done, total));
+      const interrupt = stopOnSignal();
+      let result;
+      try {
+        result = await sim.run(o.duration, (done, total) => progress.update(done, total), { signal: interrupt.signal });
+      } finally {
+        interrupt.release();
+      }
       progress.done();
+      const extent = { complete: result.complete, durationMs: sim.timeMs };
       const files: string[] = [];
       if (out) {
         const spikes = Object.fromEntries(sim.network.populations.map((p) => [p.name, sim.spikes(p.name)]));
         const state = sim.network.stateProbes.map((p) => ({ pop: p.population, var: p.variable, ...sim.state(p.population, p.variable) }));
-        writeFileAtomic(out, isCsv(out) ? spikesCsvChunks(spikes) : spikesJsonChunks(sim.network.dt, spikes, state));
+        writeFileAtomic(out, isCsv(out) ? spikesCsvChunks(spikes) : spikesJsonChunks(sim.network.dt, spikes, state, extent));
         files.push(`spikes written to ${out}`);
       }
       const weights = await Promise.all(
@@ -272,11 +311,13 @@ export const runCommand = defineCommand({
         })),
       );
       if (weightsOut) {
-        writeFileAtomic(weightsOut, [isCsv(weightsOut) ? weightsCsv(weights) : weightsJson(sim.network.dt, sim.timeMs, weights)]);
+        writeFileAtomic(weightsOut, [isCsv(weightsOut) ? weightsCsv(weights) : weightsJson(sim.network.dt, sim.timeMs, weights, extent.complete)]);
         files.push(`weights written to ${weightsOut}`);
       }
-      process.stdout.write(o.json ? JSON.stringify(sim.summary()) + '\n' : report(sim.summary(), sim, weights, files));
-      return 0;
+      if (interrupt.received)
+        files.push(`stopped by ${interrupt.received} after ${+result.durationMs.toFixed(6)} of ${o.duration} ms: the outputs cover the time simulated`);
+      process.stdout.write(o.json ? JSON.stringify({ ...sim.summary(), complete: result.complete }) + '\n' : report(sim.summary(), sim, weights, files));
+      return interrupt.received ? SIGNAL_EXIT[interrupt.received] : 0;
     } finally {
       sim.dispose();
     }

@@ -13,6 +13,7 @@ export {
   type BackendChoice,
   type SimulatorOptions,
   type RunSummary,
+  type RunResult,
   type PopulationSummary,
   type BackendName,
   type ProjectionWeights,

@@ -150,14 +150,16 @@ export class CpuBackend implements Backend {
     this.tick = t + 1;
   }
 
-  async run(ticks: number, recorders: Recorders, onProgress?: (done: number) => void): Promise<void> {
-    for (let done = 0; done < ticks;) {
+  async run(ticks: number, recorders: Recorders, onProgress?: (done: number) => void, stop?: () => boolean): Promise<number> {
+    let done = 0;
+    while (done < ticks && !stop?.()) {
       const batch = Math.min(TICKS_PER_BATCH, ticks - done);
       for (let k = 0; k < batch; k++) this.step(recorders);
       done += batch;
       onProgress?.(done);
       if (done < ticks) await yieldToEventLoop();
     }
+    return done;
   }
 
   async readPlasticWeights(k: number): Promise<Float32Array> {

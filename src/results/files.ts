@@ -27,13 +27,22 @@ function* jsonArray(values: ArrayLike<number>, map: (x: number) => number = (x) 
   yield ']';
 }
 
+/** How much of the requested run a file covers: `complete` false when it was stopped early. */
+export interface RunExtent {
+  complete: boolean;
+  /** Simulated time covered, ms. */
+  durationMs: number;
+}
+
 /**
- * `{ dt, populations: { NAME: { times: [ms], ids: [] } } }`, plus, when the spec records
- * state, `state: [{ pop, var, ids, times: [ms], values: [[one per id] per time] }]`, as a
- * sequence of string chunks (written one by one, a file of any size never becomes one string).
+ * `{ dt, [complete, durationMs,] populations: { NAME: { times: [ms], ids: [] } } }`, plus, when
+ * the spec records state, `state: [{ pop, var, ids, times: [ms], values: [[one per id] per
+ * time] }]`, as a sequence of string chunks (written one by one, a file of any size never
+ * becomes one string). `extent` says how much of the run it covers.
  */
-export function* spikesJsonChunks(dt: number, spikes: Record<string, PopulationSpikes>, state: RecordedState[] = []): Generator<string> {
-  yield `{"dt":${jsonNumber(dt)},"populations":{`;
+export function* spikesJsonChunks(dt: number, spikes: Record<string, PopulationSpikes>, state: RecordedState[] = [], extent?: RunExtent): Generator<string> {
+  const runInfo = extent ? `"complete":${extent.complete},"durationMs":${jsonNumber(roundTime(extent.durationMs))},` : '';
+  yield `{"dt":${jsonNumber(dt)},${runInfo}"populations":{`;
   let first = true;
   for (const [name, s] of Object.entries(spikes)) {
     yield `${first ? '' : ','}${JSON.stringify(name)}:{"times":`;
@@ -120,10 +129,10 @@ export interface WeightsOut extends ProjectionWeights {
 
 /**
  * Weight files written by `spikegpu run --weights-out`: JSON
- * `{ dt, timeMs, projections: { NAME: { pre, post, delayMs, weights, history?: { times, weights } } } }`
+ * `{ dt, timeMs, complete?, projections: { NAME: { pre, post, delayMs, weights, history?: { times, weights } } } }`
  * (ids local to the populations), or CSV rows `projection,pre,post,delay_ms,weight`.
  */
-export function weightsJson(dt: number, timeMs: number, projections: WeightsOut[]): string {
+export function weightsJson(dt: number, timeMs: number, projections: WeightsOut[], complete?: boolean): string {
   const out: Record<string, unknown> = {};
   for (const p of projections) {
     out[p.projection] = {
@@ -134,7 +143,7 @@ export function weightsJson(dt: number, timeMs: number, projections: WeightsOut[
       ...(p.history ? { history: { times: Array.from(p.history.times, roundTime), weights: p.history.weights.map((w) => Array.from(w, shortestF32)) } } : {}),
     };
   }
-  return JSON.stringify({ dt, timeMs: roundTime(timeMs), projections: out });
+  return JSON.stringify({ dt, timeMs: roundTime(timeMs), ...(complete === undefined ? {} : { complete }), projections: out });
 }
 
 /** `projection,pre,post,delay_ms,weight` rows (RFC 4180, see `csvRow`), synapses in order per projection. */

@@ -26,9 +26,10 @@ export interface Backend {
   readonly counters: RunCounters;
   /**
    * Simulate `ticks` ticks; recorded spikes and state go to `recorders` in tick order.
-   * `onProgress(done)` is called between batches with the ticks done so far in this call.
+   * `onProgress(done)` is called between batches with the ticks done so far in this call;
+   * when `stop()` turns true between batches, the run ends there. Resolves to the ticks done.
    */
-  run(ticks: number, recorders: Recorders, onProgress?: (done: number) => void): Promise<void>;
+  run(ticks: number, recorders: Recorders, onProgress?: (done: number) => void, stop?: () => boolean): Promise<number>;
   /** Current weights of plastic projection `k` (index into `CompiledNetwork.plastic`), in its row order. */
   readPlasticWeights(k: number): Promise<Float32Array>;
   dispose(): void;

@@ -548,8 +548,9 @@ export class GpuBackend implements Backend {
     });
   }
 
-  async run(ticks: number, recorders: Recorders, onProgress?: (done: number) => void): Promise<void> {
-    for (let done = 0; done < ticks;) {
+  async run(ticks: number, recorders: Recorders, onProgress?: (done: number) => void, stop?: () => boolean): Promise<number> {
+    let done = 0;
+    while (done < ticks && !stop?.()) {
       const batch = Math.min(this.ticksPerSubmit, ticks - done);
       await this.submitWindow(batch, recorders);
       done += batch;
@@ -559,6 +560,7 @@ export class GpuBackend implements Backend {
     await this.staging.drain();
     if (this.phases) this.phases.hostWaitMs += performance.now() - waitStart;
     if (this.deviceError) throw new Error(`WebGPU error during the run: ${this.deviceError}`);
+    return done;
   }
 
   /** Current weights of plastic projection `k` (index into `net.plastic`), in its row order. */

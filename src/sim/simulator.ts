@@ -129,6 +129,13 @@ export interface RunSummary {
   populations: Record<string, PopulationSummary>;
 }
 
+/** What one `Simulator.run` did: whether it ran to the end, and the simulated ms it covered. */
+export interface RunResult {
+  /** False when the run was stopped (its `signal` aborted) before the end. */
+  complete: boolean;
+  durationMs: number;
+}
+
 /** Ticks a simulator can count: the GPU's tick counter is a u32. */
 export const MAX_TICKS = 2 ** 32 - 1;
 
@@ -236,25 +243,33 @@ export class Simulator {
   }
 
   /**
-   * Advance by `durationMs` (rounded to whole ticks).
+   * Advance by `durationMs` (rounded to whole ticks). With `signal`, an abort stops the run at
+   * the end of the current window (readback batch): everything simulated until then is
+   * recorded, and the result says how far it got.
    * @param onProgress called between batches with the simulated ms done in this call.
+   * @example
+   *   const stop = new AbortController();
+   *   process.once('SIGINT', () => stop.abort());
+   *   const { complete, durationMs } = await sim.run(60_000, undefined, { signal: stop.signal });
    */
-  async run(durationMs: number, onProgress?: (doneMs: number, totalMs: number) => void): Promise<void> {
+  async run(durationMs: number, onProgress?: (doneMs: number, totalMs: number) => void, options: { signal?: AbortSignal } = {}): Promise<RunResult> {
     const dt = this.network.dt;
     const start = this.backend.tick;
     const end = start + Math.round(checkDuration(durationMs, dt, start) / dt);
     const t0 = performance.now();
+    const stop = options.signal ? () => options.signal!.aborted : undefined;
     // Runs in chunks that end where weight snapshots are due (one chunk without record.weights).
-    for (let tick = start; ;) {
+    let tick = start;
+    for (;;) {
       for (const k of this.weightRecorder.due(tick))
         this.weightRecorder.add(k, tick, await this.backend.readPlasticWeights(this.network.weightRecords[k].plastic));
-      if (tick >= end) break;
+      if (tick >= end || stop?.()) break;
       const next = Math.min(end, this.weightRecorder.nextAfter(tick));
       const offset = tick - start;
-      await this.backend.run(next - tick, this.recorders, onProgress && ((done) => onProgress((offset + done) * dt, (end - start) * dt)));
-      tick = next;
+      tick += await this.backend.run(next - tick, this.recorders, onProgress && ((done) => onProgress((offset + done) * dt, (end - start) * dt)), stop);
     }
     this.wallMs += performance.now() - t0;
+    return { complete: tick >= end, durationMs: (tick - start) * dt };
   }
 
   /**

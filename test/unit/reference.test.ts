@@ -303,6 +303,19 @@ describe('summary', () => {
     expect(Math.abs(s.spikes - 300)).toBeLessThan(4 * Math.sqrt(15 * 1000 * 0.02 * 0.98));
   });
 
+  it('run with an aborted signal stops at the end of a window; what ran is recorded and reported', async () => {
+    const sim = await Simulator.create(builtinNetwork('cuba', { n: 400 }), { backend: 'cpu' });
+    const stop = new AbortController();
+    const result = await sim.run(1000, (doneMs) => doneMs >= 30 && stop.abort(), { signal: stop.signal });
+    expect(result.complete).toBe(false);
+    expect(result.durationMs).toBeGreaterThanOrEqual(30);
+    expect(result.durationMs).toBeLessThan(1000);
+    expect(sim.timeMs).toBeCloseTo(result.durationMs, 9);
+    expect(Math.max(...sim.spikes('E').times)).toBeLessThan(result.durationMs);
+    expect(await sim.run(10)).toEqual({ complete: true, durationMs: expect.closeTo(10, 9) });
+    sim.dispose();
+  });
+
   it('before any run: zero time and rates; bad arguments are reported', async () => {
     const sim = await Simulator.create(builtinNetwork('cuba', { n: 100 }), { backend: 'cpu' });
     const s = sim.summary();
