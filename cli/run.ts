@@ -21,11 +21,18 @@ function loadSpec(target: string, sets: Record<string, string>, seed: number | u
     return builtinNetwork(target, withSeed);
   }
   if (Object.keys(sets).length) throw new UsageError(`--set applies to built-in networks only (${builtinNames()})`);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(target, 'utf8');
+    bytes = readFileSync(target);
   } catch {
     throw new UsageError(`${target}: no such built-in network or readable file (built-ins: ${builtinNames()})`);
+  }
+  let text: string;
+  try {
+    // JSON is UTF-8: invalid bytes are an error, not replacement characters; a BOM is allowed.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new UsageError(`${target}: not valid UTF-8 (a JSON spec must be UTF-8 text)`);
   }
   try {
     return JSON.parse(text);

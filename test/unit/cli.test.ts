@@ -94,6 +94,18 @@ describe('spikegpu run --backend cpu', () => {
     expect(summary.populations.E.spikes).toBeGreaterThan(0);
   });
 
+  it('a spec file may start with a UTF-8 BOM; one that is not UTF-8 is refused (exit 2)', async () => {
+    const bom = join(tmp, 'bom.json'),
+      latin1 = join(tmp, 'latin1.json');
+    writeFileSync(bom, '\ufeff' + JSON.stringify(builtinNetwork('cuba', { n: 400 })));
+    writeFileSync(latin1, Buffer.concat([Buffer.from('{"version":1,"dt":0.1,"name":"'), Buffer.from([0xe9]), Buffer.from('","populations":{}}')]));
+    const [a, b] = await Promise.all([cli('run', bom, '--backend', 'cpu', '--duration', '10', '--json'), cli('run', latin1, '--backend', 'cpu')]);
+    expect(a.code).toBe(0);
+    expect(JSON.parse(a.stdout).neurons).toBe(400);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toBe(`spikegpu: ${latin1}: not valid UTF-8 (a JSON spec must be UTF-8 text)\n`);
+  });
+
   it('output paths are checked before the run: a missing directory, a directory, the spec itself (exit 2, one line)', async () => {
     const specPath = join(tmp, 'own-spec.json');
     writeFileSync(specPath, JSON.stringify(builtinNetwork('cuba', { n: 400 })));
