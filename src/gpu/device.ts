@@ -15,6 +15,8 @@ export interface GpuContext {
   hasTimestampQuery: boolean;
   /** Destroys the device (and releases the Node GPU instance). */
   release(): void;
+  /** Why the device cannot be used any more (released, or lost), or null while it can. */
+  readonly unusable: string | null;
 }
 
 export class NoAdapterError extends Error {
@@ -36,7 +38,7 @@ function describeAdapter(adapter: GPUAdapter): { text: string; software: boolean
   return { text: `${name}${info.vendor ? ` (${info.vendor})` : ''}${software ? ' [software]' : ''}`, software };
 }
 
-async function deviceFrom(gpu: GPU, keepAlive: unknown, missing: string): Promise<GpuContext> {
+async function deviceFrom(gpu: GPU, missing: string): Promise<GpuContext> {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new NoAdapterError(missing);
   const requiredLimits: Record<string, number> = {};
@@ -44,19 +46,28 @@ async function deviceFrom(gpu: GPU, keepAlive: unknown, missing: string): Promis
   const hasTimestampQuery = adapter.features.has('timestamp-query');
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: hasTimestampQuery ? ['timestamp-query'] : [] });
   const { text, software } = describeAdapter(adapter);
-  let held: unknown = keepAlive;
+  let unusable: string | null = null;
+  void device.lost.then((info) => (unusable ??= `the device was lost${info.message ? `: ${info.message}` : ''}`));
   return {
     device,
     adapter: text,
     isSoftware: software,
     hasTimestampQuery,
     release() {
+      unusable = 'it was released (GpuContext.release)';
       device.destroy();
-      held = undefined;
-      void held;
+    },
+    get unusable() {
+      return unusable;
     },
   };
 }
+
+/**
+ * Every Dawn instance created, kept for the life of the process: one that is garbage-collected
+ * (even after its device was released) can abort the process.
+ */
+const dawnInstances: GPU[] = [];
 
 /** Debian's Chromium ships SwiftShader's Vulkan driver here; Dawn can use it where no GPU is. */
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -110,7 +121,8 @@ async function nodeGpu(): Promise<GpuContext> {
   Object.assign(globalThis, webgpu.globals);
   const attempt = async () => {
     const gpu = webgpu.create([]) as unknown as GPU;
-    return deviceFrom(gpu, gpu, 'Dawn found no usable Vulkan adapter');
+    dawnInstances.push(gpu);
+    return deviceFrom(gpu, 'Dawn found no usable Vulkan adapter');
   };
   try {
     return await attempt();
@@ -131,7 +143,7 @@ async function nodeGpu(): Promise<GpuContext> {
  */
 export async function acquireDevice(): Promise<GpuContext> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
-  if (nav?.gpu) return deviceFrom(nav.gpu, null, 'this browser exposes WebGPU but offered no adapter');
+  if (nav?.gpu) return deviceFrom(nav.gpu, 'this browser exposes WebGPU but offered no adapter');
   if (typeof process !== 'undefined' && process.versions?.node) return nodeGpu();
   throw new NoAdapterError('this browser does not support WebGPU (navigator.gpu is missing)');
 }

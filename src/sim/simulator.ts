@@ -199,6 +199,7 @@ export class Simulator {
     if (choice !== 'auto' && choice !== 'webgpu' && choice !== 'cpu')
       throw new TypeError(`backend must be 'auto', 'webgpu' or 'cpu', got ${JSON.stringify(choice)}`);
     let gpu = choice === 'cpu' ? undefined : options.device;
+    if (gpu?.unusable) throw new Error(`the GpuContext passed as options.device cannot be used: ${gpu.unusable}; acquire another (acquireDevice())`);
     let owned: GpuContext | null = null;
     let fallback: string | null = null;
     if (choice !== 'cpu' && !gpu) {
@@ -253,6 +254,7 @@ export class Simulator {
    *   const { complete, durationMs } = await sim.run(60_000, undefined, { signal: stop.signal });
    */
   async run(durationMs: number, onProgress?: (doneMs: number, totalMs: number) => void, options: { signal?: AbortSignal } = {}): Promise<RunResult> {
+    this.checkUsable();
     const dt = this.network.dt;
     const start = this.backend.tick;
     const end = start + Math.round(checkDuration(durationMs, dt, start) / dt);
@@ -278,6 +280,7 @@ export class Simulator {
    * @example const { pre, post, weights } = await sim.weights('EE');
    */
   async weights(projection: string): Promise<ProjectionWeights> {
+    this.checkUsable();
     const k = this.network.plastic.findIndex((p) => p.name === projection);
     if (k < 0) {
       const plastic = this.network.plastic.map((p) => p.name);
@@ -304,11 +307,13 @@ export class Simulator {
    * @example const { times, weights } = sim.weightHistory('inputs'); // weights[k] at times[k] ms
    */
   weightHistory(projection: string): WeightHistory {
+    this.checkUsable();
     return this.weightRecorder.history(projection);
   }
 
   /** Recorded spikes of a population: times (ms) and local ids, in time order. */
   spikes(population: string): PopulationSpikes {
+    this.checkUsable();
     return this.recorders.spikes.spikes(population);
   }
 
@@ -318,6 +323,7 @@ export class Simulator {
    * @example sim.state('E', 'v') // { times, ids, values }
    */
   state(population: string, variable: string): StateTrace {
+    this.checkUsable();
     return this.recorders.state.trace(population, variable);
   }
 
@@ -327,6 +333,7 @@ export class Simulator {
    * clears). Counts and rates in `summary()` still cover the whole run.
    */
   clearRecordings(): void {
+    this.checkUsable();
     this.recorders.spikes.clear();
     this.recorders.state.clear();
     this.weightRecorder.clear();
@@ -334,6 +341,7 @@ export class Simulator {
 
   /** Counts, rates and timings of everything run so far. */
   summary(): RunSummary {
+    this.checkUsable();
     const net = this.network;
     const durationMs = this.timeMs;
     const populations: Record<string, PopulationSummary> = {};
@@ -367,9 +375,18 @@ export class Simulator {
     };
   }
 
-  /** Free GPU buffers (and the device, if the simulator acquired it). */
+  /** Free GPU buffers (and the device, if the simulator acquired it). Later calls throw; a second dispose does nothing. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.backend.dispose();
     this.ownedDevice?.release();
+  }
+
+  private disposed = false;
+
+  /** Throws once disposed: a disposed simulator's buffers are gone. */
+  private checkUsable(): void {
+    if (this.disposed) throw new Error('this Simulator was disposed; create another');
   }
 }

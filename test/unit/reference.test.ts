@@ -316,6 +316,18 @@ describe('summary', () => {
     sim.dispose();
   });
 
+  it('after dispose every call throws a clear error; a second dispose does nothing', async () => {
+    const sim = await Simulator.create(builtinNetwork('cuba', { n: 100 }), { backend: 'cpu' });
+    await sim.run(5);
+    sim.dispose();
+    sim.dispose();
+    const message = 'this Simulator was disposed; create another';
+    await expect(sim.run(5)).rejects.toThrow(message);
+    expect(() => sim.summary()).toThrow(message);
+    expect(() => sim.spikes('E')).toThrow(message);
+    expect(() => sim.clearRecordings()).toThrow(message);
+  });
+
   it('before any run: zero time and rates; bad arguments are reported', async () => {
     const sim = await Simulator.create(builtinNetwork('cuba', { n: 100 }), { backend: 'cpu' });
     const s = sim.summary();
