@@ -293,6 +293,7 @@ export const runCommand = defineCommand({
     });
     try {
       if (sim.fallback) reportCpuFallback(sim.fallback);
+      for (const warning of sim.network.warnings) process.stderr.write(`spikegpu: warning: ${warning}\n`);
       if (weightsOut && !sim.network.plastic.length) throw new UsageError(`--weights-out: ${sim.network.name} has no plastic projections`);
       const progress = progressReporter(!(o.json && !process.stdout.isTTY));
       const interrupt = stopOnSignal();

@@ -14,7 +14,7 @@ import { mergeNeuronGroups, receptorChannelBase, type NeuronGroups } from './gro
 import { fillNeuronColumns } from './neuronColumns.ts';
 import { plasticProjection } from './plasticLayout.ts';
 import { stateProbes, weightRecords } from './probes.ts';
-import { connectProjection, proceduralProjection, type BuiltProjection, type ChannelLoad } from './projections.ts';
+import { connectProjection, proceduralProjection, zeroedWeightWarnings, type BuiltProjection, type ChannelLoad } from './projections.ts';
 import { receptorScales } from './receptorScales.ts';
 import { buildSynapseRows } from './synapseRows.ts';
 
@@ -80,6 +80,7 @@ export function compileNetwork(doc: unknown, options: CompileOptions = {}): Comp
     spikeSlots: spikeHistorySlots(plastic.map((p) => p.maxDelay)),
     synapses,
     procedural,
+    warnings: zeroedWeightWarnings(projections, exponentFor),
     plastic,
     tables,
     scales,

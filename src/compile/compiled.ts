@@ -166,6 +166,8 @@ export interface CompiledNetwork {
   spikeSlots: number;
   /** Static synapses (plastic ones are in `plastic`). */
   synapses: SynapseRows;
+  /** What the build noticed that a user should know, e.g. weights the fixed-point scale rounds to 0. */
+  warnings: string[];
   /** Static projections whose rows are regenerated at each spike (not in `synapses`). */
   procedural: ProceduralProjection[];
   plastic: PlasticProjection[];

@@ -304,3 +304,27 @@ export function plasticSynapses(
   });
   return { preIds, postIds, weights, delays };
 }
+
+/**
+ * Static weights the fixed-point scale rounds to 0 although they are not: a constant or every
+ * value of a distribution below half a unit of 2^−exponent, or such entries of a list. Their
+ * synapses deliver nothing; a user would not guess it (the scale follows the largest input of
+ * the receptor, so a tiny weight beside large ones vanishes).
+ */
+export function zeroedWeightWarnings(projections: BuiltProjection[], exponentFor: (p: BuiltProjection) => number): string[] {
+  const warnings: string[] = [];
+  for (const p of projections) {
+    if (p.spec.plasticity || p.count === 0) continue;
+    const k = exponentFor(p);
+    const path = at(at('projections', p.index), 'weight');
+    const vanishes = (w: number) => w !== 0 && Math.round(w * 2 ** k) === 0;
+    const scale = `the receptor's fixed-point scale 2^${k} (set by the largest total input into ${p.post.name})`;
+    if (p.weightList) {
+      let zeroed = 0;
+      for (const w of p.weightList) if (vanishes(w)) zeroed++;
+      if (zeroed) warnings.push(`${path}: ${zeroed} of ${p.weightList.length} weights round to 0 at ${scale}; those synapses deliver nothing`);
+    } else if (p.weightForm !== null && vanishes(formBound(p.weightForm)))
+      warnings.push(`${path}: every weight rounds to 0 at ${scale}; the projection delivers nothing`);
+  }
+  return warnings;
+}

@@ -184,6 +184,31 @@ describe('delays in ticks', () => {
 });
 
 describe('fixed point', () => {
+  it('weights the scale rounds to 0 are reported: a constant, a list, a whole distribution', () => {
+    const lif = { tauM: 20, vRest: -65, vThresh: -50, vReset: -65, tRef: 2, receptors: { e: { kind: 'current' as const, tau: 5 } } };
+    const pr = (weight: unknown, connect: object = { rule: 'allToAll' }) => ({ pre: 'A', post: 'B', connect, weight, receptor: 'e' });
+    const net = compileNetwork({
+      version: 1,
+      dt: 0.1,
+      populations: { A: { size: 3, model: 'lif', params: lif }, B: { size: 3, model: 'lif', params: lif } },
+      projections: [
+        pr(1e8),
+        pr(1e-9),
+        pr([1e-9, 2, 0], { rule: 'list', pre: [0, 1, 2], post: [0, 1, 2] }),
+        pr({ uniform: [1e-10, 2e-10] }),
+        pr({ uniform: [0, 1] }),
+      ],
+    });
+    const k = net.scales.find((s) => s.population === 'B')!.exponent;
+    const scale = `the receptor's fixed-point scale 2^${k} (set by the largest total input into B)`;
+    expect(net.warnings).toEqual([
+      `projections[1].weight: every weight rounds to 0 at ${scale}; the projection delivers nothing`,
+      `projections[2].weight: 1 of 3 weights round to 0 at ${scale}; those synapses deliver nothing`,
+      `projections[3].weight: every weight rounds to 0 at ${scale}; the projection delivers nothing`,
+    ]);
+    expect(compileNetwork(builtinNetwork('cuba', { n: 400 })).warnings).toEqual([]);
+  });
+
   it('populations merged into one group keep their own receptor names and scales', () => {
     const lif = (receptor: string) => ({
       tauM: 20,
