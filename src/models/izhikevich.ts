@@ -26,7 +26,7 @@ export const izhikevich: NeuronModel = {
     substeps: {
       default: 1,
       unit: '1',
-      doc: 'Euler sub-steps of v per tick (at most 1000: each costs a kernel iteration per neuron and tick)',
+      doc: 'Euler sub-steps of v per tick (at most 1000)',
       range: { min: 1, max: 1000, int: true },
     },
   },

@@ -142,7 +142,8 @@ describe('spikegpu run --backend cpu', () => {
     expect(b.stdout).toContain(`spikes written to ${csvPath}`);
 
     const file = JSON.parse(readFileSync(jsonPath, 'utf8'));
-    expect(Object.keys(file)).toEqual(['dt', 'populations']);
+    expect(Object.keys(file)).toEqual(['dt', 'complete', 'durationMs', 'populations']);
+    expect([file.complete, file.durationMs]).toEqual([true, 50]);
     expect(file.dt).toBe(0.1);
     expect(Object.keys(file.populations)).toEqual(['E', 'I']);
     for (const [name, { times, ids }] of Object.entries(file.populations as Record<string, { times: number[]; ids: number[] }>)) {
