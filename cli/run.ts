@@ -291,18 +291,14 @@ export const runCommand = defineCommand({
       fused: FUSED_SETTING[o.fused],
       gpuMemoryBytes,
     });
+    const interrupt = stopOnSignal();
     try {
       if (sim.fallback) reportCpuFallback(sim.fallback);
       for (const warning of sim.network.warnings) process.stderr.write(`spikegpu: warning: ${warning}\n`);
       if (weightsOut && !sim.network.plastic.length) throw new UsageError(`--weights-out: ${sim.network.name} has no plastic projections`);
       const progress = progressReporter(!(o.json && !process.stdout.isTTY));
-      const interrupt = stopOnSignal();
-      let result;
-      try {
-        result = await sim.run(o.duration, (done, total) => progress.update(done, total), { signal: interrupt.signal });
-      } finally {
-        interrupt.release();
-      }
+      // Signals are handled until the outputs are written: a first one during writing lets it finish.
+      const result = await sim.run(o.duration, (done, total) => progress.update(done, total), { signal: interrupt.signal });
       progress.done();
       const extent = { complete: result.complete, durationMs: sim.timeMs };
       const files: string[] = [];
@@ -327,6 +323,7 @@ export const runCommand = defineCommand({
       process.stdout.write(o.json ? JSON.stringify({ ...sim.summary(), complete: result.complete }) + '\n' : report(sim.summary(), sim, weights, files));
       return interrupt.received ? SIGNAL_EXIT[interrupt.received] : 0;
     } finally {
+      interrupt.release();
       sim.dispose();
     }
   },
