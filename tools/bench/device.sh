@@ -4,7 +4,8 @@
 # that the CLI picks the hardware adapter, compares WebGPU's spike trains with the CPU
 # reference's, then runs the benchmark matrix on webgpu and the CPU reference and prints the
 # table. Results (JSON, SVG, log) go to $OUT, else bench-out/.
-#   usage: tools/bench/device.sh [extra `spikegpu bench` options]
+#   usage: tools/bench/device.sh [extra `spikegpu bench` options]   (without options: the
+#          default matrix, then the microcircuit matrix on webgpu)
 #          tools/bench/device.sh --node script.mjs [args]   (another script, same set-up)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -41,3 +42,9 @@ node dist/tools/validation/backendIdentity.js 1000 | tee "$out/identity.txt"
 echo
 echo "== spikegpu bench $*"
 node bin/spikegpu.js bench --out-dir "$out" "$@" 2>&1 | tee "$out/bench.log"
+if [ $# -eq 0 ]; then
+  # The large-network matrix: the microcircuit at scales 0.1-1, stored and procedural (about 1.5 min on an H200).
+  echo
+  echo "== spikegpu bench --networks microcircuit --backends webgpu"
+  node bin/spikegpu.js bench --out-dir "$out/microcircuit" --networks microcircuit --backends webgpu 2>&1 | tee "$out/bench-microcircuit.log"
+fi
