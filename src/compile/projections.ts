@@ -75,14 +75,18 @@ function proceduralRows(c: ProjectionSpec['connect'], key: DrawKey, nPre: number
   throw new Error(`procedural rows for ${c.rule}`);
 }
 
-/** Calls fn(x, k, s) for each synapse s of the runs: its run x and place k in it. */
-function forEachKey(runs: PairRuns, fn: (x: number, k: number, s: number) => void): void {
+/** Calls fn(x, k, s) for each synapse s of the runs: its run x and place k in it (and startRun(x) as each run begins). */
+function forEachKey(runs: PairRuns, fn: (x: number, k: number, s: number) => void, startRun?: (x: number) => void): void {
   if (runs.by === null) {
+    startRun?.(0);
     for (let s = 0; s < runs.count; s++) fn(0, s, s);
     return;
   }
   const start = runs.start!;
-  for (let x = 0; x + 1 < start.length; x++) for (let s = start[x]; s < start[x + 1]; s++) fn(x, s - start[x], s);
+  for (let x = 0; x + 1 < start.length; x++) {
+    startRun?.(x);
+    for (let s = start[x]; s < start[x + 1]; s++) fn(x, s - start[x], s);
+  }
 }
 
 /**
@@ -296,12 +300,22 @@ export function plasticSynapses(
   const wStream = streamId(Stream.weight, p.index),
     dStream = streamId(Stream.delay, p.index);
   const form = p.weightForm;
-  forEachKey(runs, (x, k, s) => {
-    preIds[s] = runs.by === 'pre' ? x : runs.pre![s];
-    postIds[s] = runs.by === 'post' ? x : runs.post![s];
-    weights[s] = p.weightList ? p.weightList[s] : typeof form === 'number' ? form : drawReal(form!, drawAt(rowKey(seed, wStream, x), k));
-    delays[s] = p.delayList ? p.delayList[s] : delayTicksOf(drawQuantized(dForm!, drawAt(rowKey(seed, dStream, x), k)));
-  });
+  let wKey = 0,
+    dKey = 0;
+  forEachKey(
+    runs,
+    (x, k, s) => {
+      preIds[s] = runs.by === 'pre' ? x : runs.pre![s];
+      postIds[s] = runs.by === 'post' ? x : runs.post![s];
+      weights[s] = p.weightList ? p.weightList[s] : typeof form === 'number' ? form : drawReal(form!, drawAt(wKey, k));
+      delays[s] = p.delayList ? p.delayList[s] : delayTicksOf(drawQuantized(dForm!, drawAt(dKey, k)));
+    },
+    // The run's keys, once per run rather than per synapse.
+    (x) => {
+      wKey = rowKey(seed, wStream, x);
+      dKey = rowKey(seed, dStream, x);
+    },
+  );
   return { preIds, postIds, weights, delays };
 }
 
