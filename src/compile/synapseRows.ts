@@ -37,14 +37,17 @@ export function buildSynapseRows(projections: BuiltProjection[], ctx: RowContext
   const storedProjections = projections.filter((p) => !p.spec.plasticity && (p.runs || p.onDevice));
   const staticCount = storedProjections.reduce((a, p) => a + p.count, 0);
   const rowStart = new Uint32Array(neuronCount + 1);
-  const deviceRows: DeviceRows[] = storedProjections
-    .filter((p) => p.onDevice)
-    .map((p) => ({ projection: proceduralProjection(p, ctx.exponentFor(p), ctx.nameOf(p), ctx.dt), rowOffsets: new Uint32Array(p.pre.size) }));
+  // The device's rows, by projection.
+  const deviceRowsOf = new Map<BuiltProjection, DeviceRows>(
+    storedProjections
+      .filter((p) => p.onDevice)
+      .map((p) => [p, { projection: proceduralProjection(p, ctx.exponentFor(p), ctx.nameOf(p), ctx.dt), rowOffsets: new Uint32Array(p.pre.size) }]),
+  );
   for (const p of storedProjections) {
     const off = p.pre.offset;
-    if (p.onDevice) {
-      const d = deviceRows.find((r) => r.projection.index === p.index)!.projection;
-      for (let x = 0; x < p.pre.size; x++) rowStart[off + x + 1] += proceduralRowLength(d, x);
+    const onDevice = deviceRowsOf.get(p);
+    if (onDevice) {
+      for (let x = 0; x < p.pre.size; x++) rowStart[off + x + 1] += proceduralRowLength(onDevice.projection, x);
       continue;
     }
     const runs = p.runs!;
@@ -58,12 +61,13 @@ export function buildSynapseRows(projections: BuiltProjection[], ctx: RowContext
   }
   for (let i = 0; i < neuronCount; i++) rowStart[i + 1] += rowStart[i];
   // Rows drawn on the device: all of them or none (compile decides), so the arrays stay empty.
-  const arrays = deviceRows.length ? 0 : staticCount;
+  const arrays = deviceRowsOf.size ? 0 : staticCount;
   const rows = { fill: rowStart.slice(0, neuronCount), target: new Uint32Array(arrays), weight: new Int32Array(arrays), channelBits };
   for (const p of storedProjections) {
-    if (p.onDevice) {
+    const onDevice = deviceRowsOf.get(p);
+    if (onDevice) {
       // Reserve this projection's part of each row; the device draws it there.
-      const { projection, rowOffsets } = deviceRows.find((r) => r.projection.index === p.index)!;
+      const { projection, rowOffsets } = onDevice;
       for (let x = 0; x < p.pre.size; x++) {
         rowOffsets[x] = rows.fill[p.pre.offset + x];
         rows.fill[p.pre.offset + x] += proceduralRowLength(projection, x);
@@ -74,7 +78,7 @@ export function buildSynapseRows(projections: BuiltProjection[], ctx: RowContext
     // This projection's pairs are in the rows now: let them go.
     p.runs = null;
   }
-  return { rowStart, count: staticCount, target: rows.target, weight: rows.weight, channelBits, onDevice: deviceRows };
+  return { rowStart, count: staticCount, target: rows.target, weight: rows.weight, channelBits, onDevice: [...deviceRowsOf.values()] };
 }
 
 /**
