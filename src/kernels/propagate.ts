@@ -90,7 +90,7 @@ fn propagateSpikes(first: u32, stride: u32, lane: u32, lanes: u32, part: u32, pa
   for (var s = first; s < count; s += stride) {
     let source = tickSpikes[history * ${k.neuronCount}u + s];
     let end = select(rowStart[source], rowStart[source + 1u], part == 0u);
-    if (lane == 0u) { atomicAdd(&logMeta[${LogMeta.events}], end - rowStart[source]); }
+    if (lane == 0u && part == 0u) { atomicAdd(&logMeta[${LogMeta.events}], end - rowStart[source]); }
     for (var j = rowStart[source] + lane; j < end; j += lanes) {
       let packed = synTargetAt(j);
       let slot = (spikeTick + (packed >> ${k.channelBits}u)) % ${k.delaySlots}u;
