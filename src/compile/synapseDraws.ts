@@ -13,10 +13,10 @@
  * 2^16 per tick). The normal is Irwin–Hall (12 uniform 16-bit halves: tails end at ±6 sd).
  */
 import { mix32 } from '../rng/counterHash.ts';
-import type { Distribution, Value } from '../netspec/types.ts';
+import type { Distribution } from '../netspec/types.ts';
 import { delayTicks } from './compiled.ts';
 
-/** Redraws of a clipped normal before clamping (only reached for absurd clips). */
+/** Redraws of a clipped normal before clamping (only reached for absurd clips), keyed or sequential (values.ts). */
 export const MAX_REDRAWS = 1000;
 
 /** Fractional bits of a delay draw: delays are drawn as ticks · 2^16, then rounded to ticks. */
@@ -198,11 +198,6 @@ export function formMaxDelayTicks(value: number | Distribution, dt: number): num
   // Beyond MAX_DELAY_TICKS a delay cannot be drawn (compile refuses it); the plan still sizes it.
   const ticks = delayTicks(formRange(value)[1], dt);
   return ticks > MAX_DELAY_TICKS ? ticks : delayTicksOf(quantizedRange(quantizeDelay(value, dt))[1]);
-}
-
-/** Whether a value is one keyed draws can make (not a per-synapse list). */
-export function isForm(value: Value): value is number | Distribution {
-  return !Array.isArray(value);
 }
 
 /** WGSL twins of mulhi32, nextDraw, rowKey, drawAt, drawPartner, drawQuantized and delayTicksOf (mix32 from rngWgsl). */

@@ -3,13 +3,12 @@ import type { CounterRng } from '../rng/counterHash.ts';
 import { SpecError } from '../netspec/errors.ts';
 import type { Value } from '../netspec/types.ts';
 import { describeRange, type ValueRange } from '../models/model.ts';
-
-/** Attempts to redraw a clipped normal before clamping (only reached for absurd clips). */
-const MAX_REDRAWS = 1000;
+import { MAX_REDRAWS } from './synapseDraws.ts';
 
 /**
  * One number per element. Distributions draw from `rng` in element order; a clipped normal
- * redraws values outside [lo, hi] (a truncated normal, as NEST's `normal_clipped`).
+ * redraws values outside [lo, hi] (a truncated normal, as NEST's `normal_clipped`), clamping
+ * after MAX_REDRAWS.
  * @example expandValue({ uniform: [-60, -50] }, 4000, rng, 'populations.E.init.v')
  */
 export function expandValue(value: Value, count: number, rng: CounterRng, path: string): Float64Array {
@@ -19,36 +18,19 @@ export function expandValue(value: Value, count: number, rng: CounterRng, path: 
     return Float64Array.from(value);
   }
   const out = new Float64Array(count);
-  forEachValue(value, count, rng, path, (i, x) => (out[i] = x));
-  return out;
-}
-
-/**
- * The numbers of expandValue, one call per element in element order, without an array of them
- * (the same draws from `rng`, the same values).
- */
-export function forEachValue(value: Value, count: number, rng: CounterRng, path: string, fn: (i: number, x: number) => void): void {
-  if (typeof value === 'number') {
-    for (let i = 0; i < count; i++) fn(i, value);
-    return;
-  }
-  if (Array.isArray(value)) {
-    if (value.length !== count) throw new SpecError(path, `has ${value.length} values, expected ${count} (one per element)`);
-    for (let i = 0; i < count; i++) fn(i, +value[i]);
-    return;
-  }
   if ('uniform' in value) {
     const [lo, hi] = value.uniform;
-    for (let i = 0; i < count; i++) fn(i, lo + (hi - lo) * rng.uniform());
-    return;
+    for (let i = 0; i < count; i++) out[i] = lo + (hi - lo) * rng.uniform();
+    return out;
   }
   const [mean, sd] = value.normal;
   const [lo, hi] = value.clip ?? [-Infinity, Infinity];
   for (let i = 0; i < count; i++) {
     let x = mean + sd * rng.normal();
     for (let k = 0; (x < lo || x > hi) && k < MAX_REDRAWS; k++) x = mean + sd * rng.normal();
-    fn(i, Math.min(hi, Math.max(lo, x)));
+    out[i] = Math.min(hi, Math.max(lo, x));
   }
+  return out;
 }
 
 /** Check drawn values against a parameter's range (validation already checked the rest). */

@@ -29,7 +29,7 @@ import {
   type PlasticShape,
 } from '../compile/compiled.ts';
 import { spikeTick } from '../models/spikeSource.ts';
-import { poissonCdfTable, poissonInputLambda, poissonTableMaxK } from '../compile/poissonTable.ts';
+import { MAX_POISSON_LAMBDA, poissonCdfTable, poissonInputLambda, poissonTableMaxK } from '../compile/poissonTable.ts';
 
 /** Neuron ids, synapse indices and buffer indices are u32. */
 export const MAX_U32 = 2 ** 32 - 1;
@@ -115,9 +115,6 @@ function pairSetBytes(rule: ConnectSpec, nPre: number, nPost: number): number {
   if (total <= 2 ** 32 && total <= Math.max(2 ** 26, 64 * rule.n)) return 4 * Math.ceil(total / 32);
   return 8 * 2 ** Math.ceil(Math.log2(Math.max(16, 2 * rule.n)));
 }
-
-/** Poisson CDF tables are built exactly up to this λ; beyond, their length is bounded (`poissonTableMaxK` + 1). */
-const EXACT_POISSON_LAMBDA = 1e6;
 
 /** What a network must fit: each field is optional, and a check without its limit is skipped. */
 export interface MemoryLimits {
@@ -312,9 +309,9 @@ function spikeSourceWords(times: number[], ids: number[], dt: number): number {
   return words;
 }
 
-/** Length of the Poisson CDF table for λ (exact up to `EXACT_POISSON_LAMBDA`, a bound beyond). */
+/** Length of the Poisson CDF table for λ (exact up to `MAX_POISSON_LAMBDA`; beyond, a bound, for a spec compile refuses). */
 function poissonTableWords(lambda: number): { words: number; exact: boolean } {
-  if (lambda <= EXACT_POISSON_LAMBDA) return { words: poissonCdfTable(lambda).length, exact: true };
+  if (lambda <= MAX_POISSON_LAMBDA) return { words: poissonCdfTable(lambda).length, exact: true };
   return { words: poissonTableMaxK(lambda) + 1, exact: false };
 }
 
