@@ -109,6 +109,18 @@ def run_izhikevich(args):
 # --------------------------------------------------------------------------------------------
 # Brian2 networks
 # --------------------------------------------------------------------------------------------
+def vogels_abbott_synapses(P, n, NE, ns, args, extra):
+    """CUBA's and COBA's recurrent synapses: E onto ge, I onto gi, each pair with p = 80/n."""
+    from brian2 import Synapses, ms
+    p = 0.02 * 4000.0 / n
+    Ce = Synapses(P, P, on_pre="ge += we", delay=args.syn_delay * ms, namespace=ns)
+    Ci = Synapses(P, P, on_pre="gi += wi", delay=args.syn_delay * ms, namespace=ns)
+    Ce.connect(f"i<{NE}", p=p)
+    Ci.connect(f"i>={NE}", p=p)
+    extra.update(p=p, synDelayMs=args.syn_delay)
+    return [Ce, Ci]
+
+
 def build_brian(args, b2, np):
     """Build the network in the current Brian2 device. Returns (objects, group, pops, extra)."""
     from brian2 import (NeuronGroup, Synapses, PoissonInput, SpikeMonitor, ms, mV, Hz)
@@ -134,13 +146,7 @@ def build_brian(args, b2, np):
         P.v = "Vr + rand() * (Vt - Vr)"
         P.ge = 0 * mV
         P.gi = 0 * mV
-        p = 0.02 * 4000.0 / n
-        Ce = Synapses(P, P, on_pre="ge += we", delay=args.syn_delay * ms, namespace=ns)
-        Ci = Synapses(P, P, on_pre="gi += wi", delay=args.syn_delay * ms, namespace=ns)
-        Ce.connect(f"i<{NE}", p=p)
-        Ci.connect(f"i>={NE}", p=p)
-        objs = [P, Ce, Ci]
-        extra.update(p=p, synDelayMs=args.syn_delay)
+        objs = [P, *vogels_abbott_synapses(P, n, NE, ns, args, extra)]
     elif args.network == "coba":
         # Vogels & Abbott (2005) conductance version, as in docs/networks.md (Euler, +20 mV drive)
         ns = dict(taum=20 * ms, taue=5 * ms, taui=10 * ms, Vt=-50 * mV, Vr=-60 * mV,
@@ -155,13 +161,7 @@ def build_brian(args, b2, np):
         P.v = "-55*mV + 5*mV*randn()"
         P.ge = 0
         P.gi = 0
-        p = 0.02 * 4000.0 / n
-        Ce = Synapses(P, P, on_pre="ge += we", delay=args.syn_delay * ms, namespace=ns)
-        Ci = Synapses(P, P, on_pre="gi += wi", delay=args.syn_delay * ms, namespace=ns)
-        Ce.connect(f"i<{NE}", p=p)
-        Ci.connect(f"i>={NE}", p=p)
-        objs = [P, Ce, Ci]
-        extra.update(p=p, synDelayMs=args.syn_delay)
+        objs = [P, *vogels_abbott_synapses(P, n, NE, ns, args, extra)]
     elif args.network == "brunel":
         # Brunel (2000), as Brian2's examples/frompapers/Brunel_2000.py.
         # Scaling: epsilon = 0.1 is kept, so CE = 0.1*NE and CI = 0.1*NI scale with n, and so does
