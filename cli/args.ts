@@ -49,6 +49,8 @@ export type OptionValues<T extends OptionTable> = {
 export interface Operand {
   name: string;
   missing: string;
+  /** An option that stands in for this operand: with it given, the operand may be left out. */
+  replacedBy?: string;
 }
 
 export interface CommandSpec<T extends OptionTable> {
@@ -230,7 +232,7 @@ export function defineCommand<T extends OptionTable>(spec: CommandSpec<T>): Comm
         return 0;
       }
       const { values, positionals } = parsed;
-      const missing = spec.operands[positionals.length];
+      const missing = spec.operands.slice(positionals.length).find((o) => !(o.replacedBy && values[o.replacedBy] !== undefined));
       if (missing) throw new UsageError(`${spec.name} needs ${missing.missing}; usage: ${usageLine(erased)}`);
       const extra = positionals[spec.operands.length];
       if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)}; usage: ${usageLine(erased)}`);

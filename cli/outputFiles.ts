@@ -54,12 +54,16 @@ export function checkOutputPath(path: string, option: string, inputs: string[] =
  * renamed over `path` (a symlink at `path` is replaced, not followed). On any failure the temp
  * file is removed, `path` is left as it was, and the error names the path and the reason.
  */
-export function writeFileAtomic(path: string, chunks: Iterable<string>): void {
+export function writeFileAtomic(path: string, chunks: Iterable<string | Uint8Array>): void {
   const temp = join(dirname(resolve(path)), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   let fd: number | null = null;
   try {
     fd = openSync(temp, 'wx');
-    for (const chunk of chunks) writeSync(fd, chunk);
+    for (const chunk of chunks) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      // writeSync may write less than asked (large buffers): go on from where it stopped.
+      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+    }
     fsyncSync(fd);
     closeSync(fd);
     fd = null;

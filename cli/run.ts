@@ -1,5 +1,6 @@
 /** `spikegpu run <spec.json | builtin>`: simulate a network and report spikes, rates and weights. */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { totalmem } from 'node:os';
 import { sparkline, weightHistogram } from '../src/analysis/weightStats.ts';
 import { formatBytes, HOST_BYTES, MemoryPlanError, planMemory, type MemoryLimits, type MemoryPlan } from '../src/sim/memoryPlan.ts';
@@ -8,6 +9,7 @@ import { validateSpec } from '../src/netspec/validateSpec.ts';
 import { builtinNetwork, builtinNetworks } from '../src/networks/index.ts';
 import { spikesCsvChunks, spikesJsonChunks, weightsCsv, weightsJson } from '../src/results/files.ts';
 import { checkDuration, Simulator, type RunSummary } from '../src/sim/simulator.ts';
+import { CheckpointError, decodeCheckpoint, type SimulatorSnapshot } from '../src/sim/checkpoint.ts';
 import { defineCommand, UsageError } from './args.ts';
 import { checkOutputPath, writeFileAtomic } from './outputFiles.ts';
 import { BACKEND_OPTION, FUSED_OPTION, FUSED_SETTING, parseSets, reportCpuFallback, SET_OPTION } from './shared.ts';
@@ -236,12 +238,70 @@ async function dryRun(
   return 0;
 }
 
+/** Simulated ms between checkpoints when `--checkpoint` is given without `--checkpoint-every`. */
+const DEFAULT_CHECKPOINT_EVERY_MS = 1000;
+/** Simulated ms of a run without `--duration`. */
+const DEFAULT_DURATION_MS = 1000;
+
+/** A run's own options, which `spikegpu run --checkpoint` keeps in the checkpoint so that `--resume` needs none. */
+interface CliRun {
+  /** The spec file or built-in network the run started from (for messages). */
+  target: string;
+  /** Simulated time of the whole run, ms. */
+  durationMs: number;
+  /** Absolute paths: a resumed run may start in another directory. */
+  out?: string;
+  weightsOut?: string;
+  checkpoint?: string;
+  checkpointEveryMs: number;
+}
+
+/** Where the CLI's options sit in a checkpoint's `meta`. */
+const CLI_META_KEY = 'spikegpu run';
+
+/** Options that fix what a run computes or writes: a resumed run keeps those it was started with. */
+const FIXED_ON_RESUME = ['seed', 'set', 'out', 'weights-out', 'checkpoint', 'checkpoint-every', 'dry-run'] as const;
+
+/** The checkpoint of `--resume` and the run it continues; exit 2 for a missing, damaged or foreign file. */
+function readResume(path: string): { snapshot: SimulatorSnapshot; run: CliRun } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`--resume ${JSON.stringify(path)}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  let snapshot: SimulatorSnapshot;
+  try {
+    snapshot = decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+  } catch (e) {
+    if (e instanceof CheckpointError) throw new UsageError(`--resume ${JSON.stringify(path)}: ${e.message}`);
+    throw e;
+  }
+  const run = (snapshot.meta as Record<string, CliRun> | null)?.[CLI_META_KEY];
+  if (!run)
+    throw new UsageError(
+      `--resume ${JSON.stringify(path)}: saved by the API (sim.checkpoint()), not 'spikegpu run --checkpoint'; Simulator.restore() resumes it`,
+    );
+  return { snapshot, run };
+}
+
+/** Save a checkpoint atomically; a failed write is a warning (the previous checkpoint stays), not the end of the run. */
+async function saveCheckpoint(sim: Simulator, run: CliRun): Promise<boolean> {
+  try {
+    writeFileAtomic(run.checkpoint!, [await sim.checkpoint({ [CLI_META_KEY]: run })]);
+    return true;
+  } catch (e) {
+    process.stderr.write(`spikegpu: warning: ${(e as Error).message}; the run goes on\n`);
+    return false;
+  }
+}
+
 export const runCommand = defineCommand({
   name: 'run',
   summary: 'simulate a network (a spec v1 JSON file or a built-in) and report spikes and rates',
-  operands: [{ name: '<spec.json | builtin>', missing: 'a spec file or a built-in network name' }],
+  operands: [{ name: '<spec.json | builtin>', missing: 'a spec file or a built-in network name (or --resume run.ckpt)', replacedBy: 'resume' }],
   options: {
-    duration: { type: 'number', value: 'ms', min: 0, default: 1000, help: 'simulated time' },
+    duration: { type: 'number', value: 'ms', min: 0, help: `simulated time; default ${DEFAULT_DURATION_MS}, or with --resume the resumed run's` },
     seed: { type: 'number', value: 'n', min: 0, integer: true, help: "replace the spec's seed" },
     backend: BACKEND_OPTION,
     set: SET_OPTION,
@@ -250,6 +310,22 @@ export const runCommand = defineCommand({
       type: 'string',
       value: 'file',
       help: 'write the final weights of plastic projections (and record.weights snapshots, in .json): .json or .csv',
+    },
+    checkpoint: {
+      type: 'string',
+      value: 'file',
+      help: 'save everything the run needs to go on (atomically) every --checkpoint-every ms of simulated time, at the end, and when a signal stops it',
+    },
+    'checkpoint-every': {
+      type: 'number',
+      value: 'ms',
+      min: 0,
+      help: `simulated time between checkpoints (whole ticks, at least one); default ${DEFAULT_CHECKPOINT_EVERY_MS}`,
+    },
+    resume: {
+      type: 'string',
+      value: 'file',
+      help: 'continue the run saved in this checkpoint to its --duration, with its outputs and checkpoint: the same bytes as a run never stopped',
     },
     'ticks-per-submit': { type: 'number', value: 'n', min: 1, integer: true, default: 100, help: 'WebGPU: ticks per GPU submission and spike readback window' },
     fused: FUSED_OPTION,
@@ -265,66 +341,132 @@ export const runCommand = defineCommand({
     },
     json: { type: 'flag', help: 'print one JSON summary object on stdout (with --dry-run: the plan)' },
   },
-  notes: `Built-in networks: ${builtinNames()} (options: 'spikegpu networks').`,
+  notes: `Built-in networks: ${builtinNames()} (options: 'spikegpu networks'). A run killed at any point and resumed with 'spikegpu run --resume FILE' from its last checkpoint writes the same outputs, byte for byte, as one never stopped; --backend, --duration (a longer run), --ticks-per-submit, --fused, --gpu-memory and --json may change on resume.`,
   async run(o, [target]) {
-    const out = o.out,
-      weightsOut = o['weights-out'];
-    checkFileFormat(out, '--out');
-    checkFileFormat(weightsOut, '--weights-out');
-    // Output paths are checked before anything runs; the spec file is an input, never an output.
-    const inputs = Object.hasOwn(builtinNetworks, target) ? [] : [target];
-    if (out) checkOutputPath(out, '--out', inputs);
-    if (weightsOut) checkOutputPath(weightsOut, '--weights-out', [...inputs, ...(out ? [out] : [])]);
-    const spec = loadSpec(target, parseSets(o.set), o.seed);
-    try {
-      checkDuration(o.duration, validateSpec(spec).dt);
-    } catch (e) {
-      if (e instanceof RangeError) throw new UsageError(`--duration: ${e.message}`);
-      throw e;
-    }
     const gpuMemoryBytes = o['gpu-memory'] === undefined ? undefined : o['gpu-memory'] * 2 ** 30;
-    if (o['dry-run']) return dryRun(o.seed === undefined ? spec : { ...(spec as object), seed: o.seed }, o, gpuMemoryBytes);
-    const sim = await Simulator.create(spec, {
-      backend: o.backend,
-      seed: o.seed,
-      ticksPerSubmit: o['ticks-per-submit'],
-      fused: FUSED_SETTING[o.fused],
-      gpuMemoryBytes,
-    });
-    const interrupt = stopOnSignal();
-    try {
-      if (sim.fallback) reportCpuFallback(sim.fallback);
-      for (const warning of sim.network.warnings) process.stderr.write(`spikegpu: warning: ${warning}\n`);
-      if (weightsOut && !sim.network.plastic.length) throw new UsageError(`--weights-out: ${sim.network.name} has no plastic projections`);
-      const progress = progressReporter(!(o.json && !process.stdout.isTTY));
-      // Signals are handled until the outputs are written: a first one during writing lets it finish.
-      const result = await sim.run(o.duration, (done, total) => progress.update(done, total), { signal: interrupt.signal });
-      progress.done();
-      const extent = { complete: result.complete, durationMs: sim.timeMs };
-      const files: string[] = [];
-      if (out) {
-        const spikes = Object.fromEntries(sim.network.populations.map((p) => [p.name, sim.spikes(p.name)]));
-        const state = sim.network.stateProbes.map((p) => ({ pop: p.population, var: p.variable, ...sim.state(p.population, p.variable) }));
-        writeFileAtomic(out, isCsv(out) ? spikesCsvChunks(spikes) : spikesJsonChunks(sim.network.dt, spikes, state, extent));
-        files.push(`spikes written to ${out}`);
+    let plan: CliRun;
+    let sim: Simulator;
+    if (o.resume !== undefined) {
+      if (target !== undefined)
+        throw new UsageError(`--resume continues the network saved in the checkpoint: give no spec or built-in (got ${JSON.stringify(target)})`);
+      for (const name of FIXED_ON_RESUME) {
+        const value = o[name];
+        if (value !== undefined && value !== false && !(Array.isArray(value) && !value.length))
+          throw new UsageError(`--${name} cannot change a resumed run: it goes on with the options it was started with`);
       }
-      const weights = await Promise.all(
-        sim.network.plastic.map(async (p) => ({
-          ...(await sim.weights(p.name)),
-          ...(sim.network.weightRecords.some((r) => r.projection === p.name) ? { history: sim.weightHistory(p.name) } : {}),
-        })),
-      );
-      if (weightsOut) {
-        writeFileAtomic(weightsOut, [isCsv(weightsOut) ? weightsCsv(weights) : weightsJson(sim.network.dt, sim.timeMs, weights, extent.complete)]);
-        files.push(`weights written to ${weightsOut}`);
+      const saved = readResume(o.resume);
+      plan = { ...saved.run, durationMs: o.duration ?? saved.run.durationMs };
+      const inputs = [o.resume];
+      if (plan.out) checkOutputPath(plan.out, '--out', inputs);
+      if (plan.weightsOut) checkOutputPath(plan.weightsOut, '--weights-out', inputs);
+      sim = await Simulator.restore(saved.snapshot, {
+        backend: o.backend,
+        ticksPerSubmit: o['ticks-per-submit'],
+        fused: FUSED_SETTING[o.fused],
+        gpuMemoryBytes,
+      });
+      if (plan.durationMs < sim.timeMs) {
+        sim.dispose();
+        throw new UsageError(`--duration ${plan.durationMs} ms: the checkpoint is already at ${sim.timeMs} ms`);
       }
-      if (interrupt.received)
-        files.push(`stopped by ${interrupt.received} after ${+result.durationMs.toFixed(6)} of ${o.duration} ms: the outputs cover the time simulated`);
-      process.stdout.write(o.json ? JSON.stringify({ ...sim.summary(), complete: result.complete }) + '\n' : report(sim.summary(), sim, weights, files));
-      return interrupt.received ? SIGNAL_EXIT[interrupt.received] : 0;
-    } finally {
-      interrupt.release();
-      sim.dispose();
+    } else {
+      const out = o.out,
+        weightsOut = o['weights-out'];
+      checkFileFormat(out, '--out');
+      checkFileFormat(weightsOut, '--weights-out');
+      if (o['checkpoint-every'] !== undefined && o.checkpoint === undefined) throw new UsageError('--checkpoint-every needs --checkpoint FILE');
+      // Output paths are checked before anything runs; the spec file is an input, never an output.
+      const inputs = Object.hasOwn(builtinNetworks, target) ? [] : [target];
+      if (out) checkOutputPath(out, '--out', inputs);
+      if (weightsOut) checkOutputPath(weightsOut, '--weights-out', [...inputs, ...(out ? [out] : [])]);
+      if (o.checkpoint) checkOutputPath(o.checkpoint, '--checkpoint', [...inputs, ...(out ? [out] : []), ...(weightsOut ? [weightsOut] : [])]);
+      const spec = loadSpec(target, parseSets(o.set), o.seed);
+      const durationMs = o.duration ?? DEFAULT_DURATION_MS;
+      try {
+        checkDuration(durationMs, validateSpec(spec).dt);
+      } catch (e) {
+        if (e instanceof RangeError) throw new UsageError(`--duration: ${e.message}`);
+        throw e;
+      }
+      if (o['dry-run']) return dryRun(o.seed === undefined ? spec : { ...(spec as object), seed: o.seed }, o, gpuMemoryBytes);
+      const absolute = (path: string | undefined) => (path === undefined ? undefined : resolve(path));
+      plan = {
+        target,
+        durationMs,
+        out: absolute(out),
+        weightsOut: absolute(weightsOut),
+        checkpoint: absolute(o.checkpoint),
+        checkpointEveryMs: o['checkpoint-every'] ?? DEFAULT_CHECKPOINT_EVERY_MS,
+      };
+      sim = await Simulator.create(spec, {
+        backend: o.backend,
+        seed: o.seed,
+        ticksPerSubmit: o['ticks-per-submit'],
+        fused: FUSED_SETTING[o.fused],
+        gpuMemoryBytes,
+      });
     }
+    return simulate(sim, plan, o.json);
   },
 });
+
+/** Run `sim` on to the plan's duration (checkpointing as it goes), write the outputs and report; resolves to the exit code. */
+async function simulate(sim: Simulator, plan: CliRun, json: boolean): Promise<number> {
+  const interrupt = stopOnSignal();
+  try {
+    if (sim.fallback) reportCpuFallback(sim.fallback);
+    for (const warning of sim.network.warnings) process.stderr.write(`spikegpu: warning: ${warning}\n`);
+    const { out, weightsOut } = plan;
+    if (weightsOut && !sim.network.plastic.length) throw new UsageError(`--weights-out: ${sim.network.name} has no plastic projections`);
+    const progress = progressReporter(!(json && !process.stdout.isTTY));
+    const dt = sim.network.dt;
+    const endTick = Math.round(plan.durationMs / dt);
+    const everyTicks = Math.max(1, Math.round(plan.checkpointEveryMs / dt));
+    const startMs = sim.timeMs;
+    let complete = true;
+    let checkpointMs: number | null = null;
+    // Signals are handled until the outputs are written: a first one during writing lets it finish.
+    for (let tick = Math.round(startMs / dt); tick < endTick; tick = Math.round(sim.timeMs / dt)) {
+      // Without checkpoints, one run to the end; with them, runs that end where one is due.
+      const next = plan.checkpoint ? Math.min(endTick, (Math.floor(tick / everyTicks) + 1) * everyTicks) : endTick;
+      const chunkStartMs = sim.timeMs;
+      const result = await sim.run((next - tick) * dt, (done) => progress.update(chunkStartMs + done, plan.durationMs), { signal: interrupt.signal });
+      if (plan.checkpoint && (await saveCheckpoint(sim, plan))) checkpointMs = sim.timeMs;
+      if (!result.complete) {
+        complete = false;
+        break;
+      }
+    }
+    progress.done();
+    const extent = { complete, durationMs: sim.timeMs };
+    const files: string[] = [];
+    if (out) {
+      const spikes = Object.fromEntries(sim.network.populations.map((p) => [p.name, sim.spikes(p.name)]));
+      const state = sim.network.stateProbes.map((p) => ({ pop: p.population, var: p.variable, ...sim.state(p.population, p.variable) }));
+      writeFileAtomic(out, isCsv(out) ? spikesCsvChunks(spikes) : spikesJsonChunks(dt, spikes, state, extent));
+      files.push(`spikes written to ${out}`);
+    }
+    const weights = await Promise.all(
+      sim.network.plastic.map(async (p) => ({
+        ...(await sim.weights(p.name)),
+        ...(sim.network.weightRecords.some((r) => r.projection === p.name) ? { history: sim.weightHistory(p.name) } : {}),
+      })),
+    );
+    if (weightsOut) {
+      writeFileAtomic(weightsOut, [isCsv(weightsOut) ? weightsCsv(weights) : weightsJson(dt, sim.timeMs, weights, complete)]);
+      files.push(`weights written to ${weightsOut}`);
+    }
+    if (checkpointMs !== null) files.push(`checkpoint at ${+checkpointMs.toFixed(6)} ms written to ${plan.checkpoint}`);
+    if (interrupt.received) {
+      files.push(
+        `stopped by ${interrupt.received} after ${+(sim.timeMs - startMs).toFixed(6)} of ${+(plan.durationMs - startMs).toFixed(6)} ms: the outputs cover the time simulated`,
+      );
+      if (checkpointMs !== null) files.push(`go on with: spikegpu run --resume ${plan.checkpoint}`);
+    }
+    process.stdout.write(json ? JSON.stringify({ ...sim.summary(), complete }) + '\n' : report(sim.summary(), sim, weights, files));
+    return interrupt.received ? SIGNAL_EXIT[interrupt.received] : 0;
+  } finally {
+    interrupt.release();
+    sim.dispose();
+  }
+}

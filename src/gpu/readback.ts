@@ -62,15 +62,15 @@ export class StagingPair {
 }
 
 /**
- * Copy a buffer out once and wait for it (for occasional reads such as plastic weights; the
+ * Copy `bytes` of a buffer from `offset` (bytes, a multiple of 4) out once and wait for it (for occasional reads such as plastic weights; the
  * spike log uses `StagingPair` instead, which never stalls the simulation).
  */
-export async function readBuffer(device: GPUDevice, source: GPUBuffer, bytes = source.size): Promise<ArrayBuffer> {
+export async function readBuffer(device: GPUDevice, source: GPUBuffer, bytes = source.size, offset = 0): Promise<ArrayBuffer> {
   const size = Math.max(4, Math.ceil(bytes / 4) * 4);
   const staging = device.createBuffer({ label: `read ${source.label}`, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   try {
     const encoder = device.createCommandEncoder({ label: `read ${source.label}` });
-    encoder.copyBufferToBuffer(source, 0, staging, 0, size);
+    encoder.copyBufferToBuffer(source, offset, staging, 0, size);
     device.queue.submit([encoder.finish()]);
     await staging.mapAsync(GPUMapMode.READ);
     return staging.getMappedRange().slice(0, bytes);

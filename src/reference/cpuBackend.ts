@@ -9,7 +9,7 @@ import type { CompiledGroup, CompiledNetwork, SynapseRows } from '../compile/com
 import { hostSynapseRows } from '../compile/synapseRows.ts';
 import { cpuDrive } from '../models/drive.ts';
 import type { CpuColumns, CpuDrive } from '../models/model.ts';
-import type { Backend, Recorders, RunCounters } from '../sim/backend.ts';
+import { wordsOf, type Backend, type BackendState, type Recorders, type RunCounters } from '../sim/backend.ts';
 import { CpuPlasticProjection, type PlasticityContext } from './cpuPlasticity.ts';
 
 /** Ticks between progress callbacks (and event-loop yields, so a UI stays alive). */
@@ -164,6 +164,39 @@ export class CpuBackend implements Backend {
 
   async readPlasticWeights(k: number): Promise<Float32Array> {
     return this.plastic[k].weight.slice();
+  }
+
+  async saveState(): Promise<BackendState> {
+    const slots = this.net.spikeSlots;
+    return {
+      tick: this.tick,
+      counters: { ...this.counters },
+      groups: this.groups.map(({ group }) => ({ params: wordsOf(group.params).slice(), state: wordsOf(group.state).slice() })),
+      ring: this.ring.slice(),
+      recentSpikes: Array.from({ length: slots - 1 }, (_, k) => {
+        const t = this.tick - 1 - k;
+        return t < 0 ? new Uint32Array(0) : this.spikeHistory[t % slots].slice().sort();
+      }),
+      plastic: this.plastic.map((p) => p.save()),
+    };
+  }
+
+  async loadState(state: BackendState): Promise<void> {
+    this.tick = state.tick;
+    Object.assign(this.counters, state.counters);
+    // In place: the models' column views look into these arrays.
+    this.groups.forEach(({ group }, i) => {
+      wordsOf(group.params).set(state.groups[i].params);
+      wordsOf(group.state).set(state.groups[i].state);
+    });
+    this.ring.set(state.ring);
+    const slots = this.net.spikeSlots;
+    this.spikeHistory.fill(new Uint32Array(0));
+    state.recentSpikes.forEach((ids, k) => {
+      const t = state.tick - 1 - k;
+      if (t >= 0) this.spikeHistory[t % slots] = ids.slice();
+    });
+    this.plastic.forEach((p, k) => p.load(state.plastic[k]));
   }
 
   dispose(): void {}

@@ -31,6 +31,17 @@ export class CpuPlasticProjection {
     this.rule = stdpCpu(p.rule);
   }
 
+  /** Weights and traces, copied (for checkpoints). */
+  save(): { weight: Float32Array; preTrace: Float32Array; postTrace: Float32Array } {
+    return { weight: this.weight.slice(), preTrace: this.preTrace.slice(), postTrace: this.postTrace.slice() };
+  }
+
+  load(saved: { weight: Float32Array; preTrace: Float32Array; postTrace: Float32Array }): void {
+    this.weight.set(saved.weight);
+    this.preTrace.set(saved.preTrace);
+    this.postTrace.set(saved.postTrace);
+  }
+
   /** The plasticity of tick `tick − 1`, as tick `tick` begins. */
   step(tick: number, c: PlasticityContext): void {
     if (tick === 0) return;

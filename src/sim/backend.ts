@@ -16,6 +16,27 @@ export interface RunCounters {
   synapticEvents: number;
 }
 
+/**
+ * A backend's dynamic state between ticks, the same on every backend (so a checkpoint taken on
+ * one resumes on the other). Typed arrays are copies, bit for bit.
+ */
+export interface BackendState {
+  /** The next tick to simulate. */
+  tick: number;
+  counters: RunCounters;
+  /** Per neuron group: its parameter and state columns as raw 32-bit words (`CompiledGroup.params`, `.state`). */
+  groups: { params: Uint32Array; state: Uint32Array }[];
+  /** The input ring, `delaySlots × channelCount` fixed-point sums. */
+  ring: Int32Array;
+  /** Spikes (global ids, ascending) of ticks tick − 1, tick − 2, …, tick − spikeSlots + 1 (empty before tick 0). */
+  recentSpikes: Uint32Array[];
+  /** Per plastic projection: weights in row order, presynaptic traces (`maxDelay + 1` slots) and postsynaptic traces. */
+  plastic: { weight: Float32Array; preTrace: Float32Array; postTrace: Float32Array }[];
+}
+
+/** The raw 32-bit words of an f32 array (a view: NaN payloads and every bit kept). */
+export const wordsOf = (a: Float32Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset, a.length);
+
 export interface Backend {
   readonly kind: 'webgpu' | 'cpu';
   /** Where it runs, e.g. the GPU adapter's name or "cpu (reference)". */
@@ -32,5 +53,9 @@ export interface Backend {
   run(ticks: number, recorders: Recorders, onProgress?: (done: number) => void, stop?: () => boolean): Promise<number>;
   /** Current weights of plastic projection `k` (index into `CompiledNetwork.plastic`), in its row order. */
   readPlasticWeights(k: number): Promise<Float32Array>;
+  /** The dynamic state after the last tick run (for checkpoints). */
+  saveState(): Promise<BackendState>;
+  /** Continue from `state` (saved by a backend of either kind for the same compiled network). */
+  loadState(state: BackendState): Promise<void>;
   dispose(): void;
 }

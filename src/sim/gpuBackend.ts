@@ -5,7 +5,7 @@
  * Every `ticksPerSubmit` ticks (a window) the spike log and its per-tick offsets are copied
  * to a staging buffer and decoded asynchronously while the next window runs.
  */
-import { ctrlWords, LogMeta, WORKGROUP_SIZE, workgroupGrid } from '../kernels/common.ts';
+import { Ctrl, ctrlWords, LogMeta, WORKGROUP_SIZE, workgroupGrid } from '../kernels/common.ts';
 import { DispatchArgs, END_TICK_BINDINGS, endTickWgsl } from '../kernels/endTick.ts';
 import { FUSED_BINDINGS, FUSED_STORAGE_BINDINGS, fusedTicksWgsl } from '../kernels/fusedTicks.ts';
 import { NEURON_BINDINGS, neuronKernelWgsl } from '../kernels/neuronKernel.ts';
@@ -20,7 +20,7 @@ import { checkBufferPlan, DeviceLimitError, storageBuffer, uploadStorageBuffer, 
 import type { GpuContext } from '../gpu/device.ts';
 import { readBuffer, StagingPair, windowTicks } from '../gpu/readback.ts';
 import { stdpUniform } from '../models/stdp.ts';
-import type { Backend, Recorders, RunCounters } from './backend.ts';
+import type { Backend, BackendState, Recorders, RunCounters } from './backend.ts';
 
 /**
  * Up to how many neurons `fused: 'auto'` runs whole windows in one workgroup. SwiftShader
@@ -154,6 +154,14 @@ export class GpuBackend implements Backend {
   /** Per plastic projection: decay, spikes, arrive (in that order). */
   private plasticity: Kernel[] = [];
   private plasticWeights: GPUBuffer[] = [];
+  /** The buffers a checkpoint saves (see `BackendState`). */
+  private dynamic!: {
+    ring: GPUBuffer;
+    ctrl: GPUBuffer;
+    tickSpikes: GPUBuffer;
+    groups: { params: GPUBuffer; state: GPUBuffer }[];
+    plastic: { weight: GPUBuffer; preTrace: GPUBuffer; postTrace: GPUBuffer }[];
+  };
   private endTick!: Kernel;
   private logIds!: GPUBuffer;
   private stateLog!: GPUBuffer;
@@ -403,6 +411,8 @@ export class GpuBackend implements Backend {
       // one is one high), keeping about FIXED_SPIKE_GRID workgroups in all.
       this.spikeGrid(DispatchArgs.perSpike, Math.min(net.neuronCount, Math.ceil(FIXED_SPIKE_GRID / propagateParts)), propagateParts),
     );
+    const plasticState: { weight: GPUBuffer; preTrace: GPUBuffer; postTrace: GPUBuffer }[] = [];
+    this.dynamic = { ring, ctrl, tickSpikes, groups: groupBuffers, plastic: plasticState };
     // Plastic synapses take spikes of the last arrivalTicks ticks (their largest delay).
     const arrivalTicks = net.plastic.length ? net.spikeSlots - 1 : 0;
     this.plasticity = (
@@ -412,6 +422,7 @@ export class GpuBackend implements Backend {
             Object.entries(plasticBuffers(p)).map(([key, x]) => [key, this.buffer(`${p.name} ${x.name}`, x.data ?? x.bytes)]),
           ) as Record<keyof ReturnType<typeof plasticBuffers>, GPUBuffer>;
           this.plasticWeights[k] = own.weight;
+          plasticState[k] = { weight: own.weight, preTrace: own.preTrace, postTrace: own.postTrace };
           const buffers = { ...shared, ...own, stdp: this.buffer(`${p.name} stdp constants`, stdpUniform(p.rule), GPUBufferUsage.UNIFORM) };
           const label = (kind: string) => `${p.name} stdp ${kind}`;
           const { decay, spikes, arrive } = PLASTICITY_BINDINGS;
@@ -567,6 +578,95 @@ export class GpuBackend implements Backend {
   async readPlasticWeights(k: number): Promise<Float32Array> {
     await this.staging.drain();
     return new Float32Array(await readBuffer(this.device, this.plasticWeights[k], this.net.plastic[k].weight.byteLength));
+  }
+
+  async saveState(): Promise<BackendState> {
+    await this.staging.drain();
+    const { ring, ctrl, tickSpikes, groups, plastic } = this.dynamic;
+    const read = async (buffer: GPUBuffer, bytes = buffer.size, offset = 0) => readBuffer(this.device, buffer, bytes, offset);
+    const counts = new Uint32Array(await read(ctrl));
+    if (counts[Ctrl.tick] !== this.tick) throw new Error(`the device's tick counter reads ${counts[Ctrl.tick]}, the host's ${this.tick}`);
+    const slots = this.net.spikeSlots;
+    const recentSpikes: Uint32Array[] = [];
+    for (let k = 0; k < slots - 1; k++) {
+      const t = this.tick - 1 - k;
+      const slot = t % slots;
+      const n = t < 0 ? 0 : counts[Ctrl.spikeCount + slot];
+      // Appended in whatever order threads ran; sorted, the state is the same on every backend.
+      recentSpikes.push(n ? new Uint32Array(await read(tickSpikes, 4 * n, 4 * slot * this.net.neuronCount)).sort() : new Uint32Array(0));
+    }
+    return {
+      tick: this.tick,
+      counters: { ...this.counters },
+      // Exact lengths: an empty column set still has a 4-byte buffer.
+      groups: await Promise.all(
+        groups.map(async (g, i) => {
+          const { params, state } = this.net.groups[i];
+          return { params: new Uint32Array(await read(g.params, params.byteLength)), state: new Uint32Array(await read(g.state, state.byteLength)) };
+        }),
+      ),
+      ring: new Int32Array(await read(ring, this.net.delaySlots * this.net.channelCount * 4)),
+      recentSpikes,
+      plastic: await Promise.all(
+        plastic.map(async (p, k) => {
+          const { maxDelay, preSize, postSize, weight } = this.net.plastic[k];
+          return {
+            weight: new Float32Array(await read(p.weight, weight.byteLength)),
+            preTrace: new Float32Array(await read(p.preTrace, 4 * (maxDelay + 1) * preSize)),
+            postTrace: new Float32Array(await read(p.postTrace, 4 * postSize)),
+          };
+        }),
+      ),
+    };
+  }
+
+  async loadState(state: BackendState): Promise<void> {
+    await this.staging.drain();
+    const { ring, ctrl, tickSpikes, groups, plastic } = this.dynamic;
+    const queue = this.device.queue;
+    const write = (buffer: GPUBuffer, offset: number, data: ArrayBufferView) =>
+      queue.writeBuffer(buffer, offset, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+    groups.forEach((g, i) => {
+      write(g.params, 0, state.groups[i].params);
+      write(g.state, 0, state.groups[i].state);
+    });
+    write(ring, 0, state.ring);
+    plastic.forEach((p, k) => {
+      write(p.weight, 0, state.plastic[k].weight);
+      write(p.preTrace, 0, state.plastic[k].preTrace);
+      write(p.postTrace, 0, state.plastic[k].postTrace);
+    });
+    const slots = this.net.spikeSlots;
+    const counts = new Uint32Array(ctrlWords(slots));
+    state.recentSpikes.forEach((ids, k) => {
+      const t = state.tick - 1 - k;
+      if (t < 0 || !ids.length) return;
+      counts[Ctrl.spikeCount + (t % slots)] = ids.length;
+      write(tickSpikes, 4 * (t % slots) * this.net.neuronCount, ids);
+    });
+    write(this.dispatchArgs, 0, new Uint32Array(DispatchArgs.words));
+    if (state.tick > 0) {
+      // Back at the end of tick − 1: the end-of-tick kernel sizes the next dispatches from the
+      // spike counts and advances to `tick`, as if that tick had just run here.
+      counts[Ctrl.tick] = state.tick - 1;
+      const meta = new Uint32Array(LogMeta.offsets + 1);
+      meta[LogMeta.windowStart] = state.tick - 1;
+      write(this.logMeta, 0, meta);
+    }
+    write(ctrl, 0, counts);
+    if (state.tick > 0) {
+      const encoder = this.device.createCommandEncoder({ label: 'restore: end tick' });
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(this.endTick.pipeline);
+      pass.setBindGroup(0, this.endTick.bindGroup);
+      pass.dispatchWorkgroups(1);
+      pass.end();
+      queue.submit([encoder.finish()]);
+    }
+    await queue.onSubmittedWorkDone();
+    this.tick = state.tick;
+    Object.assign(this.counters, state.counters);
+    if (this.deviceError) throw new Error(`WebGPU error while restoring state: ${this.deviceError}`);
   }
 
   /**

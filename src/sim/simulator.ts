@@ -23,6 +23,7 @@ import { acquireDevice, NoAdapterError, type GpuContext } from '../gpu/device.ts
 import { CpuBackend } from '../reference/cpuBackend.ts';
 import type { Backend, Recorders } from './backend.ts';
 import { GpuBackend, type PhaseTimes, type SpikeDispatch } from './gpuBackend.ts';
+import { checkSnapshotFits, decodeCheckpoint, encodeCheckpoint, type SimulatorSnapshot } from './checkpoint.ts';
 import { SpikeRecorder, type PopulationSpikes } from './spikeRecorder.ts';
 import { StateRecorder, type StateTrace } from './stateRecorder.ts';
 import { WeightRecorder, type WeightHistory } from './weightRecorder.ts';
@@ -230,6 +231,60 @@ export class Simulator {
     }
   }
 
+  /**
+   * A simulator that continues exactly where a checkpoint (`sim.checkpoint()`) was taken: the
+   * same network and seed, neuron state, delayed inputs, plastic weights and traces, and what
+   * was recorded so far. Running it on to time T gives the same spikes, state and weights, bit
+   * for bit, as one simulator run to T without stopping, on either backend (the checkpoint
+   * of one backend resumes on the other). `options` are `Simulator.create`'s, less `seed`.
+   * @throws CheckpointError for a file that is not a checkpoint, is damaged, or was written by
+   *   a spikegpu that compiles its spec differently
+   * @example
+   *   const saved = await sim.checkpoint();       // at 1000 ms
+   *   const again = await Simulator.restore(saved);
+   *   await again.run(500);                       // on to 1500 ms
+   */
+  static async restore(checkpoint: Uint8Array | SimulatorSnapshot, options: Omit<SimulatorOptions, 'seed'> = {}): Promise<Simulator> {
+    if ('seed' in options) throw new TypeError("Simulator.restore takes the checkpoint's seed; options.seed would change the network");
+    const snapshot = checkpoint instanceof Uint8Array ? decodeCheckpoint(checkpoint) : checkpoint;
+    const sim = await Simulator.create(snapshot.spec, { ...options, seed: snapshot.seed });
+    try {
+      checkSnapshotFits(sim.network, snapshot);
+      await sim.backend.loadState(snapshot.backend);
+      sim.recorders.spikes.load(snapshot.recordings.spikes);
+      sim.recorders.state.load(snapshot.recordings.state);
+      sim.weightRecorder.load(snapshot.recordings.weights);
+      sim.wallMs = snapshot.wallMs;
+    } catch (e) {
+      sim.dispose();
+      throw e;
+    }
+    return sim;
+  }
+
+  /**
+   * Everything needed to continue this run later, in another process or on another backend,
+   * as the bytes of a checkpoint file (see `Simulator.restore`): the spec and seed, the tick,
+   * neuron state, the input ring, recent spikes, plastic weights and traces, the recordings so
+   * far and `meta`, any JSON value of the caller's. Random numbers are a function of (seed,
+   * tick, neuron), so there is no generator state to save. Not while `run` is in progress.
+   * @example
+   *   await sim.run(1000);
+   *   writeFileSync('run.ckpt', await sim.checkpoint());
+   */
+  async checkpoint(meta: unknown = null): Promise<Uint8Array> {
+    this.checkUsable();
+    if (this.running) throw new Error('sim.checkpoint() while a run is in progress: await the run first');
+    return encodeCheckpoint({
+      spec: this.network.spec,
+      seed: this.network.seed,
+      backend: await this.backend.saveState(),
+      recordings: { spikes: this.recorders.spikes.save(), state: this.recorders.state.save(), weights: this.weightRecorder.save() },
+      wallMs: this.wallMs,
+      meta,
+    });
+  }
+
   get backendName(): BackendName {
     return this.backend.kind;
   }
@@ -255,11 +310,27 @@ export class Simulator {
    */
   async run(durationMs: number, onProgress?: (doneMs: number, totalMs: number) => void, options: { signal?: AbortSignal } = {}): Promise<RunResult> {
     this.checkUsable();
+    if (this.running) throw new Error('sim.run() while another run is in progress: await it first');
+    this.running = true;
+    try {
+      return await this.runTicks(durationMs, onProgress, options.signal);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private running = false;
+
+  private async runTicks(
+    durationMs: number,
+    onProgress: ((doneMs: number, totalMs: number) => void) | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<RunResult> {
     const dt = this.network.dt;
     const start = this.backend.tick;
     const end = start + Math.round(checkDuration(durationMs, dt, start) / dt);
     const t0 = performance.now();
-    const stop = options.signal ? () => options.signal!.aborted : undefined;
+    const stop = signal ? () => signal.aborted : undefined;
     // Runs in chunks that end where weight snapshots are due (one chunk without record.weights).
     let tick = start;
     for (;;) {

@@ -15,6 +15,13 @@ export interface PopulationSpikes {
 class GrowableU32 {
   data = new Uint32Array(256);
   length = 0;
+  static of(values: Uint32Array): GrowableU32 {
+    const g = new GrowableU32();
+    g.data = new Uint32Array(Math.max(256, values.length));
+    g.data.set(values);
+    g.length = values.length;
+    return g;
+  }
   push(x: number): void {
     if (this.length === this.data.length) {
       const next = new Uint32Array(this.data.length * 2);
@@ -50,6 +57,18 @@ export class SpikeRecorder {
     this.ids.forEach((x, p) => (this.cleared[p] += x.length));
     this.ticks = this.populations.map(() => new GrowableU32());
     this.ids = this.populations.map(() => new GrowableU32());
+  }
+
+  /** What was recorded, copied (for checkpoints). */
+  save(): { ticks: Uint32Array; ids: Uint32Array; cleared: number }[] {
+    return this.populations.map((_, p) => ({ ticks: this.ticks[p].view().slice(), ids: this.ids[p].view().slice(), cleared: this.cleared[p] }));
+  }
+
+  /** Replace the recordings with saved ones. */
+  load(saved: { ticks: Uint32Array; ids: Uint32Array; cleared: number }[]): void {
+    this.ticks = saved.map((s) => GrowableU32.of(s.ticks));
+    this.ids = saved.map((s) => GrowableU32.of(s.ids));
+    saved.forEach((s, p) => (this.cleared[p] = s.cleared));
   }
 
   /** Population index of a global neuron id (populations are sorted by offset). */

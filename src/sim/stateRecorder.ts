@@ -27,6 +27,21 @@ export class StateRecorder {
     this.values = this.probes.map(() => []);
   }
 
+  /** What was sampled, copied (for checkpoints): per probe, its ticks and its rows end to end. */
+  save(): { ticks: Uint32Array; values: Float32Array }[] {
+    return this.probes.map((p, k) => {
+      const values = new Float32Array(this.values[k].length * p.ids.length);
+      this.values[k].forEach((row, i) => values.set(row, i * p.ids.length));
+      return { ticks: Uint32Array.from(this.ticks[k]), values };
+    });
+  }
+
+  /** Replace the samples with saved ones. */
+  load(saved: { ticks: Uint32Array; values: Float32Array }[]): void {
+    this.ticks = saved.map((s) => Array.from(s.ticks));
+    this.values = saved.map((s, k) => Array.from(s.ticks, (_, i) => s.values.slice(i * this.probes[k].ids.length, (i + 1) * this.probes[k].ids.length)));
+  }
+
   /** Whether any probe samples at `tick`. */
   samples(tick: number): boolean {
     return this.probes.some((p) => tick % p.everyTicks === 0);

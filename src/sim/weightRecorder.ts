@@ -33,6 +33,26 @@ export class WeightRecorder {
     this.weights = this.records.map(() => []);
   }
 
+  /** The snapshots, copied (for checkpoints): per record, their ticks, the snapshots end to end and the latest tick. */
+  save(): { ticks: Uint32Array; weights: Float32Array; last: number }[] {
+    return this.records.map((_, k) => {
+      const size = this.weights[k][0]?.length ?? 0;
+      const weights = new Float32Array(this.weights[k].length * size);
+      this.weights[k].forEach((w, i) => weights.set(w, i * size));
+      return { ticks: Uint32Array.from(this.ticks[k]), weights, last: this.last[k] };
+    });
+  }
+
+  /** Replace the snapshots with saved ones. */
+  load(saved: { ticks: Uint32Array; weights: Float32Array; last: number }[]): void {
+    this.ticks = saved.map((s) => Array.from(s.ticks));
+    this.weights = saved.map((s) => {
+      const size = s.ticks.length ? s.weights.length / s.ticks.length : 0;
+      return Array.from(s.ticks, (_, i) => s.weights.slice(i * size, (i + 1) * size));
+    });
+    saved.forEach((s, k) => (this.last[k] = s.last));
+  }
+
   /** Records due at `tick` that have no snapshot there yet. */
   due(tick: number): number[] {
     return this.records.flatMap((r, k) => (tick % r.everyTicks === 0 && this.last[k] !== tick ? [k] : []));

@@ -322,6 +322,9 @@ describe('help and version', () => {
       '--set',
       '--out',
       '--weights-out',
+      '--checkpoint',
+      '--checkpoint-every',
+      '--resume',
       '--ticks-per-submit',
       '--fused',
       '--gpu-memory',
@@ -363,7 +366,7 @@ describe('help and version', () => {
 
   it('help texts state defaults and choices from the option descriptions', async () => {
     const [run, validate, bench] = await Promise.all([cli('run', '--help'), cli('validate', '--help'), cli('bench', '--help')]);
-    expect(run.stdout).toMatch(/^ {2}--duration <ms> +simulated time; default 1000$/m);
+    expect(run.stdout).toMatch(/^ {2}--duration <ms> +simulated time; default 1000, or with --resume the resumed run's$/m);
     expect(run.stdout).toMatch(/^ {2}--backend <auto\|webgpu\|cpu> .*/m);
     expect(run.stdout).toMatch(/--set <key=value> .*; repeatable$/m);
     for (const r of [run, validate]) expect(r.stdout).toMatch(/default auto$/m);
@@ -412,7 +415,7 @@ describe('arguments that do not belong to a command: exit 2, one line on stderr'
     [
       'run without a target',
       ['run', '--backend', 'cpu'],
-      'spikegpu: run needs a spec file or a built-in network name; usage: spikegpu run <spec.json | builtin> [options]',
+      'spikegpu: run needs a spec file or a built-in network name (or --resume run.ckpt); usage: spikegpu run <spec.json | builtin> [options]',
     ],
     ['export without a network', ['export'], 'spikegpu: export needs a built-in network name; usage: spikegpu export <builtin> [options]'],
     ['a flag with a value', ['run', 'cuba', '--json=yes'], 'spikegpu: --json takes no value, got "yes"'],
