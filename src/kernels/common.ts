@@ -16,13 +16,28 @@ export const MAX_WORKGROUPS_PER_DIM = 65535;
 export const Ctrl = {
   /** Tick being simulated (absolute). */
   tick: 0,
+  /** The first tick in which a neuron's state became NaN or ±Inf (0xffffffff: none; see nonFinite.ts). */
+  nonFiniteTick: 1,
+  /** Which neuron and variable, as `nonFiniteKeyStride` encodes them. */
+  nonFiniteKey: 2,
   /** Spikes emitted in the ticks of history slot s are counted at spikeCount + s. */
-  spikeCount: 1,
+  spikeCount: 3,
 } as const;
+
+/** The non-finite control words while every state is finite. */
+export const ALL_FINITE = 0xffffffff;
 
 /** Words of the control buffer for a spike history of `spikeSlots` ticks. */
 export function ctrlWords(spikeSlots: number): number {
   return Ctrl.spikeCount + spikeSlots;
+}
+
+/** The control buffer before tick 0 (or at `tick`, with the spike counters still to fill). */
+export function initialCtrl(spikeSlots: number, tick = 0): Uint32Array<ArrayBuffer> {
+  const words = new Uint32Array(ctrlWords(spikeSlots));
+  words[Ctrl.tick] = tick;
+  words[Ctrl.nonFiniteTick] = words[Ctrl.nonFiniteKey] = ALL_FINITE;
+  return words;
 }
 
 /** u32 slots at the head of a spike-log metadata buffer (then per-tick offsets). */

@@ -1,7 +1,7 @@
 /**
  * The neuron kernel of one merged group, generated from the model's WGSL snippet (docs/design.md, "A tick",
  * step 1): load columns, read and clear this tick's ring slot per receptor (drive code), run
- * the model, store state, decay receptor values, append spikes to the tick's spike list and,
+ * the model, store state, decay receptor values, report state that is not finite (nonFinite.ts), append spikes to the tick's spike list and,
  * for recorded neurons, to the spike log.
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
@@ -10,6 +10,7 @@ import type { CompiledGroup } from '../compile/compiled.ts';
 import { driveDecayWgsl, driveHelpersWgsl, driveInputWgsl } from '../models/drive.ts';
 import { rngWgsl } from '../rng/counterHash.ts';
 import { Ctrl, flatIndexWgsl, LogMeta, WORKGROUP_SIZE } from './common.ts';
+import { checkStateWgsl, nonFiniteWgsl } from './nonFinite.ts';
 
 export interface NeuronKernelConstants {
   seed: number;
@@ -19,6 +20,8 @@ export interface NeuronKernelConstants {
   spikeSlots: number;
   delaySlots: number;
   channelCount: number;
+  /** Variables per neuron in non-finite report keys (`nonFiniteKeyStride`). */
+  nonFiniteStride: number;
 }
 
 /**
@@ -46,6 +49,7 @@ const delaySlots = ${k.delaySlots}u;
 const neuronCount = ${k.neuronCount}u;
 
 ${rngWgsl}
+${nonFiniteWgsl}
 #if ${!source}
 ${driveHelpersWgsl}
 #endif
@@ -64,6 +68,7 @@ ${group.model.wgsl(group.receptors)}
 ${driveDecayWgsl(group.drive)}
 #endif
 ${stores}
+${checkStateWgsl(state, k.nonFiniteStride)}
   if (spiked) {
     let history = tick % ${k.spikeSlots}u;
     let k = atomicAdd(&ctrl[${Ctrl.spikeCount}u + history], 1u);

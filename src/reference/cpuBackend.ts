@@ -11,6 +11,8 @@ import { cpuDrive } from '../models/drive.ts';
 import type { CpuColumns, CpuDrive } from '../models/model.ts';
 import { wordsOf, type Backend, type BackendState, type Recorders, type RunCounters } from '../sim/backend.ts';
 import { CpuPlasticProjection, type PlasticityContext } from './cpuPlasticity.ts';
+import { firstNonFinite, nonFiniteKeyStride, type NonFinite } from '../kernels/nonFinite.ts';
+import { nonFiniteStateError } from '../sim/nonFiniteState.ts';
 
 /** Ticks between progress callbacks (and event-loop yields, so a UI stays alive). */
 const TICKS_PER_BATCH = 100;
@@ -24,6 +26,8 @@ interface CpuGroup {
   step: ReturnType<CompiledGroup['model']['cpu']>;
   drive: ReturnType<typeof cpuDrive> | null;
   record: Uint32Array;
+  /** The state columns, in the order their variables are numbered in non-finite reports. */
+  stateColumns: Float32Array[];
 }
 
 function columnViews(group: CompiledGroup): CpuColumns {
@@ -49,6 +53,9 @@ export class CpuBackend implements Backend {
   private readonly spikeHistory: Uint32Array[];
   private readonly plastic: CpuPlasticProjection[];
   private readonly plasticContext: PlasticityContext;
+  private readonly nonFiniteStride: number;
+  /** The first state that became NaN or ±Inf: the run ends with the batch it happened in. */
+  private nonFinite: NonFinite | null = null;
   /** The stored rows, drawn here if they were left to a device. */
   private readonly synapses: SynapseRows;
 
@@ -59,10 +66,18 @@ export class CpuBackend implements Backend {
     this.groups = net.groups.map((g) => {
       const group = { ...g, params: g.params.slice(), state: g.state.slice() };
       const columns = columnViews(group);
-      return { group, columns, step: g.model.cpu(g.receptors), drive: g.model.isSource ? null : cpuDrive(g.drive), record: columns.u.record };
+      return {
+        group,
+        columns,
+        step: g.model.cpu(g.receptors),
+        drive: g.model.isSource ? null : cpuDrive(g.drive),
+        record: columns.u.record,
+        stateColumns: g.columns.state.map((name) => columns.s[name]),
+      };
     });
     this.spikeHistory = Array.from({ length: net.spikeSlots }, () => new Uint32Array(0));
     this.plastic = net.plastic.map((p) => new CpuPlasticProjection(p));
+    this.nonFiniteStride = nonFiniteKeyStride(net);
     this.plasticContext = {
       spikesOf: (t) => (t < 0 ? new Uint32Array(0) : this.spikeHistory[t % net.spikeSlots]),
       ring: this.ring,
@@ -119,7 +134,8 @@ export class CpuBackend implements Backend {
     const recorded: number[] = [];
     const { delaySlots, channelCount, seed, tables } = this.net;
     const slotBase = (t % delaySlots) * channelCount;
-    for (const { group, columns, step, drive, record } of this.groups) {
+    const stride = this.nonFiniteStride;
+    for (const { group, columns, step, drive, record, stateColumns } of this.groups) {
       const n = group.size;
       const d: CpuDrive = { iConst: 0, delta: 0, g: new Float32Array(group.receptors.length), tick: t, globalId: 0, seed, tables };
       const ring = this.ring;
@@ -138,6 +154,9 @@ export class CpuBackend implements Backend {
         }
         const spiked = step(columns, i, d);
         if (drive) drive.decay(columns, i, d.g);
+        for (let v = 0; v < stateColumns.length; v++)
+          if (!Number.isFinite(stateColumns[v][i]))
+            this.nonFinite = firstNonFinite(this.nonFinite, { tick: t, key: d.globalId * stride + (stride > 1 ? v : 0) });
         if (spiked) {
           spikes.push(d.globalId);
           if (record[i]) recorded.push(d.globalId);
@@ -152,13 +171,14 @@ export class CpuBackend implements Backend {
 
   async run(ticks: number, recorders: Recorders, onProgress?: (done: number) => void, stop?: () => boolean): Promise<number> {
     let done = 0;
-    while (done < ticks && !stop?.()) {
+    while (done < ticks && !stop?.() && !this.nonFinite) {
       const batch = Math.min(TICKS_PER_BATCH, ticks - done);
       for (let k = 0; k < batch; k++) this.step(recorders);
       done += batch;
       onProgress?.(done);
       if (done < ticks) await yieldToEventLoop();
     }
+    if (this.nonFinite) throw nonFiniteStateError(this.net, this.nonFinite);
     return done;
   }
 

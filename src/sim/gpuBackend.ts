@@ -5,7 +5,7 @@
  * Every `ticksPerSubmit` ticks (a window) the spike log and its per-tick offsets are copied
  * to a staging buffer and decoded asynchronously while the next window runs.
  */
-import { Ctrl, ctrlWords, LogMeta, WORKGROUP_SIZE, workgroupGrid } from '../kernels/common.ts';
+import { ALL_FINITE, Ctrl, initialCtrl, LogMeta, WORKGROUP_SIZE, workgroupGrid } from '../kernels/common.ts';
 import { DispatchArgs, END_TICK_BINDINGS, endTickWgsl } from '../kernels/endTick.ts';
 import { FUSED_BINDINGS, FUSED_STORAGE_BINDINGS, fusedTicksWgsl } from '../kernels/fusedTicks.ts';
 import { NEURON_BINDINGS, neuronKernelWgsl } from '../kernels/neuronKernel.ts';
@@ -20,6 +20,8 @@ import { checkBufferPlan, DeviceLimitError, storageBuffer, uploadStorageBuffer, 
 import type { GpuContext } from '../gpu/device.ts';
 import { readBuffer, StagingPair, windowTicks } from '../gpu/readback.ts';
 import { stdpUniform } from '../models/stdp.ts';
+import { nonFiniteKeyStride, type NonFinite } from '../kernels/nonFinite.ts';
+import { nonFiniteStateError } from './nonFiniteState.ts';
 import type { Backend, BackendState, Recorders, RunCounters } from './backend.ts';
 
 /**
@@ -118,6 +120,9 @@ function pick<A extends Record<string, GPUBuffer>, T extends BindingTable>(all: 
   return Object.fromEntries(table.filter((b) => b.name in all).map((b) => [b.name, all[b.name]])) as Pick<A, Extract<T[number]['name'], keyof A>>;
 }
 
+/** The two non-finite control words, copied out with each window. */
+const NON_FINITE_BYTES = 8;
+
 /** WebGPU's limit on queries in a query set. */
 const MAX_QUERIES = 4096;
 
@@ -169,6 +174,8 @@ export class GpuBackend implements Backend {
   private dispatchArgs!: GPUBuffer;
   private staging!: StagingPair;
   private window = 0;
+  /** The first state that became NaN or ±Inf, read back with its window: the run ends there. */
+  private nonFinite: NonFinite | null = null;
   /** The first uncaptured device error: a run that hit one fails rather than return garbage. */
   private deviceError: string | null = null;
 
@@ -328,7 +335,7 @@ export class GpuBackend implements Backend {
     ]);
 
     const ring = this.buffer('input ring', net.delaySlots * net.channelCount * 4);
-    const ctrl = this.buffer('control', ctrlWords(net.spikeSlots) * 4);
+    const ctrl = this.buffer('control', initialCtrl(net.spikeSlots));
     const tickSpikes = this.buffer('tick spikes', net.spikeSlots * net.neuronCount * 4);
     const tables = this.buffer('tables', net.tables);
     const rowStart = this.buffer('synapse rows', net.synapses.rowStart);
@@ -359,9 +366,19 @@ export class GpuBackend implements Backend {
       this.queryResolve = this.device.createBuffer({ label: 'timestamps', size: 8 * queries, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
       this.buffers.push(this.queryResolve);
     }
-    this.staging = new StagingPair(this.device, this.logMeta.size + this.logIds.size + this.stateLog.size + (this.phases ? 16 * passesPerTick(net) * K : 0));
+    this.staging = new StagingPair(
+      this.device,
+      this.logMeta.size + this.logIds.size + this.stateLog.size + NON_FINITE_BYTES + (this.phases ? 16 * passesPerTick(net) * K : 0),
+    );
 
-    const constants = { seed: net.seed, neuronCount: net.neuronCount, spikeSlots: net.spikeSlots, delaySlots: net.delaySlots, channelCount: net.channelCount };
+    const constants = {
+      seed: net.seed,
+      neuronCount: net.neuronCount,
+      spikeSlots: net.spikeSlots,
+      delaySlots: net.delaySlots,
+      channelCount: net.channelCount,
+      nonFiniteStride: nonFiniteKeyStride(net),
+    };
     /** Buffers every kernel may bind, by their binding names. */
     const procedural = net.procedural.length > 0;
     const { table: procTableData, rowCounts: procRowCountsData } = proceduralTables(net.procedural);
@@ -522,7 +539,8 @@ export class GpuBackend implements Backend {
         }
       });
     }
-    const timestampsAt = this.logMeta.size + this.logIds.size + this.stateLog.size;
+    const nonFiniteAt = this.logMeta.size + this.logIds.size + this.stateLog.size;
+    const timestampsAt = nonFiniteAt + NON_FINITE_BYTES;
     if (qs) {
       encoder.resolveQuerySet(qs, 0, 2 * passes * ticks, this.queryResolve, 0);
       encoder.copyBufferToBuffer(this.queryResolve, 0, staging, timestampsAt, 16 * passes * ticks);
@@ -530,6 +548,7 @@ export class GpuBackend implements Backend {
     encoder.copyBufferToBuffer(this.logMeta, 0, staging, 0, this.logMeta.size);
     encoder.copyBufferToBuffer(this.logIds, 0, staging, this.logMeta.size, this.logIds.size);
     if (this.net.stateSlots) encoder.copyBufferToBuffer(this.stateLog, 0, staging, this.logMeta.size + this.logIds.size, this.stateLog.size);
+    encoder.copyBufferToBuffer(this.dynamic.ctrl, 4 * Ctrl.nonFiniteTick, staging, nonFiniteAt, NON_FINITE_BYTES);
     this.device.queue.submit([encoder.finish()]);
     this.tick += ticks;
 
@@ -538,6 +557,8 @@ export class GpuBackend implements Backend {
       const m = new Uint32Array(data, 0, metaWords);
       const ids = new Uint32Array(data, this.logMeta.size, this.logIds.size / 4);
       const states = new Float32Array(data, this.logMeta.size + this.logIds.size, ticks * this.net.stateSlots);
+      const [badTick, badKey] = new Uint32Array(data, nonFiniteAt, 2);
+      if (badTick !== ALL_FINITE) this.nonFinite ??= { tick: badTick, key: badKey };
       if (this.phases) {
         const ts = new BigInt64Array(data, timestampsAt, 2 * passes * ticks);
         const ms = (a: number) => Number(ts[a + 1] - ts[a]) / 1e6;
@@ -561,7 +582,7 @@ export class GpuBackend implements Backend {
 
   async run(ticks: number, recorders: Recorders, onProgress?: (done: number) => void, stop?: () => boolean): Promise<number> {
     let done = 0;
-    while (done < ticks && !stop?.()) {
+    while (done < ticks && !stop?.() && !this.nonFinite) {
       const batch = Math.min(this.ticksPerSubmit, ticks - done);
       await this.submitWindow(batch, recorders);
       done += batch;
@@ -571,6 +592,7 @@ export class GpuBackend implements Backend {
     await this.staging.drain();
     if (this.phases) this.phases.hostWaitMs += performance.now() - waitStart;
     if (this.deviceError) throw new Error(`WebGPU error during the run: ${this.deviceError}`);
+    if (this.nonFinite) throw nonFiniteStateError(this.net, this.nonFinite);
     return done;
   }
 
@@ -637,7 +659,7 @@ export class GpuBackend implements Backend {
       write(p.postTrace, 0, state.plastic[k].postTrace);
     });
     const slots = this.net.spikeSlots;
-    const counts = new Uint32Array(ctrlWords(slots));
+    const counts = initialCtrl(slots);
     state.recentSpikes.forEach((ids, k) => {
       const t = state.tick - 1 - k;
       if (t < 0 || !ids.length) return;

@@ -57,7 +57,14 @@ describe('binding tables', () => {
 describe('every kernel declares exactly its table', () => {
   const net = compileNetwork(builtinNetwork('polychronization'));
   const plain = compileNetwork(builtinNetwork('cuba', { n: 400 }));
-  const constants = { seed: 1, neuronCount: net.neuronCount, spikeSlots: net.spikeSlots, delaySlots: net.delaySlots, channelCount: net.channelCount };
+  const constants = {
+    seed: 1,
+    neuronCount: net.neuronCount,
+    spikeSlots: net.spikeSlots,
+    delaySlots: net.delaySlots,
+    channelCount: net.channelCount,
+    nonFiniteStride: 4,
+  };
   const asDeclared = (t: BindingTable) => t.map((b, i) => [i, b.access === 'uniform' ? 'uniform' : `storage, ${b.access}`, b.name, b.type]);
   const p = net.plastic[0];
   const cases: [string, string, BindingTable][] = [
