@@ -21,6 +21,7 @@ export {
 export type { SpikeDispatch } from './sim/gpuBackend.ts';
 export { decodeCheckpoint as readCheckpoint, CheckpointError, type SimulatorSnapshot, type RecordingsState } from './sim/checkpoint.ts';
 export type { BackendState, RunCounters } from './sim/backend.ts';
+export { NonFiniteStateError } from './sim/nonFiniteState.ts';
 export type { PopulationSpikes } from './sim/spikeRecorder.ts';
 export type { StateTrace } from './sim/stateRecorder.ts';
 export type { WeightHistory } from './sim/weightRecorder.ts';

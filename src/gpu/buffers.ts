@@ -103,3 +103,22 @@ export async function withValidation<T>(device: GPUDevice, what: string, fn: () 
   if (error) throw new Error(`${what}: ${error.message}`);
   return result;
 }
+
+/** Every kind of error a device call can raise. */
+const ERROR_FILTERS: GPUErrorFilter[] = ['validation', 'out-of-memory', 'internal'];
+
+/**
+ * Open error scopes of every kind: the errors of the device calls made until
+ * `closeErrorScopes` are the caller's alone. They are not dispatched as the device's
+ * `uncapturederror`, which every user of a shared device would see, and no other caller's
+ * errors land in them. Open and close in one synchronous stretch: scopes are a stack shared by
+ * every user of the device.
+ */
+export function openErrorScopes(device: GPUDevice): void {
+  for (const filter of ERROR_FILTERS) device.pushErrorScope(filter);
+}
+
+/** Close the scopes `openErrorScopes` opened; resolves to the first error's message, or null. */
+export function closeErrorScopes(device: GPUDevice): Promise<string | null> {
+  return Promise.all(ERROR_FILTERS.map(() => device.popErrorScope())).then((errors) => errors.find((e) => e)?.message ?? null);
+}

@@ -3,6 +3,8 @@
  * w, the GPU already runs window w + 1, so the simulation never waits for the CPU.
  * Windows are decoded strictly in order.
  */
+import { closeErrorScopes, openErrorScopes } from './buffers.ts';
+
 /** Default ticks per submission, which is also the readback window. */
 export const DEFAULT_TICKS_PER_SUBMIT = 100;
 
@@ -69,10 +71,19 @@ export async function readBuffer(device: GPUDevice, source: GPUBuffer, bytes = s
   const size = Math.max(4, Math.ceil(bytes / 4) * 4);
   const staging = device.createBuffer({ label: `read ${source.label}`, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   try {
-    const encoder = device.createCommandEncoder({ label: `read ${source.label}` });
-    encoder.copyBufferToBuffer(source, offset, staging, 0, size);
-    device.queue.submit([encoder.finish()]);
+    openErrorScopes(device);
+    let copied: Promise<string | null>;
+    try {
+      const encoder = device.createCommandEncoder({ label: `read ${source.label}` });
+      encoder.copyBufferToBuffer(source, offset, staging, 0, size);
+      device.queue.submit([encoder.finish()]);
+    } finally {
+      copied = closeErrorScopes(device);
+    }
     await staging.mapAsync(GPUMapMode.READ);
+    // A copy that failed leaves zeros in the staging buffer: an error, never data.
+    const error = await copied;
+    if (error) throw new Error(`reading ${source.label} back: ${error}`);
     return staging.getMappedRange().slice(0, bytes);
   } finally {
     staging.destroy();

@@ -16,7 +16,7 @@ import { buildRowsBindings, buildRowsWgsl, drawRowsDispatches, rowPlan } from '.
 import { SAMPLE_STATE_BINDINGS, sampleStateWgsl } from '../kernels/sampleState.ts';
 import { plasticBuffers, type CompiledNetwork } from '../compile/compiled.ts';
 import { bindGroupEntries, layoutEntries, storageBindingCount, type BindingTable, type BoundBuffers } from '../gpu/bindings.ts';
-import { checkBufferPlan, DeviceLimitError, storageBuffer, uploadStorageBuffer, withValidation } from '../gpu/buffers.ts';
+import { checkBufferPlan, closeErrorScopes, DeviceLimitError, openErrorScopes, storageBuffer, uploadStorageBuffer, withValidation } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { readBuffer, StagingPair, windowTicks } from '../gpu/readback.ts';
 import { stdpUniform } from '../models/stdp.ts';
@@ -176,8 +176,10 @@ export class GpuBackend implements Backend {
   private window = 0;
   /** The first state that became NaN or ±Inf, read back with its window: the run ends there. */
   private nonFinite: NonFinite | null = null;
-  /** The first uncaptured device error: a run that hit one fails rather than return garbage. */
+  /** The first device error of this simulator's calls: a run that hit one fails rather than return garbage. */
   private deviceError: string | null = null;
+  /** Error scopes of calls not yet checked (see `scoped`). */
+  private readonly errorChecks: Promise<void>[] = [];
 
   private constructor(
     gpu: GpuContext,
@@ -206,7 +208,6 @@ export class GpuBackend implements Backend {
       chooseFused(net, { isSoftware: gpu.isSoftware, maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage }, options.fused);
     const dispatchChoice = options.spikeDispatch ?? 'auto';
     this.spikeDispatch = dispatchChoice === 'auto' ? (gpu.isSoftware ? 'indirect' : 'fixed') : dispatchChoice;
-    this.device.addEventListener('uncapturederror', this.onDeviceError);
   }
 
   /**
@@ -218,20 +219,43 @@ export class GpuBackend implements Backend {
     return { grid: [Math.max(1, Math.min(fixedX, FIXED_SPIKE_GRID)), y] };
   }
 
-  private readonly onDeviceError = (e: Event) => {
-    this.deviceError ??= (e as GPUUncapturedErrorEvent).error.message;
-  };
+  /**
+   * Device calls of this simulator, in error scopes of their own (`openErrorScopes`): a device
+   * shared by several simulators blames each error on the one that caused it. `fn` must make
+   * its calls synchronously.
+   */
+  private scoped<T>(fn: () => T): T {
+    openErrorScopes(this.device);
+    try {
+      return fn();
+    } finally {
+      this.errorChecks.push(closeErrorScopes(this.device).then((message) => void (this.deviceError ??= message)));
+    }
+  }
+
+  /** Throw the first device error of this simulator's calls so far (`what`: during what). */
+  private async throwDeviceError(what: string): Promise<void> {
+    await Promise.all(this.errorChecks.splice(0));
+    if (this.deviceError) throw new Error(`WebGPU error ${what}: ${this.deviceError}`);
+  }
 
   /** Allocate buffers and compile kernels for `net` on `gpu`. */
   static async create(gpu: GpuContext, net: CompiledNetwork, options: GpuBackendOptions = {}): Promise<GpuBackend> {
     const b = new GpuBackend(gpu, net, options);
     // An allocation the device cannot make fails here, naming the buffer, not later as a
-    // stream of invalid-object errors.
+    // stream of invalid-object errors; so does any other error in setting up.
+    b.device.pushErrorScope('validation');
     b.device.pushErrorScope('out-of-memory');
     try {
       await b.init();
     } finally {
-      const oom = await b.device.popErrorScope();
+      // Both popped at once: other users of the device push and pop their own scopes between awaits.
+      const [oom, invalid] = await Promise.all([b.device.popErrorScope(), b.device.popErrorScope()]);
+      if (invalid && !oom) {
+        b.dispose();
+        // eslint-disable-next-line no-unsafe-finally -- the setup failure is the error to report
+        throw new Error(`WebGPU error setting up the network: ${invalid.message}`);
+      }
       if (oom) {
         b.dispose();
         const bytes = b.buffers.reduce((a, x) => a + x.size, 0);
@@ -485,13 +509,16 @@ export class GpuBackend implements Backend {
     }
   }
 
-  /** Encode and submit one window of `ticks` ticks starting at `this.tick`. */
-  private async submitWindow(ticks: number, recorders: Recorders): Promise<void> {
-    const w = this.window++;
-    const waitStart = performance.now();
-    const staging = await this.staging.acquire(w);
-    if (this.phases) this.phases.hostWaitMs += performance.now() - waitStart;
+  /** Where a window's staging buffer holds the non-finite words and the timestamps (after the logs). */
+  private stagingLayout(): { nonFiniteAt: number; timestampsAt: number } {
+    const nonFiniteAt = this.logMeta.size + this.logIds.size + this.stateLog.size;
+    return { nonFiniteAt, timestampsAt: nonFiniteAt + NON_FINITE_BYTES };
+  }
+
+  /** Encode and submit window `w`: `ticks` ticks from `this.tick`, its logs copied into `staging`. */
+  private encodeWindow(w: number, ticks: number, recorders: Recorders, staging: GPUBuffer): void {
     const start = this.tick;
+    const passes = passesPerTick(this.net);
     const meta = new Uint32Array(LogMeta.offsets + 1);
     meta[LogMeta.windowStart] = start;
     this.device.queue.writeBuffer(this.logMeta, 0, meta);
@@ -500,7 +527,6 @@ export class GpuBackend implements Backend {
 
     const encoder = this.device.createCommandEncoder({ label: `window ${w}` });
     const qs = this.querySet;
-    const passes = passesPerTick(this.net);
     /** A compute pass; when profiling, timestamped into queries q and q + 1. */
     const inPass = (q: number, encode: (pass: GPUComputePassEncoder) => void) => {
       const pass = encoder.beginComputePass(qs ? { timestampWrites: { querySet: qs, beginningOfPassWriteIndex: q, endOfPassWriteIndex: q + 1 } } : {});
@@ -539,8 +565,7 @@ export class GpuBackend implements Backend {
         }
       });
     }
-    const nonFiniteAt = this.logMeta.size + this.logIds.size + this.stateLog.size;
-    const timestampsAt = nonFiniteAt + NON_FINITE_BYTES;
+    const { nonFiniteAt, timestampsAt } = this.stagingLayout();
     if (qs) {
       encoder.resolveQuerySet(qs, 0, 2 * passes * ticks, this.queryResolve, 0);
       encoder.copyBufferToBuffer(this.queryResolve, 0, staging, timestampsAt, 16 * passes * ticks);
@@ -550,6 +575,18 @@ export class GpuBackend implements Backend {
     if (this.net.stateSlots) encoder.copyBufferToBuffer(this.stateLog, 0, staging, this.logMeta.size + this.logIds.size, this.stateLog.size);
     encoder.copyBufferToBuffer(this.dynamic.ctrl, 4 * Ctrl.nonFiniteTick, staging, nonFiniteAt, NON_FINITE_BYTES);
     this.device.queue.submit([encoder.finish()]);
+  }
+
+  /** Submit one window of `ticks` ticks starting at `this.tick`, and decode its logs when they come back. */
+  private async submitWindow(ticks: number, recorders: Recorders): Promise<void> {
+    const w = this.window++;
+    const waitStart = performance.now();
+    const staging = await this.staging.acquire(w);
+    if (this.phases) this.phases.hostWaitMs += performance.now() - waitStart;
+    const start = this.tick;
+    const passes = passesPerTick(this.net);
+    const { nonFiniteAt, timestampsAt } = this.stagingLayout();
+    this.scoped(() => this.encodeWindow(w, ticks, recorders, staging));
     this.tick += ticks;
 
     const metaWords = this.logMeta.size / 4;
@@ -591,7 +628,7 @@ export class GpuBackend implements Backend {
     const waitStart = performance.now();
     await this.staging.drain();
     if (this.phases) this.phases.hostWaitMs += performance.now() - waitStart;
-    if (this.deviceError) throw new Error(`WebGPU error during the run: ${this.deviceError}`);
+    await this.throwDeviceError('during the run');
     if (this.nonFinite) throw nonFiniteStateError(this.net, this.nonFinite);
     return done;
   }
@@ -648,47 +685,49 @@ export class GpuBackend implements Backend {
     const queue = this.device.queue;
     const write = (buffer: GPUBuffer, offset: number, data: ArrayBufferView) =>
       queue.writeBuffer(buffer, offset, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
-    groups.forEach((g, i) => {
-      write(g.params, 0, state.groups[i].params);
-      write(g.state, 0, state.groups[i].state);
+    this.scoped(() => {
+      groups.forEach((g, i) => {
+        write(g.params, 0, state.groups[i].params);
+        write(g.state, 0, state.groups[i].state);
+      });
+      write(ring, 0, state.ring);
+      plastic.forEach((p, k) => {
+        write(p.weight, 0, state.plastic[k].weight);
+        write(p.preTrace, 0, state.plastic[k].preTrace);
+        write(p.postTrace, 0, state.plastic[k].postTrace);
+      });
+      const slots = this.net.spikeSlots;
+      const counts = initialCtrl(slots);
+      state.recentSpikes.forEach((ids, k) => {
+        const t = state.tick - 1 - k;
+        if (t < 0 || !ids.length) return;
+        counts[Ctrl.spikeCount + (t % slots)] = ids.length;
+        write(tickSpikes, 4 * (t % slots) * this.net.neuronCount, ids);
+      });
+      write(this.dispatchArgs, 0, new Uint32Array(DispatchArgs.words));
+      if (state.tick > 0) {
+        // Back at the end of tick − 1: the end-of-tick kernel sizes the next dispatches from the
+        // spike counts and advances to `tick`, as if that tick had just run here.
+        counts[Ctrl.tick] = state.tick - 1;
+        const meta = new Uint32Array(LogMeta.offsets + 1);
+        meta[LogMeta.windowStart] = state.tick - 1;
+        write(this.logMeta, 0, meta);
+      }
+      write(ctrl, 0, counts);
+      if (state.tick > 0) {
+        const encoder = this.device.createCommandEncoder({ label: 'restore: end tick' });
+        const pass = encoder.beginComputePass();
+        pass.setPipeline(this.endTick.pipeline);
+        pass.setBindGroup(0, this.endTick.bindGroup);
+        pass.dispatchWorkgroups(1);
+        pass.end();
+        queue.submit([encoder.finish()]);
+      }
     });
-    write(ring, 0, state.ring);
-    plastic.forEach((p, k) => {
-      write(p.weight, 0, state.plastic[k].weight);
-      write(p.preTrace, 0, state.plastic[k].preTrace);
-      write(p.postTrace, 0, state.plastic[k].postTrace);
-    });
-    const slots = this.net.spikeSlots;
-    const counts = initialCtrl(slots);
-    state.recentSpikes.forEach((ids, k) => {
-      const t = state.tick - 1 - k;
-      if (t < 0 || !ids.length) return;
-      counts[Ctrl.spikeCount + (t % slots)] = ids.length;
-      write(tickSpikes, 4 * (t % slots) * this.net.neuronCount, ids);
-    });
-    write(this.dispatchArgs, 0, new Uint32Array(DispatchArgs.words));
-    if (state.tick > 0) {
-      // Back at the end of tick − 1: the end-of-tick kernel sizes the next dispatches from the
-      // spike counts and advances to `tick`, as if that tick had just run here.
-      counts[Ctrl.tick] = state.tick - 1;
-      const meta = new Uint32Array(LogMeta.offsets + 1);
-      meta[LogMeta.windowStart] = state.tick - 1;
-      write(this.logMeta, 0, meta);
-    }
-    write(ctrl, 0, counts);
-    if (state.tick > 0) {
-      const encoder = this.device.createCommandEncoder({ label: 'restore: end tick' });
-      const pass = encoder.beginComputePass();
-      pass.setPipeline(this.endTick.pipeline);
-      pass.setBindGroup(0, this.endTick.bindGroup);
-      pass.dispatchWorkgroups(1);
-      pass.end();
-      queue.submit([encoder.finish()]);
-    }
     await queue.onSubmittedWorkDone();
     this.tick = state.tick;
     Object.assign(this.counters, state.counters);
-    if (this.deviceError) throw new Error(`WebGPU error while restoring state: ${this.deviceError}`);
+    await this.throwDeviceError('while restoring state');
   }
 
   /**
@@ -711,7 +750,6 @@ export class GpuBackend implements Backend {
 
   dispose(): void {
     // The device may be shared with other simulators: leave it as it was.
-    this.device.removeEventListener('uncapturederror', this.onDeviceError);
     for (const b of this.buffers) b.destroy();
     this.querySet?.destroy();
     this.staging?.destroy();
