@@ -7,7 +7,7 @@ import { formatBytes, HOST_BYTES, MemoryPlanError, planMemory, type MemoryLimits
 import { acquireDevice, NoAdapterError } from '../src/gpu/device.ts';
 import { validateSpec } from '../src/netspec/validateSpec.ts';
 import { builtinNetwork, builtinNetworks } from '../src/networks/index.ts';
-import { spikesCsvChunks, spikesJsonChunks, weightsCsv, weightsJson } from '../src/results/files.ts';
+import { spikesCsvChunks, spikesJsonChunks, weightsCsvChunks, weightsJsonChunks } from '../src/results/files.ts';
 import { checkDuration, Simulator, type RunSummary } from '../src/sim/simulator.ts';
 import { CheckpointError, decodeCheckpoint, type SimulatorSnapshot } from '../src/sim/checkpoint.ts';
 import { defineCommand, UsageError } from './args.ts';
@@ -453,7 +453,7 @@ async function simulate(sim: Simulator, plan: CliRun, json: boolean): Promise<nu
       })),
     );
     if (weightsOut) {
-      writeFileAtomic(weightsOut, [isCsv(weightsOut) ? weightsCsv(weights) : weightsJson(dt, sim.timeMs, weights, complete)]);
+      writeFileAtomic(weightsOut, isCsv(weightsOut) ? weightsCsvChunks(weights) : weightsJsonChunks(dt, sim.timeMs, weights, complete));
       files.push(`weights written to ${weightsOut}`);
     }
     if (checkpointMs !== null) files.push(`checkpoint at ${+checkpointMs.toFixed(6)} ms written to ${plan.checkpoint}`);

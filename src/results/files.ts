@@ -130,26 +130,53 @@ export interface WeightsOut extends ProjectionWeights {
 /**
  * Weight files written by `spikegpu run --weights-out`: JSON
  * `{ dt, timeMs, complete?, projections: { NAME: { pre, post, delayMs, weights, history?: { times, weights } } } }`
- * (ids local to the populations), or CSV rows `projection,pre,post,delay_ms,weight`.
+ * (ids local to the populations), as a sequence of string chunks (a file of any size never
+ * becomes one string).
  */
-export function weightsJson(dt: number, timeMs: number, projections: WeightsOut[], complete?: boolean): string {
-  const out: Record<string, unknown> = {};
-  for (const p of projections) {
-    out[p.projection] = {
-      pre: Array.from(p.pre),
-      post: Array.from(p.post),
-      delayMs: Array.from(p.delayMs, roundTime),
-      weights: Array.from(p.weights, shortestF32),
-      ...(p.history ? { history: { times: Array.from(p.history.times, roundTime), weights: p.history.weights.map((w) => Array.from(w, shortestF32)) } } : {}),
-    };
+export function* weightsJsonChunks(dt: number, timeMs: number, projections: WeightsOut[], complete?: boolean): Generator<string> {
+  yield `{"dt":${jsonNumber(dt)},"timeMs":${jsonNumber(roundTime(timeMs))},${complete === undefined ? '' : `"complete":${complete},`}"projections":{`;
+  for (const [i, p] of projections.entries()) {
+    yield `${i ? ',' : ''}${JSON.stringify(p.projection)}:{"pre":`;
+    yield* jsonArray(p.pre);
+    yield ',"post":';
+    yield* jsonArray(p.post);
+    yield ',"delayMs":';
+    yield* jsonArray(p.delayMs, roundTime);
+    yield ',"weights":';
+    yield* jsonArray(p.weights, shortestF32);
+    if (p.history) {
+      yield ',"history":{"times":';
+      yield* jsonArray(p.history.times, roundTime);
+      yield ',"weights":[';
+      for (const [k, w] of p.history.weights.entries()) {
+        if (k) yield ',';
+        yield* jsonArray(w, shortestF32);
+      }
+      yield ']}';
+    }
+    yield '}';
   }
-  return JSON.stringify({ dt, timeMs: roundTime(timeMs), ...(complete === undefined ? {} : { complete }), projections: out });
+  yield '}}';
 }
 
-/** `projection,pre,post,delay_ms,weight` rows (RFC 4180, see `csvRow`), synapses in order per projection. */
-export function weightsCsv(projections: ProjectionWeights[]): string {
-  const rows = [csvRow(['projection', 'pre', 'post', 'delay_ms', 'weight'])];
+/** weightsJsonChunks as one string (small results, browser downloads). */
+export function weightsJson(dt: number, timeMs: number, projections: WeightsOut[], complete?: boolean): string {
+  return [...weightsJsonChunks(dt, timeMs, projections, complete)].join('');
+}
+
+/** `projection,pre,post,delay_ms,weight` rows (RFC 4180, see `csvRow`), synapses in order per projection, in chunks. */
+export function* weightsCsvChunks(projections: ProjectionWeights[]): Generator<string> {
+  yield csvRow(['projection', 'pre', 'post', 'delay_ms', 'weight']);
   for (const p of projections)
-    for (let s = 0; s < p.weights.length; s++) rows.push(csvRow([p.projection, p.pre[s], p.post[s], roundTime(p.delayMs[s]), shortestF32(p.weights[s])]));
-  return rows.join('');
+    for (let start = 0; start < p.weights.length; start += CHUNK_ITEMS) {
+      const rows: string[] = [];
+      for (let s = start; s < Math.min(p.weights.length, start + CHUNK_ITEMS); s++)
+        rows.push(csvRow([p.projection, p.pre[s], p.post[s], roundTime(p.delayMs[s]), shortestF32(p.weights[s])]));
+      yield rows.join('');
+    }
+}
+
+/** weightsCsvChunks as one string (small results, browser downloads). */
+export function weightsCsv(projections: ProjectionWeights[]): string {
+  return [...weightsCsvChunks(projections)].join('');
 }

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { f32 } from '../../src/models/model.ts';
-import { csvRow, spikesCsv, spikesCsvChunks, spikesJsonChunks, weightsCsv } from '../../src/results/files.ts';
+import { csvRow, shortestF32, spikesCsv, spikesCsvChunks, spikesJsonChunks, weightsCsv, weightsCsvChunks, weightsJsonChunks } from '../../src/results/files.ts';
 import type { ProjectionWeights } from '../../src/sim/simulator.ts';
 import type { PopulationSpikes } from '../../src/sim/spikeRecorder.ts';
 
@@ -173,5 +173,65 @@ describe('spike files in chunks', () => {
     const chunks = [...spikesCsvChunks(spikes)];
     expect(chunks.length).toBeGreaterThan(2);
     expect(chunks.join('').split('\n').length).toBe(1 + big + 1 + 1);
+  });
+});
+
+describe('weight files in chunks', () => {
+  const projection = (name: string, n: number) => ({
+    projection: name,
+    pre: Uint32Array.from({ length: n }, (_, i) => i % 97),
+    post: Uint32Array.from({ length: n }, (_, i) => i % 13),
+    delayMs: Float64Array.from({ length: n }, (_, i) => (1 + (i % 3)) * 0.1),
+    weights: Float32Array.from({ length: n }, (_, i) => f32(i / 7)),
+  });
+
+  it('JSON: the bytes JSON.stringify gives for the same object, history and completeness included', () => {
+    const a = {
+      ...projection('E, "2/3"', 300),
+      history: { times: Float64Array.of(0, 0.30000000000000004), weights: [Float32Array.of(0.1, 0.2), Float32Array.of(f32(1 / 3), 0)] },
+    };
+    const b = projection('plain', 5);
+    const text = [...weightsJsonChunks(0.1, 1000.0000000001, [a, b], false)].join('');
+    const round = (x: number) => Math.round(x * 1e6) / 1e6;
+    const plain = (p: ReturnType<typeof projection>) => ({
+      pre: Array.from(p.pre),
+      post: Array.from(p.post),
+      delayMs: Array.from(p.delayMs, round),
+      weights: Array.from(p.weights, shortestF32),
+    });
+    expect(text).toBe(
+      JSON.stringify({
+        dt: 0.1,
+        timeMs: 1000,
+        complete: false,
+        projections: {
+          [a.projection]: {
+            ...plain(a),
+            history: {
+              times: [0, 0.3],
+              weights: [
+                [0.1, 0.2],
+                [0.33333334, 0],
+              ],
+            },
+          },
+          plain: plain(b),
+        },
+      }),
+    );
+  });
+
+  it('a large projection comes in bounded chunks, JSON and CSV', () => {
+    const big = projection('big', 300_000);
+    for (const chunks of [weightsJsonChunks(0.1, 10, [big]), weightsCsvChunks([big])]) {
+      let longest = 0,
+        rows = 0;
+      for (const c of chunks) {
+        longest = Math.max(longest, c.length);
+        rows += c.split('\n').length - 1;
+      }
+      expect(longest).toBeLessThan(2 ** 21);
+      expect(rows === 0 || rows === 300_001).toBe(true);
+    }
   });
 });
