@@ -1,27 +1,36 @@
 /**
  * Hostile specs (test/hostile/*.json): inputs that once hung, crashed Node or silently computed
  * NaN. Each must be refused by `spikegpu run` with exit 2 and one stderr line naming a JSON
- * path, promptly (a generous bound: it catches a hang, not speed, which belongs in benchmarks).
+ * path, promptly (a generous bound: it catches a hang, not speed, which belongs in benchmarks),
+ * and under 200 MiB of peak memory: refused before anything the input asks for is allocated.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const HOSTILE = join(ROOT, 'test', 'hostile');
 
-/** `spikegpu run FILE`: exit code, stderr and wall ms. */
-function run(file: string): Promise<{ code: number; stderr: string; ms: number }> {
+const tmp = mkdtempSync(join(tmpdir(), 'spikegpu-hostile-'));
+
+/** Loaded before the CLI: writes the process's peak resident memory (KiB) to $PEAK_RSS_FILE at exit. */
+const PEAK_RSS_HOOK =
+  'data:text/javascript,import { writeFileSync } from "node:fs"; process.on("exit", () => writeFileSync(process.env.PEAK_RSS_FILE, String(process.resourceUsage().maxRSS)));';
+
+/** `spikegpu run FILE`: exit code, stderr, wall ms and peak resident memory (MiB). */
+function run(file: string): Promise<{ code: number; stderr: string; ms: number; peakMiB: number }> {
   const t0 = performance.now();
+  const peakFile = join(tmp, `${basename(file)}.rss`);
   return new Promise((done) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'cli/spikegpu.ts', 'run', file, '--backend', 'cpu', '--duration', '10'],
-      { cwd: ROOT },
+      ['--import', PEAK_RSS_HOOK, '--import', 'tsx', 'cli/spikegpu.ts', 'run', file, '--backend', 'cpu', '--duration', '10'],
+      { cwd: ROOT, env: { ...process.env, PEAK_RSS_FILE: peakFile } },
       (err, _stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        done({ code, stderr, ms: performance.now() - t0 });
+        done({ code, stderr, ms: performance.now() - t0, peakMiB: Number(readFileSync(peakFile, 'utf8')) / 1024 });
       },
     );
   });
@@ -52,6 +61,9 @@ describe('hostile specs are refused: exit 2, one line with the path', () => {
       expect(r.stderr.startsWith(`spikegpu: ${start}`)).toBe(true);
       expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
       expect(r.ms).toBeLessThan(20_000);
+      // Refused before anything large is allocated: Node, tsx and the CLI take about 90 MiB.
+      expect(r.peakMiB).toBeGreaterThan(10);
+      expect(r.peakMiB).toBeLessThan(200);
     });
   }
 });
