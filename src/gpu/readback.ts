@@ -64,8 +64,9 @@ export class StagingPair {
 }
 
 /**
- * Copy `bytes` of a buffer from `offset` (bytes, a multiple of 4) out once and wait for it (for occasional reads such as plastic weights; the
- * spike log uses `StagingPair` instead, which never stalls the simulation).
+ * Copy `bytes` of a buffer from `offset` (bytes, a multiple of 4) out once and wait for it (for
+ * occasional reads such as plastic weights and checkpoints; the spike log uses `StagingPair`
+ * instead, which never stalls the simulation). A copy that fails is an error, never zeros.
  */
 export async function readBuffer(device: GPUDevice, source: GPUBuffer, bytes = source.size, offset = 0): Promise<ArrayBuffer> {
   const size = Math.max(4, Math.ceil(bytes / 4) * 4);

@@ -32,10 +32,9 @@ export function ctrlWords(spikeSlots: number): number {
   return Ctrl.spikeCount + spikeSlots;
 }
 
-/** The control buffer before tick 0 (or at `tick`, with the spike counters still to fill). */
-export function initialCtrl(spikeSlots: number, tick = 0): Uint32Array<ArrayBuffer> {
+/** The control buffer before tick 0: no spikes, no non-finite report. */
+export function initialCtrl(spikeSlots: number): Uint32Array<ArrayBuffer> {
   const words = new Uint32Array(ctrlWords(spikeSlots));
-  words[Ctrl.tick] = tick;
   words[Ctrl.nonFiniteTick] = words[Ctrl.nonFiniteKey] = ALL_FINITE;
   return words;
 }

@@ -1,8 +1,9 @@
 /**
  * The neuron kernel of one merged group, generated from the model's WGSL snippet (docs/design.md, "A tick",
  * step 1): load columns, read and clear this tick's ring slot per receptor (drive code), run
- * the model, store state, decay receptor values, report state that is not finite (nonFinite.ts), append spikes to the tick's spike list and,
- * for recorded neurons, to the spike log.
+ * the model, decay receptor values, store state, report state that is not finite
+ * (nonFinite.ts), append spikes to the tick's spike list and, for recorded neurons, to the
+ * spike log.
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { bindingsWgsl, type BindingTable } from '../gpu/bindings.ts';

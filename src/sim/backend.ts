@@ -8,6 +8,9 @@ export interface Recorders {
   state: StateRecorder;
 }
 
+/** Ticks a simulator can count: the GPU's tick counter is a u32. */
+export const MAX_TICKS = 2 ** 32 - 1;
+
 /** Counters a backend accumulates over a run. */
 export interface RunCounters {
   /** Spikes of all neurons, recorded or not. */

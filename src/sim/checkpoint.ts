@@ -9,7 +9,7 @@
  * Arrays are copied byte for byte, so NaN payloads and f32 bits survive unchanged.
  */
 import type { CompiledNetwork } from '../compile/compiled.ts';
-import type { BackendState } from './backend.ts';
+import { MAX_TICKS, type BackendState } from './backend.ts';
 
 /** What `sim.checkpoint()` saves. Counter-based random numbers need no saved generator state: they are a function of (seed, tick, neuron). */
 export interface SimulatorSnapshot {
@@ -183,12 +183,16 @@ export function checkSnapshotFits(net: CompiledNetwork, snapshot: SimulatorSnaps
     expect(`${p.name} postsynaptic traces`, b.plastic?.[k]?.postTrace?.length, p.postSize);
   });
   expect('recorded populations', r?.spikes?.length, net.populations.length);
+  r?.spikes?.forEach((x, p) => expect(`${net.populations[p]?.name} spike ids`, x?.ids?.length, x?.ticks?.length ?? 0));
   expect('state probes', r?.state?.length, net.stateProbes.length);
   net.stateProbes.forEach((p, k) =>
     expect(`${p.population}.${p.variable} samples`, r?.state?.[k]?.values?.length, (r?.state?.[k]?.ticks?.length ?? 0) * p.ids.length),
   );
   expect('weight records', r?.weights?.length, net.weightRecords.length);
-  if (!Number.isSafeInteger(b.tick) || b.tick < 0) problems.push(`tick: ${b.tick}`);
+  net.weightRecords.forEach((w, k) =>
+    expect(`${w.projection} weight snapshots`, r?.weights?.[k]?.weights?.length, (r?.weights?.[k]?.ticks?.length ?? 0) * net.plastic[w.plastic].weight.length),
+  );
+  if (!Number.isSafeInteger(b.tick) || b.tick < 0 || b.tick > MAX_TICKS) problems.push(`tick: ${b.tick}`);
   if (problems.length)
     throw new CheckpointError(
       `checkpoint does not fit ${net.name} as this spikegpu compiles it (${problems.slice(0, 3).join('; ')}); was it written by another version?`,

@@ -21,7 +21,7 @@ import { checkMemoryPlan, planMemory, type MemoryLimits } from './memoryPlan.ts'
 import { projectionName } from '../netspec/validateSpec.ts';
 import { acquireDevice, NoAdapterError, type GpuContext } from '../gpu/device.ts';
 import { CpuBackend } from '../reference/cpuBackend.ts';
-import type { Backend, Recorders } from './backend.ts';
+import { MAX_TICKS, type Backend, type Recorders } from './backend.ts';
 import { GpuBackend, type PhaseTimes, type SpikeDispatch } from './gpuBackend.ts';
 import { checkSnapshotFits, decodeCheckpoint, encodeCheckpoint, type SimulatorSnapshot } from './checkpoint.ts';
 import { SpikeRecorder, type PopulationSpikes } from './spikeRecorder.ts';
@@ -136,9 +136,6 @@ export interface RunResult {
   complete: boolean;
   durationMs: number;
 }
-
-/** Ticks a simulator can count: the GPU's tick counter is a u32. */
-export const MAX_TICKS = 2 ** 32 - 1;
 
 /**
  * A run's duration, checked: a finite number ≥ 0 ms whose last tick, after the `ticksDone`
