@@ -33,7 +33,7 @@ interface CpuGroup {
 function columnViews(group: CompiledGroup): CpuColumns {
   const n = group.size;
   const { params, u32Params, state } = group.columns;
-  const u32 = new Uint32Array(group.params.buffer, group.params.byteOffset, group.params.length);
+  const u32 = wordsOf(group.params);
   const c: CpuColumns = { p: {}, u: {}, s: {} };
   params.forEach((name, i) => (c.p[name] = group.params.subarray(i * n, (i + 1) * n)));
   u32Params.forEach((name, i) => (c.u[name] = u32.subarray((params.length + i) * n, (params.length + i + 1) * n)));
