@@ -18,6 +18,22 @@ export interface CompiledPopulation {
 }
 
 /**
+ * Index of the population that holds global neuron `globalId`, in `populations` sorted by
+ * offset (as `CompiledNetwork.populations` are).
+ * @example populationIndexOf(net.populations, net.neuronCount - 1) // the last population
+ */
+export function populationIndexOf(populations: readonly Pick<CompiledPopulation, 'offset'>[], globalId: number): number {
+  let lo = 0,
+    hi = populations.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (populations[mid].offset <= globalId) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
  * Populations merged into one neuron kernel: same model, same receptor kinds in the same
  * order, same Poisson-input wiring, same noise flag (GeNN-style merged groups).
  */

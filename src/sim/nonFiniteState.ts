@@ -1,5 +1,5 @@
 /** The error that ends a run whose neuron state stopped being a number (see kernels/nonFinite.ts). */
-import type { CompiledNetwork } from '../compile/compiled.ts';
+import { populationIndexOf, type CompiledNetwork } from '../compile/compiled.ts';
 import { nonFiniteKeyStride, type NonFinite } from '../kernels/nonFinite.ts';
 
 /** A neuron's state became NaN or ±Inf: the run stopped rather than go on computing nothing. */
@@ -18,8 +18,7 @@ export class NonFiniteStateError extends Error {
 export function nonFiniteStateError(net: CompiledNetwork, report: NonFinite): NonFiniteStateError {
   const stride = nonFiniteKeyStride(net);
   const globalId = Math.floor(report.key / stride);
-  // Populations are sorted by offset: the last one starting at or before the neuron holds it.
-  const population = net.populations.reduce((found, p) => (p.offset <= globalId ? p : found), net.populations[0]);
+  const population = net.populations[populationIndexOf(net.populations, globalId)];
   const variable = stride > 1 ? (net.groups[population.group].columns.state[report.key % stride] ?? null) : null;
   const neuron = globalId - population.offset;
   const timeMs = +(report.tick * net.dt).toFixed(6);

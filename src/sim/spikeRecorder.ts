@@ -2,7 +2,7 @@
  * Recorded spikes per population, filled tick by tick by either backend. Within a tick, ids
  * are sorted, so records are identical whatever order the GPU appended them in.
  */
-import type { CompiledPopulation } from '../compile/compiled.ts';
+import { populationIndexOf, type CompiledPopulation } from '../compile/compiled.ts';
 
 /** Spikes of one population: parallel arrays, in time order, ids local to the population. */
 export interface PopulationSpikes {
@@ -38,7 +38,6 @@ class GrowableU32 {
 export class SpikeRecorder {
   private ticks: GrowableU32[];
   private ids: GrowableU32[];
-  private readonly offsets: number[];
   /** Spikes per population dropped by `clear()` (still counted). */
   private readonly cleared: number[];
 
@@ -48,7 +47,6 @@ export class SpikeRecorder {
   ) {
     this.ticks = populations.map(() => new GrowableU32());
     this.ids = populations.map(() => new GrowableU32());
-    this.offsets = populations.map((p) => p.offset);
     this.cleared = populations.map(() => 0);
   }
 
@@ -71,25 +69,13 @@ export class SpikeRecorder {
     saved.forEach((s, p) => (this.cleared[p] = s.cleared));
   }
 
-  /** Population index of a global neuron id (populations are sorted by offset). */
-  private populationOf(globalId: number): number {
-    let lo = 0,
-      hi = this.offsets.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.offsets[mid] <= globalId) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
   /** Add the recorded spikes of one tick (global ids, any order; sorted in place). */
   addTick(tick: number, globalIds: Uint32Array): void {
     globalIds.sort();
     for (const g of globalIds) {
-      const p = this.populationOf(g);
+      const p = populationIndexOf(this.populations, g);
       this.ticks[p].push(tick);
-      this.ids[p].push(g - this.offsets[p]);
+      this.ids[p].push(g - this.populations[p].offset);
     }
   }
 
