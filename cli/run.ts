@@ -285,6 +285,16 @@ function readResume(path: string): { snapshot: SimulatorSnapshot; run: CliRun } 
   return { snapshot, run };
 }
 
+/** A run's whole duration, checked as the simulator will (`checkDuration`), before anything is built: exit 2. */
+function checkRunDuration(durationMs: number, dt: number): void {
+  try {
+    checkDuration(durationMs, dt);
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(`--duration: ${e.message}`);
+    throw e;
+  }
+}
+
 /** Save a checkpoint atomically; a failed write is a warning (the previous checkpoint stays), not the end of the run. */
 async function saveCheckpoint(sim: Simulator, run: CliRun): Promise<boolean> {
   try {
@@ -359,16 +369,17 @@ export const runCommand = defineCommand({
       const inputs = [o.resume];
       if (plan.out) checkOutputPath(plan.out, '--out', inputs);
       if (plan.weightsOut) checkOutputPath(plan.weightsOut, '--weights-out', inputs);
+      // Checked before the network is built, as for a fresh run.
+      const dt = validateSpec(saved.snapshot.spec).dt;
+      const atMs = saved.snapshot.backend.tick * dt;
+      if (plan.durationMs < atMs) throw new UsageError(`--duration ${plan.durationMs} ms: the checkpoint is already at ${atMs} ms`);
+      checkRunDuration(plan.durationMs, dt);
       sim = await Simulator.restore(saved.snapshot, {
         backend: o.backend,
         ticksPerSubmit: o['ticks-per-submit'],
         fused: FUSED_SETTING[o.fused],
         gpuMemoryBytes,
       });
-      if (plan.durationMs < sim.timeMs) {
-        sim.dispose();
-        throw new UsageError(`--duration ${plan.durationMs} ms: the checkpoint is already at ${sim.timeMs} ms`);
-      }
     } else {
       const out = o.out,
         weightsOut = o['weights-out'];
@@ -382,12 +393,7 @@ export const runCommand = defineCommand({
       if (o.checkpoint) checkOutputPath(o.checkpoint, '--checkpoint', [...inputs, ...(out ? [out] : []), ...(weightsOut ? [weightsOut] : [])]);
       const spec = loadSpec(target, parseSets(o.set), o.seed);
       const durationMs = o.duration ?? DEFAULT_DURATION_MS;
-      try {
-        checkDuration(durationMs, validateSpec(spec).dt);
-      } catch (e) {
-        if (e instanceof RangeError) throw new UsageError(`--duration: ${e.message}`);
-        throw e;
-      }
+      checkRunDuration(durationMs, validateSpec(spec).dt);
       if (o['dry-run']) return dryRun(o.seed === undefined ? spec : { ...(spec as object), seed: o.seed }, o, gpuMemoryBytes);
       const absolute = (path: string | undefined) => (path === undefined ? undefined : resolve(path));
       plan = {

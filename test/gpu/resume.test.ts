@@ -119,6 +119,7 @@ describe('spikegpu run --resume', () => {
       [['--out', join(dir, 'x.json')], /^spikegpu: --out cannot change a resumed run/],
       [['cuba'], /^spikegpu: --resume continues the network saved in the checkpoint/],
       [['--duration', '10'], /^spikegpu: --duration 10 ms: the checkpoint is already at 20 ms/],
+      [['--duration', '1e12'], /^spikegpu: --duration: duration 1000000000000 ms is too long/],
     ];
     for (const [extra, message] of refusals) {
       const r = await spikegpu(['run', '--resume', checkpoint, '--backend', 'cpu', ...extra]);
