@@ -21,7 +21,8 @@ export type OptionSpec =
   | (OptionBase & { type: 'flag' })
   | (OptionBase & { type: 'string'; value: string; default?: string; repeatable?: boolean })
   | (OptionBase & { type: 'number'; value: string; default?: number; min?: number; integer?: boolean })
-  | (OptionBase & { type: 'choice'; choices: readonly string[]; default?: string })
+  /** `value`, where the choices are too long for the option's column: `--against <reference>`, its choices listed in the help. */
+  | (OptionBase & { type: 'choice'; choices: readonly string[]; default?: string; value?: string })
   /** Comma-separated: `--networks a,b` → ['a', 'b']. */
   | (OptionBase & { type: 'list'; value: string });
 
@@ -85,12 +86,17 @@ const flagName = (name: string) => `--${name}`;
 
 /** `--duration <ms>`, `-h, --help`, `--backend <auto|webgpu|cpu>`. */
 function optionLabel(name: string, o: OptionSpec): string {
-  const placeholder = o.type === 'flag' ? '' : o.type === 'choice' ? ` <${o.choices.join('|')}>` : o.type === 'list' ? ` ${o.value}` : ` <${o.value}>`;
+  const placeholder =
+    o.type === 'flag' ? '' : o.type === 'choice' ? ` <${o.value ?? o.choices.join('|')}>` : o.type === 'list' ? ` ${o.value}` : ` <${o.value}>`;
   return `${o.short ? `-${o.short}, ` : ''}${flagName(name)}${placeholder}`;
 }
 
 function optionHelp(o: OptionSpec): string {
-  const notes = [...('default' in o && o.default !== undefined ? [`default ${o.default}`] : []), ...('repeatable' in o && o.repeatable ? ['repeatable'] : [])];
+  const notes = [
+    ...(o.type === 'choice' && o.value ? [`one of ${o.choices.join(', ')}`] : []),
+    ...('default' in o && o.default !== undefined ? [`default ${o.default}`] : []),
+    ...('repeatable' in o && o.repeatable ? ['repeatable'] : []),
+  ];
   return [o.help, ...notes].join('; ');
 }
 

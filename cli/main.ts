@@ -4,16 +4,14 @@
  * Exit status: 0 success, 2 invalid input (one line on stderr), 1 runtime failure (one line;
  * SPIKEGPU_DEBUG=1 adds the stack).
  */
-import { readFileSync } from 'node:fs';
 import { NoAdapterError } from '../src/gpu/device.ts';
 import { SpecError } from '../src/netspec/errors.ts';
 import { suggest } from '../src/netspec/validateSpec.ts';
-import { packagePath } from '../tools/packagePath.ts';
 import { helpParagraphs, helpRows, optionRows, parseOptions, UsageError, type Command, type OptionTable } from './args.ts';
 import { benchCommand } from './bench.ts';
 import { exportCommand, networksCommand } from './networks.ts';
 import { runCommand } from './run.ts';
-import { webGpuHint } from './shared.ts';
+import { spikegpuVersion as version, webGpuHint } from './shared.ts';
 import { validateCommand } from './validate.ts';
 
 const COMMANDS: Command[] = [runCommand, networksCommand, exportCommand, validateCommand, benchCommand];
@@ -21,8 +19,6 @@ const COMMANDS: Command[] = [runCommand, networksCommand, exportCommand, validat
 const GLOBAL_OPTIONS = {
   version: { type: 'flag', short: 'V', help: 'print the version' },
 } as const satisfies OptionTable;
-
-const version = (): string => (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
 
 function globalHelp(): string {
   const commands = COMMANDS.map((c): [string, string] => [c.synopsis, c.summary]);

@@ -49,13 +49,29 @@ export function checkOutputPath(path: string, option: string, inputs: string[] =
   for (const input of inputs) if (realOrResolved(input) === target) fail('is an input of this run; it would be overwritten');
 }
 
+/** The temp file beside `path` that an atomic write fills before renaming it over `path`. */
+const tempPathBeside = (path: string): string => join(dirname(resolve(path)), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+
+/** Remove a failed write's temp file and say what went wrong: the path, the reason, and that nothing was replaced. */
+function writeFailure(path: string, temp: string, e: unknown): Error {
+  try {
+    unlinkSync(temp);
+  } catch {
+    // Never created, or already gone.
+  }
+  // Node's errors carry a code; a library's (h5wasm) may be a bare string.
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  return new Error(`could not write ${path}: ${code ? `${code}, ` : ''}${message.replace(/^\w+: /, '')}; any previous file there is unchanged`);
+}
+
 /**
  * Write `chunks` to `path` atomically: into a temp file in the same directory, flushed, then
  * renamed over `path` (a symlink at `path` is replaced, not followed). On any failure the temp
  * file is removed, `path` is left as it was, and the error names the path and the reason.
  */
 export function writeFileAtomic(path: string, chunks: Iterable<string | Uint8Array>): void {
-  const temp = join(dirname(resolve(path)), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const temp = tempPathBeside(path);
   let fd: number | null = null;
   try {
     fd = openSync(temp, 'wx');
@@ -70,12 +86,28 @@ export function writeFileAtomic(path: string, chunks: Iterable<string | Uint8Arr
     renameSync(temp, path);
   } catch (e) {
     if (fd !== null) closeSync(fd);
+    throw writeFailure(path, temp, e);
+  }
+}
+
+/**
+ * `writeFileAtomic` for a writer that wants a file name, not a stream of bytes (h5wasm writes
+ * HDF5 through its own file layer): `write(tempPath)` creates and closes the file at
+ * `tempPath`, which is then flushed and renamed over `path`, with the same guarantees.
+ * @example writeFileAtomicWith('spikes.nwb', (temp) => writeSpikesNwb(h5wasm, temp, run))
+ */
+export function writeFileAtomicWith(path: string, write: (tempPath: string) => void): void {
+  const temp = tempPathBeside(path);
+  try {
+    write(temp);
+    const fd = openSync(temp, 'r+');
     try {
-      unlinkSync(temp);
-    } catch {
-      // Never created, or already gone.
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
     }
-    const err = e as NodeJS.ErrnoException;
-    throw new Error(`could not write ${path}: ${err.code ? `${err.code}, ` : ''}${err.message.replace(/^\w+: /, '')}; any previous file there is unchanged`);
+    renameSync(temp, path);
+  } catch (e) {
+    throw writeFailure(path, temp, e);
   }
 }

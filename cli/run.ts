@@ -1,47 +1,20 @@
 /** `spikegpu run <spec.json | builtin>`: simulate a network and report spikes, rates and weights. */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { totalmem } from 'node:os';
 import { sparkline, weightHistogram } from '../src/analysis/weightStats.ts';
 import { formatBytes, HOST_BYTES, MemoryPlanError, planMemory, type MemoryLimits, type MemoryPlan } from '../src/sim/memoryPlan.ts';
 import { acquireDevice, NoAdapterError } from '../src/gpu/device.ts';
 import { validateSpec } from '../src/netspec/validateSpec.ts';
-import { builtinNetwork, builtinNetworks } from '../src/networks/index.ts';
+import { builtinNetworks } from '../src/networks/index.ts';
 import { spikesCsvChunks, spikesJsonChunks, weightsCsvChunks, weightsJsonChunks } from '../src/results/files.ts';
+import { spikesNpyChunks } from '../src/results/npy.ts';
+import { writeSpikesNwb, type NwbRun } from '../src/results/nwb.ts';
 import { checkDuration, Simulator, type RunSummary } from '../src/sim/simulator.ts';
 import { CheckpointError, decodeCheckpoint, type SimulatorSnapshot } from '../src/sim/checkpoint.ts';
 import { defineCommand, UsageError } from './args.ts';
-import { checkOutputPath, writeFileAtomic } from './outputFiles.ts';
-import { BACKEND_OPTION, FUSED_OPTION, FUSED_SETTING, parseSets, reportCpuFallback, SET_OPTION } from './shared.ts';
-
-const builtinNames = () => Object.keys(builtinNetworks).join(', ');
-
-/** A spec from a file path or a built-in network name. */
-function loadSpec(target: string, sets: Record<string, string>, seed: number | undefined): unknown {
-  if (Object.hasOwn(builtinNetworks, target)) {
-    const withSeed = seed !== undefined && 'seed' in builtinNetworks[target].options ? { ...sets, seed: String(seed) } : sets;
-    return builtinNetwork(target, withSeed);
-  }
-  if (Object.keys(sets).length) throw new UsageError(`--set applies to built-in networks only (${builtinNames()})`);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(target);
-  } catch {
-    throw new UsageError(`${target}: no such built-in network or readable file (built-ins: ${builtinNames()})`);
-  }
-  let text: string;
-  try {
-    // JSON is UTF-8: invalid bytes are an error, not replacement characters; a BOM is allowed.
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    throw new UsageError(`${target}: not valid UTF-8 (a JSON spec must be UTF-8 text)`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${target}: not valid JSON (${(e as Error).message})`);
-  }
-}
+import { checkOutputPath, writeFileAtomic, writeFileAtomicWith } from './outputFiles.ts';
+import { BACKEND_OPTION, FUSED_OPTION, FUSED_SETTING, loadSpec, parseSets, reportCpuFallback, SET_OPTION, spikegpuVersion } from './shared.ts';
 
 /** Progress on stderr for runs longer than a couple of seconds. */
 function progressReporter(enabled: boolean) {
@@ -95,11 +68,23 @@ export function stopOnSignal(): { signal: AbortSignal; received: keyof typeof SI
   return state;
 }
 
-/** `--out`-style paths: the extension picks the format. */
-function checkFileFormat(path: string | undefined, option: string): void {
-  if (path && !/\.(json|csv)$/i.test(path)) throw new UsageError(`${option} must end in .json or .csv, got ${JSON.stringify(path)}`);
+/** Formats of `--out` (spikes) and `--weights-out`, by file extension. */
+const SPIKE_FORMATS = ['json', 'csv', 'npy', 'nwb'] as const;
+const WEIGHT_FORMATS = ['json', 'csv'] as const;
+
+/** The format of an output path: its extension, lower case (checked by `checkFileFormat`). */
+const formatOf = (path: string): string => path.slice(path.lastIndexOf('.') + 1).toLowerCase();
+
+/**
+ * `--out`-style paths: the extension picks the format, one of `formats`.
+ * @example checkFileFormat('w.npy', '--weights-out', WEIGHT_FORMATS) // UsageError: --weights-out must end in .json or .csv, got "w.npy"
+ */
+function checkFileFormat(path: string | undefined, option: string, formats: readonly string[]): void {
+  if (path && !(path.includes('.') && formats.includes(formatOf(path)))) {
+    const listed = formats.map((f) => `.${f}`);
+    throw new UsageError(`${option} must end in ${listed.slice(0, -1).join(', ')} or ${listed.at(-1)}, got ${JSON.stringify(path)}`);
+  }
 }
-const isCsv = (path: string) => path.toLowerCase().endsWith('.csv');
 
 type Weights = Awaited<ReturnType<Simulator['weights']>>;
 
@@ -315,7 +300,11 @@ export const runCommand = defineCommand({
     seed: { type: 'number', value: 'n', min: 0, integer: true, help: "replace the spec's seed" },
     backend: BACKEND_OPTION,
     set: SET_OPTION,
-    out: { type: 'string', value: 'file', help: 'write recorded spikes (and record.state traces, in .json): .json or .csv' },
+    out: {
+      type: 'string',
+      value: 'file',
+      help: 'write recorded spikes (and record.state traces, in .json only): .json, .csv, .npy (a NumPy structured array) or .nwb (Neurodata Without Borders 2.x)',
+    },
     'weights-out': {
       type: 'string',
       value: 'file',
@@ -351,7 +340,7 @@ export const runCommand = defineCommand({
     },
     json: { type: 'flag', help: 'print one JSON summary object on stdout (with --dry-run: the plan)' },
   },
-  notes: `Built-in networks: ${builtinNames()} (options: 'spikegpu networks'). A run killed at any point and resumed with 'spikegpu run --resume FILE' from its last checkpoint writes the same outputs, byte for byte, as one never stopped; --backend, --duration (a longer run), --ticks-per-submit, --fused, --gpu-memory and --json may change on resume.`,
+  notes: `Built-in networks: ${Object.keys(builtinNetworks).join(', ')} (options: 'spikegpu networks'). A run killed at any point and resumed with 'spikegpu run --resume FILE' from its last checkpoint writes the same outputs, byte for byte, as one never stopped; --backend, --duration (a longer run), --ticks-per-submit, --fused, --gpu-memory and --json may change on resume.`,
   async run(o, [target]) {
     const gpuMemoryBytes = o['gpu-memory'] === undefined ? undefined : o['gpu-memory'] * 2 ** 30;
     let plan: CliRun;
@@ -383,8 +372,8 @@ export const runCommand = defineCommand({
     } else {
       const out = o.out,
         weightsOut = o['weights-out'];
-      checkFileFormat(out, '--out');
-      checkFileFormat(weightsOut, '--weights-out');
+      checkFileFormat(out, '--out', SPIKE_FORMATS);
+      checkFileFormat(weightsOut, '--weights-out', WEIGHT_FORMATS);
       if (o['checkpoint-every'] !== undefined && o.checkpoint === undefined) throw new UsageError('--checkpoint-every needs --checkpoint FILE');
       // Output paths are checked before anything runs; the spec file is an input, never an output.
       const inputs = Object.hasOwn(builtinNetworks, target) ? [] : [target];
@@ -418,12 +407,16 @@ export const runCommand = defineCommand({
 
 /** Run `sim` on to the plan's duration (checkpointing as it goes), write the outputs and report; resolves to the exit code. */
 async function simulate(sim: Simulator, plan: CliRun, json: boolean): Promise<number> {
+  const startTime = new Date();
   const interrupt = stopOnSignal();
   try {
     if (sim.fallback) reportCpuFallback(sim.fallback);
     for (const warning of sim.network.warnings) process.stderr.write(`spikegpu: warning: ${warning}\n`);
     const { out, weightsOut } = plan;
     if (weightsOut && !sim.network.plastic.length) throw new UsageError(`--weights-out: ${sim.network.name} has no plastic projections`);
+    // State traces have a place in the JSON form only; the run goes on, the file holds the spikes.
+    if (out && (formatOf(out) === 'npy' || formatOf(out) === 'nwb') && sim.network.stateProbes.length)
+      process.stderr.write(`spikegpu: warning: record.state traces are written to .json files only; ${out} holds the spikes alone\n`);
     const progress = progressReporter(!(json && !process.stdout.isTTY));
     const dt = sim.network.dt;
     const endTick = Math.round(plan.durationMs / dt);
@@ -448,8 +441,30 @@ async function simulate(sim: Simulator, plan: CliRun, json: boolean): Promise<nu
     const files: string[] = [];
     if (out) {
       const spikes = Object.fromEntries(sim.network.populations.map((p) => [p.name, sim.spikes(p.name)]));
-      const state = sim.network.stateProbes.map((p) => ({ pop: p.population, var: p.variable, ...sim.state(p.population, p.variable) }));
-      writeFileAtomic(out, isCsv(out) ? spikesCsvChunks(spikes) : spikesJsonChunks(dt, spikes, state, extent));
+      const format = formatOf(out);
+      if (format === 'nwb') {
+        const summary = sim.summary();
+        const nwb: NwbRun = {
+          spikes,
+          spec: sim.network.spec,
+          seed: sim.network.seed,
+          version: spikegpuVersion(),
+          durationMs: sim.timeMs,
+          complete,
+          backend: summary.backend === 'webgpu' ? `WebGPU (${summary.adapter})` : 'the CPU reference',
+          specFileName: Object.hasOwn(builtinNetworks, plan.target) ? `${plan.target}.json` : basename(plan.target),
+          startTime,
+        };
+        // Loaded only for this format: the other paths never load HDF5's WebAssembly. Its Node build writes to the host's files.
+        const h5wasm = await import('h5wasm/node');
+        await h5wasm.ready;
+        writeFileAtomicWith(out, (tempPath) => writeSpikesNwb(h5wasm, tempPath, nwb));
+      } else if (format === 'npy') writeFileAtomic(out, spikesNpyChunks(spikes));
+      else if (format === 'csv') writeFileAtomic(out, spikesCsvChunks(spikes));
+      else {
+        const state = sim.network.stateProbes.map((p) => ({ pop: p.population, var: p.variable, ...sim.state(p.population, p.variable) }));
+        writeFileAtomic(out, spikesJsonChunks(dt, spikes, state, extent));
+      }
       files.push(`spikes written to ${out}`);
     }
     const weights = await Promise.all(
@@ -459,7 +474,7 @@ async function simulate(sim: Simulator, plan: CliRun, json: boolean): Promise<nu
       })),
     );
     if (weightsOut) {
-      writeFileAtomic(weightsOut, isCsv(weightsOut) ? weightsCsvChunks(weights) : weightsJsonChunks(dt, sim.timeMs, weights, complete));
+      writeFileAtomic(weightsOut, formatOf(weightsOut) === 'csv' ? weightsCsvChunks(weights) : weightsJsonChunks(dt, sim.timeMs, weights, complete));
       files.push(`weights written to ${weightsOut}`);
     }
     if (checkpointMs !== null) files.push(`checkpoint at ${+checkpointMs.toFixed(6)} ms written to ${plan.checkpoint}`);

@@ -1,5 +1,12 @@
 /** Options and behaviour that several commands share. */
+import { readFileSync } from 'node:fs';
+import { packagePath } from '../tools/packagePath.ts';
+import { didYouMean } from '../src/netspec/validateSpec.ts';
+import { builtinNetwork, builtinNetworks } from '../src/networks/index.ts';
 import { UsageError, type OptionSpec } from './args.ts';
+
+/** spikegpu's version, from its package.json (for --version and the files that record it). */
+export const spikegpuVersion = (): string => (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
 
 export const BACKEND_OPTION = {
   type: 'choice',
@@ -56,4 +63,38 @@ export function reportCpuFallback(reason: string): void {
   if (fallbackReported) return;
   fallbackReported = true;
   process.stderr.write(`spikegpu: running on the CPU reference (same spikes, slower): ${reason}${webGpuHint(reason)}; --backend cpu silences this\n`);
+}
+
+const builtinNames = () => Object.keys(builtinNetworks).join(', ');
+
+/**
+ * A spec document from a file path or a built-in network name (with `--set` options, and the seed
+ * for networks that draw from one); not yet validated. Unreadable or non-JSON files are UsageErrors.
+ */
+export function loadSpec(target: string, sets: Record<string, string>, seed: number | undefined): unknown {
+  if (Object.hasOwn(builtinNetworks, target)) {
+    const withSeed = seed !== undefined && 'seed' in builtinNetworks[target].options ? { ...sets, seed: String(seed) } : sets;
+    return builtinNetwork(target, withSeed);
+  }
+  if (Object.keys(sets).length) throw new UsageError(`--set applies to built-in networks only (${builtinNames()})`);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(target);
+  } catch {
+    throw new UsageError(
+      `${target}: no such built-in network or readable file${didYouMean(target, Object.keys(builtinNetworks))} (built-ins: ${builtinNames()})`,
+    );
+  }
+  let text: string;
+  try {
+    // JSON is UTF-8: invalid bytes are an error, not replacement characters; a BOM is allowed.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new UsageError(`${target}: not valid UTF-8 (a JSON spec must be UTF-8 text)`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${target}: not valid JSON (${(e as Error).message})`);
+  }
 }

@@ -1,8 +1,9 @@
-/** `spikegpu validate`: spikegpu against Brian2 on the built-in networks. */
+/** `spikegpu validate`: spikegpu against Brian2 (or a PyNN simulator) on the built-in networks. */
 import { existsSync } from 'node:fs';
 import { suggest } from '../src/netspec/validateSpec.ts';
 import { REFERENCE_PYTHON } from '../tools/referencePython.ts';
-import { brian2Available, validate, VALIDATION_CASES } from '../tools/validation/run.ts';
+import { pynnAvailable } from '../tools/validation/pynn.ts';
+import { brian2Available, pynnSimulatorOf, referenceLabel, REFERENCES, validate, VALIDATION_CASES, type ReferenceName } from '../tools/validation/run.ts';
 import { defineCommand, UsageError } from './args.ts';
 import { BACKEND_OPTION, reportCpuFallback } from './shared.ts';
 
@@ -21,7 +22,7 @@ interface ProcessFailure extends Error {
 const isProcessFailure = (e: unknown): e is ProcessFailure => e instanceof Error && ('cmd' in e || 'spawnargs' in e);
 
 /** One line saying why the reference interpreter failed, naming it, with what to install. */
-function referenceFailure(e: ProcessFailure): Error {
+function referenceFailure(e: ProcessFailure, reference: ReferenceName): Error {
   const lastStderrLine = String(e.stderr ?? '')
     .trim()
     .split('\n')
@@ -35,14 +36,23 @@ function referenceFailure(e: ProcessFailure): Error {
         : e.signal
           ? `was killed by ${e.signal}`
           : `exited with status ${e.code}${lastStderrLine ? `: ${lastStderrLine}` : ''}`;
-  return new Error(`the Brian2 reference run failed: ${REFERENCE_PYTHON} ${what}; ${INSTALL_HINT}`);
+  return new Error(
+    `the ${referenceLabel(reference)} reference run failed: ${REFERENCE_PYTHON} ${what}; ${reference === 'brian2' ? INSTALL_HINT : 'see docs/pynn.md'}`,
+  );
 }
 
 export const validateCommand = defineCommand({
   name: 'validate',
-  summary: 'compare with Brian2: rates, CV, silence, synchrony; plastic cases: weights',
+  summary: 'compare with Brian2 or PyNN (NEURON, Brian2, NEST): rates, CV, silence, synchrony; plastic cases: weights',
   operands: [],
   options: {
+    against: {
+      type: 'choice',
+      choices: REFERENCES,
+      value: 'reference',
+      default: 'brian2',
+      help: "brian2: Brian2's own scripts; pynn-SIM: each case exported with 'export --to pynn' and run on that PyNN simulator (neuron and nest under mpirun -np 2)",
+    },
     networks: { type: 'list', value: 'a,b,...', help: `cases (default all: ${CASE_NAMES.join(', ')})` },
     seeds: { type: 'number', value: 'n', min: 2, integer: true, default: 3, help: 'seeds per simulator (at least 2: the rule needs a spread)' },
     duration: { type: 'number', value: 'ms', min: 0, help: 'simulated time per run (default 1000; song2000 cases 10 s, full 100 s)' },
@@ -57,11 +67,17 @@ export const validateCommand = defineCommand({
   async run(o) {
     for (const c of o.networks ?? [])
       if (!CASE_NAMES.includes(c)) throw new UsageError(`--networks: unknown case ${JSON.stringify(c)}${suggest(c, CASE_NAMES)}`);
-    if (!(await brian2Available())) {
+    const simulator = pynnSimulatorOf(o.against);
+    if (simulator) {
+      const problem = await pynnAvailable(simulator);
+      if (problem)
+        throw new Error(`${o.against} is not available: ${problem}; see docs/pynn.md for the install (Debian: python3-pynn python3-mpi4py openmpi-bin)`);
+    } else if (!(await brian2Available())) {
       const problem = REFERENCE_PYTHON.includes('/') && !existsSync(REFERENCE_PYTHON) ? 'does not exist' : 'cannot import brian2';
       throw new Error(`Brian2 is not available: ${REFERENCE_PYTHON} ${problem}; ${INSTALL_HINT}`);
     }
     const result = await validate({
+      against: o.against,
       cases: o.networks,
       seeds: o.seeds,
       size: o.size,
@@ -70,12 +86,12 @@ export const validateCommand = defineCommand({
       onProgress: (line) => process.stderr.write(`spikegpu: ${line}\n`),
       onFallback: reportCpuFallback,
     }).catch((e: unknown) => {
-      throw isProcessFailure(e) ? referenceFailure(e) : e;
+      throw isProcessFailure(e) ? referenceFailure(e, o.against) : e;
     });
     const passed = result.rows.filter((r) => r.pass).length;
     process.stdout.write(
       o.json
-        ? JSON.stringify({ pass: result.pass, comparisons: result.rows }) + '\n'
+        ? JSON.stringify({ pass: result.pass, against: o.against, comparisons: result.rows, skipped: result.skipped }) + '\n'
         : `${result.table}\n\n${result.pass ? 'PASS' : 'FAIL'}: ${passed} of ${result.rows.length} comparisons within the seed-to-seed spread\n`,
     );
     return result.pass ? 0 : 1;

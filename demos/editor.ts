@@ -2,9 +2,9 @@
  * The spec editor: a spec v1 document checked as you type (JSON syntax, then `validateSpec`,
  * whose errors name the JSON path), run in the worker (errors found while compiling, such as
  * weights outside a plastic projection's bounds, come back the same way), with the spikes and
- * the spec to download in the CLI's formats.
+ * the spec to download in the CLI's formats (NWB through h5wasm, loaded only when asked for).
  */
-import { builtinNetwork, builtinNetworks, spikesCsv, spikesJson, validateSpec } from 'spikegpu';
+import { builtinNetwork, builtinNetworks, spikesCsv, spikesJson, spikesNwb, validateSpec, type NetworkSpec } from 'spikegpu';
 import { RasterPlot } from './lib/plots.ts';
 import type { Chunk } from './lib/protocol.ts';
 import { SimClient } from './lib/simClient.ts';
@@ -18,6 +18,11 @@ const client = new SimClient();
 let raster: RasterPlot | null = null;
 let recorded: Record<string, { times: Float64Array; ids: Uint32Array }> = {};
 let dt = 0.1;
+/** What the NWB file records of the last run besides its spikes: the spec as run (the editor may have changed since), seed, duration, backend. */
+let lastRun: { spec: NetworkSpec; seed: number; durationMs: number; backend: string } | null = null;
+
+/** spikegpu's version, from package.json (vite.config.ts defines it). */
+declare const __SPIKEGPU_VERSION__: string;
 
 for (const name of Object.keys(builtinNetworks)) $<HTMLSelectElement>('builtin').add(new Option(name, name));
 const small: Record<string, Record<string, number>> = { cuba: { n: 1000 }, coba: { n: 1000 }, brunel: { n: 2500 } };
@@ -79,7 +84,7 @@ $<HTMLInputElement>('file').addEventListener('change', async (e) => {
   checkSpec();
 });
 
-function download(name: string, body: string, type: string): void {
+function download(name: string, body: BlobPart, type: string): void {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(new Blob([body], { type }));
   a.download = name;
@@ -110,8 +115,9 @@ async function run(backend: 'webgpu' | 'cpu'): Promise<void> {
   const durationMs = Number($<HTMLInputElement>('duration').value);
   if (!(durationMs > 0)) return showError(errorBox, `duration must be a number of ms > 0, got ${JSON.stringify($<HTMLInputElement>('duration').value)}`);
   showError(errorBox, null);
-  for (const id of ['run', 'dl-csv', 'dl-json']) $<HTMLButtonElement>(id).disabled = true;
+  for (const id of ['run', 'dl-csv', 'dl-json', 'dl-nwb']) $<HTMLButtonElement>(id).disabled = true;
   recorded = {};
+  lastRun = null;
   stats.textContent = 'Building…';
   try {
     const info = await client.create(doc, backend);
@@ -140,7 +146,13 @@ async function run(backend: 'webgpu' | 'cpu'): Promise<void> {
         .map(([p, x]) => `${p} ${x.rateHz.toFixed(2)} Hz`)
         .join(', ') +
       `, ${s.wallMs.toFixed(0)} ms wall`;
-    $<HTMLButtonElement>('dl-csv').disabled = $<HTMLButtonElement>('dl-json').disabled = false;
+    lastRun = {
+      spec: validateSpec(doc),
+      seed: s.seed,
+      durationMs: s.durationMs,
+      backend: info.backend === 'webgpu' ? `WebGPU (${info.adapter}) in a browser` : 'the CPU reference in a browser',
+    };
+    for (const id of ['dl-csv', 'dl-json', 'dl-nwb']) $<HTMLButtonElement>(id).disabled = false;
     demo.runs = ((demo.runs as number | undefined) ?? 0) + 1;
   } catch (e) {
     // Errors found while compiling (SpecError) name the path, like the ones found while typing.
@@ -161,4 +173,19 @@ load(builtinNetwork('cuba', { n: 1000 }));
 $('run').addEventListener('click', () => run(backend));
 $('dl-csv').addEventListener('click', () => download('spikes.csv', spikesCsv(recorded), 'text/csv'));
 $('dl-json').addEventListener('click', () => download('spikes.json', spikesJson(dt, recorded), 'application/json'));
+$('dl-nwb').addEventListener('click', async () => {
+  if (!lastRun) return;
+  const button = $<HTMLButtonElement>('dl-nwb');
+  button.disabled = true;
+  try {
+    // The first click loads h5wasm (HDF5 in WebAssembly, a few MB); pages that never ask for NWB never fetch it.
+    const bytes = await spikesNwb({ spikes: recorded, version: __SPIKEGPU_VERSION__, ...lastRun });
+    download('spikes.nwb', bytes, 'application/x-hdf5');
+    showError(errorBox, null);
+  } catch (e) {
+    showError(errorBox, `NWB: ${(e as Error).message}`);
+  } finally {
+    button.disabled = false;
+  }
+});
 $('dl-spec').addEventListener('click', () => download('spec.json', text.value, 'application/json'));

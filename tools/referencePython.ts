@@ -10,3 +10,9 @@ export const REFERENCE_PYTHON = process.env.SPIKEGPU_PYTHON || '/usr/bin/python3
  * Python then imports as an empty namespace package.
  */
 export const BRIAN2_CHECK_ARGS = ['-c', 'from brian2 import NeuronGroup'];
+
+/**
+ * Arguments that succeed only where pyNN.neuron runs with its NMODL mechanisms compiled
+ * (tools/pynn/setup-neuron.sh; the Izhikevich cell is one of them) and mpi4py is installed.
+ */
+export const PYNN_NEURON_CHECK_ARGS = ['-c', 'import mpi4py, pyNN.neuron as sim; sim.setup(); sim.Population(1, sim.Izhikevich())'];

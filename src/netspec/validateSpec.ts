@@ -47,10 +47,17 @@ function editDistance(a: string, b: string): number {
 
 /** "did you mean" for a name among `known`. */
 export function suggest(name: string, known: string[]): string {
+  return `${didYouMean(name, known)}; expected one of: ${known.join(', ')}`;
+}
+
+/**
+ * ` (did you mean "x"?)` for the known name nearest `name`, where one is near enough; else ''.
+ * @example didYouMean('cubaa', ['cuba', 'coba']) // ' (did you mean "cuba"?)'
+ */
+export function didYouMean(name: string, known: string[]): string {
   // The edit distance costs |name| × |known name|: a pasted megabyte is no typo.
   const best = name.length > MAX_SHOWN_NAME ? undefined : known.map((k) => [k, editDistance(name, k)] as const).sort((x, y) => x[1] - y[1])[0];
-  const hint = best && best[1] <= Math.max(2, name.length / 3) ? ` (did you mean ${JSON.stringify(best[0])}?)` : '';
-  return `${hint}; expected one of: ${known.join(', ')}`;
+  return best && best[1] <= Math.max(2, name.length / 3) ? ` (did you mean ${JSON.stringify(best[0])}?)` : '';
 }
 
 function onlyKeys(o: Obj, allowed: string[], path: string): void {

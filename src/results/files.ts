@@ -117,8 +117,12 @@ export function shortestF32(x: number): number {
   return x;
 }
 
-/** tick · dt in binary floating point gives 0.30000000000000004; print what was meant. */
-function roundTime(t: number): number {
+/**
+ * tick · dt in binary floating point gives 0.30000000000000004; write what was meant (ms, to
+ * the nanosecond), as every spike file does.
+ * @example roundTime(3 * 0.1) // 0.3
+ */
+export function roundTime(t: number): number {
   return Math.round(t * 1e6) / 1e6;
 }
 

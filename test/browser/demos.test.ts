@@ -7,9 +7,10 @@
  * the CPU reference. The built static site works under a sub-path. Screenshots go to
  * test/artifacts/ (look at them).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Page, Viewport } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, colouredPixels, startHarness, waitFor, type Harness } from './harness.ts';
@@ -185,6 +186,34 @@ describe('demos in headless Chromium', () => {
     expect((await colouredPixels(page, 'raster'))[E_BLUE]).toBeGreaterThan(100);
     expect(await page.$eval('#dl-csv', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
     await shoot(page, 'editor-run');
+
+    // The NWB download loads h5wasm on the click: catch the file the page hands to a download link, and read it with h5py.
+    await page.evaluate(() => {
+      const click = HTMLAnchorElement.prototype.click;
+      HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+        if (this.download !== 'spikes.nwb') return click.call(this);
+        void fetch(this.href)
+          .then((r) => r.arrayBuffer())
+          .then((b) => ((globalThis as { nwb?: number[] }).nwb = [...new Uint8Array(b)]));
+      };
+    });
+    await page.click('#dl-nwb');
+    await waitFor(page, () => (globalThis as { nwb?: number[] }).nwb !== undefined, 60_000, 'the NWB download');
+    const nwbPath = join(mkdtempSync(join(tmpdir(), 'spikegpu-editor-')), 'spikes.nwb');
+    writeFileSync(nwbPath, Uint8Array.from(await page.evaluate(() => (globalThis as { nwb?: number[] }).nwb!)));
+    const h5py = spawnSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        'import sys, h5py; f = h5py.File(sys.argv[1]); print(f.attrs["neurodata_type"], f["units/id"].shape[0], f["units/spike_times"].shape[0])',
+        nwbPath,
+      ],
+      { encoding: 'utf8' },
+    );
+    rmSync(dirname(nwbPath), { recursive: true, force: true });
+    expect(h5py.status, `h5py (Debian: python3-h5py): ${h5py.stderr}`).toBe(0);
+    // The editor's cuba has 1000 neurons, all recorded.
+    expect(h5py.stdout.trim()).toBe(`NWBFile 1000 ${(await demoState(page)).spikes}`);
 
     // A validation error, inline, naming the path.
     const setSpec = (text: string) =>

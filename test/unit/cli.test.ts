@@ -1,40 +1,14 @@
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtinNetwork } from '../../src/networks/index.ts';
 import { validateSpec } from '../../src/netspec/validateSpec.ts';
 import { ALL_TO_ALL, HUGE } from '../fixtures/oversized.ts';
+import { cli, cliWithEnv, ROOT, type CliResult as Result } from '../helpers/cli.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const tmp = mkdtempSync(join(tmpdir(), 'spikegpu-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `spikegpu ...args` (the CLI's sources, through tsx) in the repository root; never touches a GPU in these tests. */
-const cli = (...args: string[]): Promise<Result> => cliWithEnv({}, ...args);
-
-/** `spikegpu ...args` with `env` over the test's environment (an undefined value removes the variable). */
-function cliWithEnv(env: Record<string, string | undefined>, ...args: string[]): Promise<Result> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'cli/spikegpu.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, SPIKEGPU_DEBUG: '', ...env } },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 const SUMMARY_KEYS = [
   'network',
@@ -228,12 +202,12 @@ describe('invalid input: exit 2, one line on stderr, no stack trace', () => {
     [
       'an unknown network',
       ['run', 'cubaa', '--backend', 'cpu'],
-      'spikegpu: cubaa: no such built-in network or readable file (built-ins: cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit)',
+      'spikegpu: cubaa: no such built-in network or readable file (did you mean "cuba"?) (built-ins: cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit)',
     ],
     [
       'export of an unknown network',
       ['export', 'cubaa'],
-      'spikegpu: unknown network "cubaa" (did you mean "cuba"?); expected one of: cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit',
+      'spikegpu: cubaa: no such built-in network or readable file (did you mean "cuba"?) (built-ins: cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit)',
     ],
     ['--set bogus=1', ['run', 'cuba', '--set', 'bogus=1', '--backend', 'cpu'], 'spikegpu: --set bogus: network cuba has no option "bogus"; expected one of: n'],
     ['--set without =', ['run', 'cuba', '--set', 'n', '--backend', 'cpu'], 'spikegpu: --set expects key=value, got "n"'],
@@ -256,11 +230,20 @@ describe('invalid input: exit 2, one line on stderr, no stack trace', () => {
       'spikegpu: --duration: duration 1000000000000 ms is too long: ticks are counted in 32 bits, so a simulator runs at most 4294967295 ticks (429497000 ms at dt 0.1 ms)',
     ],
     ['--seed 1.5', ['run', 'cuba', '--backend', 'cpu', '--seed', '1.5'], 'spikegpu: --seed must be an integer ≥ 0, got "1.5"'],
-    ['--out with another extension', ['run', 'cuba', '--backend', 'cpu', '--out', 'x.txt'], 'spikegpu: --out must end in .json or .csv, got "x.txt"'],
+    [
+      '--out with another extension',
+      ['run', 'cuba', '--backend', 'cpu', '--out', 'x.txt'],
+      'spikegpu: --out must end in .json, .csv, .npy or .nwb, got "x.txt"',
+    ],
     [
       '--weights-out with another extension',
       ['run', 'song2000', '--backend', 'cpu', '--weights-out', 'w.txt'],
       'spikegpu: --weights-out must end in .json or .csv, got "w.txt"',
+    ],
+    [
+      '--weights-out in a spike-only format',
+      ['run', 'song2000', '--backend', 'cpu', '--weights-out', 'w.npy'],
+      'spikegpu: --weights-out must end in .json or .csv, got "w.npy"',
     ],
     [
       '--weights-out of a static network',
@@ -333,8 +316,8 @@ describe('help and version', () => {
       '--help',
     ],
     networks: ['--help'],
-    export: ['--set', '--help'],
-    validate: ['--networks', '--seeds', '--duration', '--size', '--backend', '--json', '--help'],
+    export: ['--to', '--set', '--help'],
+    validate: ['--against', '--networks', '--seeds', '--duration', '--size', '--backend', '--json', '--help'],
     bench: ['--networks', '--sizes', '--backends', '--duration', '--repeats', '--out-dir', '--fused', '--no-floor', '--help'],
   };
 
@@ -406,7 +389,7 @@ describe('arguments that do not belong to a command: exit 2, one line on stderr'
     [
       'export --duration (a run option)',
       ['export', 'cuba', '--duration', '5'],
-      "spikegpu: unknown option --duration for 'spikegpu export'; expected one of: --set, --help",
+      "spikegpu: unknown option --duration for 'spikegpu export'; expected one of: --to, --set, --help",
     ],
     ['networks --json', ['networks', '--json'], "spikegpu: unknown option --json for 'spikegpu networks'; expected one of: --help"],
     ['networks extra', ['networks', 'extra'], 'spikegpu: unexpected argument "extra"; usage: spikegpu networks [options]'],
@@ -417,7 +400,11 @@ describe('arguments that do not belong to a command: exit 2, one line on stderr'
       ['run', '--backend', 'cpu'],
       'spikegpu: run needs a spec file or a built-in network name (or --resume run.ckpt); usage: spikegpu run <spec.json | builtin> [options]',
     ],
-    ['export without a network', ['export'], 'spikegpu: export needs a built-in network name; usage: spikegpu export <builtin> [options]'],
+    [
+      'export without a network',
+      ['export'],
+      'spikegpu: export needs a spec file or a built-in network name; usage: spikegpu export <spec.json | builtin> [options]',
+    ],
     ['a flag with a value', ['run', 'cuba', '--json=yes'], 'spikegpu: --json takes no value, got "yes"'],
     ['an option without its value', ['run', 'cuba', '--duration'], 'spikegpu: --duration needs a value (--duration <ms>)'],
     ['an option followed by another option', ['run', 'cuba', '--out', '--json'], 'spikegpu: --out needs a value (--out <file>)'],

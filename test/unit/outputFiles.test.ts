@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/args.ts';
-import { checkOutputPath, writeFileAtomic } from '../../cli/outputFiles.ts';
+import { checkOutputPath, writeFileAtomic, writeFileAtomicWith } from '../../cli/outputFiles.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'spikegpu-out-'));
 
@@ -58,5 +58,30 @@ describe('writeFileAtomic', () => {
     );
     expect(readFileSync(path, 'utf8')).toBe('previous run\n');
     expect(readdirSync(d)).toEqual(['spikes.csv']);
+  });
+});
+
+describe('writeFileAtomicWith', () => {
+  it('renames what the writer made at the temp path over the target; a failing writer leaves the previous file and no temp file', () => {
+    const d = dir();
+    const path = join(d, 'spikes.nwb');
+    writeFileSync(path, 'previous run');
+    let tempPath = '';
+    writeFileAtomicWith(path, (temp) => {
+      tempPath = temp;
+      writeFileSync(temp, 'new run');
+    });
+    expect(tempPath).not.toBe(path);
+    expect(readFileSync(path, 'utf8')).toBe('new run');
+    expect(readdirSync(d)).toEqual(['spikes.nwb']);
+    // A library's error may be a bare string (h5wasm throws some): still named, with the path.
+    expect(() =>
+      writeFileAtomicWith(path, (temp) => {
+        writeFileSync(temp, 'half a file');
+        throw 'H5Fcreate failed';
+      }),
+    ).toThrow(`could not write ${path}: H5Fcreate failed; any previous file there is unchanged`);
+    expect(readFileSync(path, 'utf8')).toBe('new run');
+    expect(readdirSync(d)).toEqual(['spikes.nwb']);
   });
 });

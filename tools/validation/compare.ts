@@ -76,9 +76,9 @@ export function compareStats(network: string, population: string, ours: SpikeSta
 
 const fmt = (x: number) => (!Number.isFinite(x) ? '—' : Math.abs(x) >= 100 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toFixed(3));
 
-/** A plain-text table of comparisons. */
-export function comparisonTable(rows: Comparison[]): string {
-  const header = ['network', 'pop', 'statistic', 'spikegpu', 'reference', '|diff|', 'allowed', ''];
+/** A plain-text table of comparisons; `reference` heads the reference's column. */
+export function comparisonTable(rows: Comparison[], reference = 'reference'): string {
+  const header = ['network', 'pop', 'statistic', 'spikegpu', reference, '|diff|', 'allowed', ''];
   const body = rows.map((c) => [
     c.network,
     c.population,

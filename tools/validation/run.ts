@@ -19,6 +19,8 @@ import type { GpuContext } from '../../src/gpu/device.ts';
 import { builtinNetwork, builtinNetworks } from '../../src/networks/index.ts';
 import { Simulator, type BackendChoice } from '../../src/sim/simulator.ts';
 import { compareStats, compareValues, comparisonTable, type Comparison } from './compare.ts';
+import { pynnRefusal, runPynn } from './pynn.ts';
+import type { PynnSimulator } from '../../src/export/pynn.ts';
 
 const run = promisify(execFile);
 
@@ -78,7 +80,20 @@ export const VALIDATION_CASES: ValidationCase[] = [
   },
 ];
 
+/** The simulator compared with: Brian2 (its own scripts, run.py) or a spec exported to PyNN and run on one of its simulators. */
+export type ReferenceName = 'brian2' | 'pynn-neuron' | 'pynn-brian2' | 'pynn-nest';
+
+export const REFERENCES: ReferenceName[] = ['brian2', 'pynn-neuron', 'pynn-brian2', 'pynn-nest'];
+
+/** The PyNN simulator of a reference, or null for Brian2's own scripts. */
+export const pynnSimulatorOf = (r: ReferenceName): PynnSimulator | null => (r.startsWith('pynn-') ? (r.slice(5) as PynnSimulator) : null);
+
+/** The reference's name in tables. */
+export const referenceLabel = (r: ReferenceName) => (r === 'brian2' ? 'Brian2' : `PyNN ${r.slice(5)}`);
+
 export interface ValidateOptions {
+  /** Default 'brian2'. */
+  against?: ReferenceName;
   cases?: string[];
   seeds?: number;
   /** Simulated ms per run (default 1000; plastic cases: their own, 10 s small and 100 s full). */
@@ -94,6 +109,8 @@ export interface ValidateOptions {
 
 export interface ValidationResult {
   rows: Comparison[];
+  /** Cases the reference cannot run, with the reason (e.g. delta synapses on NEURON). */
+  skipped: { network: string; reason: string }[];
   pass: boolean;
   table: string;
   /** Plastic cases: mean weight histograms (20 bins over [wMin, wMax]) of both simulators. */
@@ -181,10 +198,14 @@ async function validateWeights(
   const pr = spec.projections!.find((p) => p.name === projection)!;
   const { wMin, wMax } = pr.plasticity!;
   const n = spec.populations[pr.pre].size;
-  const reference = seeds.reduce<Promise<WeightRun[]>>(
-    (prev, seed) => prev.then(async (acc) => [...acc, await brian2Weights(c, networkOptions, n, seed, durationMs)]),
-    Promise.resolve([]),
-  );
+  const simulator = pynnSimulatorOf(options.against ?? 'brian2');
+  const referenceRun = async (seed: number): Promise<WeightRun> => {
+    if (!simulator) return brian2Weights(c, networkOptions, n, seed, durationMs);
+    const r = await runPynn(builtinNetwork(c.network, { ...networkOptions, seed }), simulator, seed, durationMs, true);
+    const postRateHz = r.spikes.populations[pr.post].times.length / (spec.populations[pr.post].size * (durationMs / 1000));
+    return summariseWeights(r.weights!.projections[projection].weights, wMin, wMax, postRateHz);
+  };
+  const reference = seeds.reduce<Promise<WeightRun[]>>((prev, seed) => prev.then(async (acc) => [...acc, await referenceRun(seed)]), Promise.resolve([]));
   reference.catch(() => {});
   const ours: WeightRun[] = [];
   for (const seed of seeds) {
@@ -198,7 +219,7 @@ async function validateWeights(
     log(`${c.name}: spikegpu seed ${seed} done`);
   }
   const refs = await reference;
-  log(`${c.name}: Brian2 ${seeds.length} seeds done`);
+  log(`${c.name}: ${referenceLabel(options.against ?? 'brian2')} ${seeds.length} seeds done`);
   const rows = [
     ...WEIGHT_STAT_NAMES.map((stat) =>
       compareValues(
@@ -221,13 +242,13 @@ async function validateWeights(
 }
 
 /** The mean histograms as bar charts, one line per simulator. */
-function histogramLines(h: ValidationResult['histograms']): string {
+function histogramLines(h: ValidationResult['histograms'], reference: string): string {
   return h
     .map((x) =>
       [
         `${x.network} ${x.projection}: final weights, ${HISTOGRAM_BINS} bins over [wMin, wMax] (mean over seeds)`,
         `  spikegpu  |${sparkline(x.spikegpu)}|  ${x.spikegpu.map((f) => f.toFixed(3)).join(' ')}`,
-        `  Brian2    |${sparkline(x.reference)}|  ${x.reference.map((f) => f.toFixed(3)).join(' ')}`,
+        `  ${reference.padEnd(9)} |${sparkline(x.reference)}|  ${x.reference.map((f) => f.toFixed(3)).join(' ')}`,
       ].join('\n'),
     )
     .join('\n');
@@ -247,9 +268,14 @@ type Spikes = Record<string, { times: Float64Array; ids: Uint32Array }>;
 
 async function brian2Spikes(c: ValidationCase, options: Record<string, string | number>, n: number, seed: number, durationMs: number): Promise<Spikes> {
   const { file } = await runBrian2(c, options, n, seed, durationMs, '--spikes-out');
-  const doc = JSON.parse(file) as { populations: Record<string, { times: number[]; ids: number[] }> };
-  return Object.fromEntries(Object.entries(doc.populations).map(([p, s]) => [p, { times: Float64Array.from(s.times), ids: Uint32Array.from(s.ids) }]));
+  return spikesOf(JSON.parse(file) as SpikeFile);
 }
+
+/** spikegpu's spike JSON (what run.py and the PyNN scripts write). */
+type SpikeFile = { populations: Record<string, { times: number[]; ids: number[] }> };
+
+const spikesOf = (doc: SpikeFile): Spikes =>
+  Object.fromEntries(Object.entries(doc.populations).map(([p, s]) => [p, { times: Float64Array.from(s.times), ids: Uint32Array.from(s.ids) }]));
 
 /**
  * Run the comparison.
@@ -264,7 +290,9 @@ export async function validate(options: ValidateOptions = {}): Promise<Validatio
   });
   const seeds = Array.from({ length: options.seeds ?? 3 }, (_, i) => i + 1);
   const log = options.onProgress ?? (() => {});
+  const against = options.against ?? 'brian2';
   const rows: Comparison[] = [];
+  const skipped: ValidationResult['skipped'] = [];
   const histograms: ValidationResult['histograms'] = [];
   for (const c of cases) {
     const networkOptions = options.size === 'full' ? c.full : c.small;
@@ -278,11 +306,20 @@ export async function validate(options: ValidateOptions = {}): Promise<Validatio
     const spec = builtinNetwork(c.network, networkOptions);
     const sizes = Object.fromEntries(Object.entries(spec.populations).map(([p, x]) => [p, x.size]));
     const n = Object.values(sizes).reduce((a, b) => a + b, 0);
-    // Brian2 in the background, one seed after another, while spikegpu runs here.
-    const reference = seeds.reduce<Promise<Spikes[]>>(
-      (prev, seed) => prev.then(async (acc) => [...acc, await brian2Spikes(c, networkOptions, n, seed, durationMs)]),
-      Promise.resolve([]),
-    );
+    const simulator = pynnSimulatorOf(against);
+    const refusal = simulator ? pynnRefusal(spec, simulator) : null;
+    if (refusal) {
+      skipped.push({ network: c.name, reason: refusal });
+      log(`${c.name}: skipped, ${refusal}`);
+      continue;
+    }
+    const referenceRun = async (seed: number): Promise<Spikes> => {
+      if (!simulator) return brian2Spikes(c, networkOptions, n, seed, durationMs);
+      const withSeed = 'seed' in builtinNetworks[c.network].options ? builtinNetwork(c.network, { ...networkOptions, seed }) : spec;
+      return spikesOf((await runPynn(withSeed, simulator, seed, durationMs)).spikes);
+    };
+    // The reference in the background, one seed after another, while spikegpu runs here.
+    const reference = seeds.reduce<Promise<Spikes[]>>((prev, seed) => prev.then(async (acc) => [...acc, await referenceRun(seed)]), Promise.resolve([]));
     reference.catch(() => {}); // handled below, after our runs
     const ours: Spikes[] = [];
     for (const seed of seeds) {
@@ -298,12 +335,15 @@ export async function validate(options: ValidateOptions = {}): Promise<Validatio
       log(`${c.name}: spikegpu seed ${seed} done`);
     }
     const refs = await reference;
-    log(`${c.name}: Brian2 ${seeds.length} seeds done`);
+    log(`${c.name}: ${referenceLabel(against)} ${seeds.length} seeds done`);
     for (const [pop, size] of Object.entries(sizes)) {
       const stats = (runs: Spikes[]): SpikeStats[] => runs.map((r) => spikeStats(r[pop], size, durationMs));
       rows.push(...compareStats(c.name, pop, stats(ours), stats(refs)));
     }
   }
-  const table = comparisonTable(rows) + (histograms.length ? `\n\n${histogramLines(histograms)}` : '');
-  return { rows, pass: rows.every((r) => r.pass), table, histograms };
+  const table =
+    comparisonTable(rows, referenceLabel(against)) +
+    (histograms.length ? `\n\n${histogramLines(histograms, referenceLabel(against))}` : '') +
+    skipped.map((x) => `\n${x.network}: not run on ${referenceLabel(against)}: ${x.reason}`).join('');
+  return { rows, skipped, pass: rows.every((r) => r.pass), table, histograms };
 }
