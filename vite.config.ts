@@ -26,6 +26,6 @@ export default defineConfig({
     target: 'es2022',
     // h5wasm (HDF5 in WebAssembly, ~4.8 MB) is a chunk of its own, fetched only when the editor's NWB download is clicked.
     chunkSizeWarningLimit: 5000,
-    rollupOptions: { input: Object.fromEntries(['index', 'raster', 'learning', 'scale', 'editor'].map((p) => [p, page(p)])) },
+    rollupOptions: { input: Object.fromEntries(['index', 'raster', 'learning', 'learn', 'scale', 'editor'].map((p) => [p, page(p)])) },
   },
 });

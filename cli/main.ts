@@ -9,12 +9,13 @@ import { SpecError } from '../src/netspec/errors.ts';
 import { suggest } from '../src/netspec/validateSpec.ts';
 import { helpParagraphs, helpRows, optionRows, parseOptions, UsageError, type Command, type OptionTable } from './args.ts';
 import { benchCommand } from './bench.ts';
+import { learnCommand } from './learn.ts';
 import { exportCommand, networksCommand } from './networks.ts';
 import { runCommand } from './run.ts';
 import { spikegpuVersion as version, webGpuHint } from './shared.ts';
 import { validateCommand } from './validate.ts';
 
-const COMMANDS: Command[] = [runCommand, networksCommand, exportCommand, validateCommand, benchCommand];
+const COMMANDS: Command[] = [runCommand, networksCommand, exportCommand, validateCommand, learnCommand, benchCommand];
 
 const GLOBAL_OPTIONS = {
   version: { type: 'flag', short: 'V', help: 'print the version' },

@@ -14,7 +14,18 @@ import { checkDuration, Simulator, type RunSummary } from '../src/sim/simulator.
 import { CheckpointError, decodeCheckpoint, type SimulatorSnapshot } from '../src/sim/checkpoint.ts';
 import { defineCommand, UsageError } from './args.ts';
 import { checkOutputPath, writeFileAtomic, writeFileAtomicWith } from './outputFiles.ts';
-import { BACKEND_OPTION, FUSED_OPTION, FUSED_SETTING, loadSpec, parseSets, reportCpuFallback, SET_OPTION, spikegpuVersion } from './shared.ts';
+import {
+  BACKEND_OPTION,
+  FUSED_OPTION,
+  FUSED_SETTING,
+  loadSpec,
+  parseSets,
+  reportCpuFallback,
+  SET_OPTION,
+  SIGNAL_EXIT,
+  spikegpuVersion,
+  stopOnSignal,
+} from './shared.ts';
 
 /** Progress on stderr for runs longer than a couple of seconds. */
 function progressReporter(enabled: boolean) {
@@ -34,38 +45,6 @@ function progressReporter(enabled: boolean) {
       if (enabled && tty && last) process.stderr.write('\n');
     },
   };
-}
-
-/** Exit codes after a signal, as shells report them (128 + the signal's number). */
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
-
-/**
- * The first SIGINT or SIGTERM stops the run at the end of its current window, so the outputs
- * are written for the time simulated; a second exits at once. `release` restores the default.
- */
-export function stopOnSignal(): { signal: AbortSignal; received: keyof typeof SIGNAL_EXIT | null; release: () => void } {
-  const controller = new AbortController();
-  const state = {
-    signal: controller.signal,
-    received: null as keyof typeof SIGNAL_EXIT | null,
-    release: () => {
-      process.off('SIGINT', onInterrupt);
-      process.off('SIGTERM', onTerminate);
-    },
-  };
-  const onInterrupt = () => onSignal('SIGINT');
-  const onTerminate = () => onSignal('SIGTERM');
-  function onSignal(sig: keyof typeof SIGNAL_EXIT) {
-    if (state.received) process.exit(SIGNAL_EXIT[sig]);
-    state.received = sig;
-    process.stderr.write(
-      `${process.stderr.isTTY ? '\n' : ''}spikegpu: ${sig}: stopping at the end of this window to write what was simulated (${sig} again quits at once)\n`,
-    );
-    controller.abort();
-  }
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onTerminate);
-  return state;
 }
 
 /** Formats of `--out` (spikes) and `--weights-out`, by file extension. */

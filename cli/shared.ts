@@ -1,6 +1,8 @@
 /** Options and behaviour that several commands share. */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { packagePath } from '../tools/packagePath.ts';
+import { resolveEncoders } from '../src/encoding/specEncoder.ts';
 import { didYouMean } from '../src/netspec/validateSpec.ts';
 import { builtinNetwork, builtinNetworks } from '../src/networks/index.ts';
 import { UsageError, type OptionSpec } from './args.ts';
@@ -69,7 +71,8 @@ const builtinNames = () => Object.keys(builtinNetworks).join(', ');
 
 /**
  * A spec document from a file path or a built-in network name (with `--set` options, and the seed
- * for networks that draw from one); not yet validated. Unreadable or non-JSON files are UsageErrors.
+ * for networks that draw from one); not yet validated. Unreadable or non-JSON files are UsageErrors. A spec
+ * file's encoder blocks are resolved (resolveEncoders), their data files read relative to the spec's folder.
  */
 export function loadSpec(target: string, sets: Record<string, string>, seed: number | undefined): unknown {
   if (Object.hasOwn(builtinNetworks, target)) {
@@ -92,9 +95,47 @@ export function loadSpec(target: string, sets: Record<string, string>, seed: num
   } catch {
     throw new UsageError(`${target}: not valid UTF-8 (a JSON spec must be UTF-8 text)`);
   }
+  let doc: unknown;
   try {
-    return JSON.parse(text);
+    doc = JSON.parse(text);
   } catch (e) {
     throw new UsageError(`${target}: not valid JSON (${(e as Error).message})`);
   }
+  // Encoder blocks name data files relative to the spec's folder; their problems are SpecErrors (exit 2, with the path).
+  return resolveEncoders(doc, (path) => readFileSync(resolve(dirname(target), path)));
+}
+
+/** Exit codes after a signal, as shells report them (128 + the signal's number). */
+export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * The first SIGINT or SIGTERM aborts `signal` so that a command stops where it can (`run`: at
+ * the end of its current window, writing the outputs for the time simulated); a second exits
+ * at once. `release` restores the default. `stopping` says where the command stops, for the message.
+ */
+export function stopOnSignal(stopping = 'at the end of this window to write what was simulated'): {
+  signal: AbortSignal;
+  received: keyof typeof SIGNAL_EXIT | null;
+  release: () => void;
+} {
+  const controller = new AbortController();
+  const state = {
+    signal: controller.signal,
+    received: null as keyof typeof SIGNAL_EXIT | null,
+    release: () => {
+      process.off('SIGINT', onInterrupt);
+      process.off('SIGTERM', onTerminate);
+    },
+  };
+  const onInterrupt = () => onSignal('SIGINT');
+  const onTerminate = () => onSignal('SIGTERM');
+  function onSignal(sig: keyof typeof SIGNAL_EXIT) {
+    if (state.received) process.exit(SIGNAL_EXIT[sig]);
+    state.received = sig;
+    process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}spikegpu: ${sig}: stopping ${stopping} (${sig} again quits at once)\n`);
+    controller.abort();
+  }
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onTerminate);
+  return state;
 }

@@ -52,3 +52,44 @@ export {
 export { acquireDevice, NoAdapterError, type GpuContext } from './gpu/device.ts';
 export { DeviceLimitError } from './gpu/buffers.ts';
 export { models } from './models/index.ts';
+export {
+  rateCode,
+  latencyCode,
+  rankOrderCode,
+  populationCode,
+  populationCodeVector,
+  greyImage,
+  greyFromRgba,
+  imageToRates,
+  imageToLatency,
+  imageToRankOrder,
+  dvsToSpikes,
+  dvsChannel,
+  parseDvsCsv,
+  parseDvsNpy,
+  type RateCodeOptions,
+  type LatencyCodeOptions,
+  type SpikeTrains,
+  type RankOrderCodeOptions,
+  type PopulationCodeOptions,
+  type GreyImage,
+  type DvsEvent,
+  type DvsEvents,
+  type ParsedDvsEvents,
+  type DvsSpikes,
+  type DvsTimeUnit,
+  type DvsToSpikesOptions,
+} from './encoding/index.ts';
+export { parseDigitsCsv, splitDataset, type ImageDataset, type DatasetSplit } from './datasets/digits.ts';
+export { parseIdx, idxDataset, type IdxArray } from './datasets/idx.ts';
+export {
+  diehlCookNetwork,
+  diehlCookDefaults,
+  ImageLearner,
+  learnImages,
+  type DiehlCookOptions,
+  type LearningResult,
+  type LearningPhase,
+} from './learning/diehlCook.ts';
+export { assignLabels, predictClass, confusionMatrix, accuracyOf } from './learning/labels.ts';
+export { resolveEncoders, encoderKinds, type EncoderSpec, type EncoderKind } from './encoding/index.ts';

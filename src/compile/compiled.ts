@@ -2,7 +2,7 @@
 import { driveColumns, type DriveLayout, type PoissonInputSlot } from '../models/drive.ts';
 import { models } from '../models/index.ts';
 import type { ModelColumns, NeuronModel, ReceptorSlot } from '../models/model.ts';
-import type { StdpRule } from '../models/stdp.ts';
+import type { StdpRule, WeightNormalization } from '../models/stdp.ts';
 import type { NetworkSpec, PopulationSpec } from '../netspec/types.ts';
 import { PROCEDURAL_WORDS, type DeviceRows, type ProceduralProjection } from './proceduralRows.ts';
 
@@ -15,6 +15,8 @@ export interface CompiledPopulation {
   group: number;
   /** Neuron ids (local) whose spikes are recorded; `null` = all, empty = none. */
   recordIds: Uint32Array | null;
+  /** The population's words in the shared tables (spike-source events and their spare capacity, rate tables, Poisson-input CDFs). */
+  tableRegion: { offset: number; words: number };
 }
 
 /**
@@ -133,6 +135,8 @@ export interface PlasticProjection {
   /** Fixed-point exponent of the receptor (the bound counts every plastic weight as max(|wMin|, |wMax|)). */
   exponent: number;
   rule: StdpRule;
+  /** Weight normalisation (`plasticity.normalize`), or null. */
+  normalize: WeightNormalization | null;
   /** The weight bounds as the spec gives them (`rule` holds their f32 values). */
   bounds: { wMin: number; wMax: number };
   /** Largest delay of the projection, ticks. */

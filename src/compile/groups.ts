@@ -69,6 +69,7 @@ export function mergeNeuronGroups(spec: NetworkSpec): NeuronGroups {
         offset: neuronOffset + local,
         group: groups.length - 1,
         recordIds: recorded.has(m.name) ? recorded.get(m.name)! : new Uint32Array(0),
+        tableRegion: { offset: 0, words: 0 },
       });
       local += m.spec.size;
     }

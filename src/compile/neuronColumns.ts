@@ -10,6 +10,7 @@ import { at, SpecError } from '../netspec/errors.ts';
 import { CounterRng, Stream, streamId } from '../rng/counterHash.ts';
 import type { CompiledGroup, CompiledPopulation } from './compiled.ts';
 import type { NeuronGroups, PopulationPlan } from './groups.ts';
+import { spikeSourceCapacity } from '../models/spikeSource.ts';
 import { MAX_POISSON_LAMBDA, poissonCdfTable, poissonInputLambda } from './poissonTable.ts';
 import { checkRange, expandValue } from './values.ts';
 
@@ -60,8 +61,16 @@ function checkF32(values: Float64Array, popPath: string, column: string): void {
       throw new SpecError(popPath, `${column} of neuron ${i} is ${values[i]}, beyond f32's range (±3.4·10³⁸): the kernels would compute NaN`);
 }
 
-function fillPopulation(group: CompiledGroup, local: number, plan: PopulationPlan, pop: CompiledPopulation, ctx: ColumnContext, addTable: AddTable): void {
+function fillPopulation(group: CompiledGroup, local: number, plan: PopulationPlan, pop: CompiledPopulation, ctx: ColumnContext, addToTables: AddTable): void {
   const { params: pCols, u32Params: uCols, state: sCols } = group.columns;
+  // The population's tables are contiguous: where they start and how long they are (for `sim.setSpikes`).
+  pop.tableRegion = { offset: -1, words: 0 };
+  const addTable: AddTable = (values) => {
+    const offset = addToTables(values);
+    if (pop.tableRegion.offset < 0) pop.tableRegion.offset = offset;
+    pop.tableRegion.words += values.length;
+    return offset;
+  };
   const { seed, dt } = ctx;
   const popPath = at('populations', plan.name);
   const n = plan.spec.size;
@@ -78,6 +87,8 @@ function fillPopulation(group: CompiledGroup, local: number, plan: PopulationPla
       receptors: plan.receptors,
       addTable,
       events: plan.spec.times ? { times: plan.spec.times, ids: plan.spec.ids ?? [] } : undefined,
+      capacity: plan.model.name === 'spikeSource' ? spikeSourceCapacity(plan.spec) : undefined,
+      rateTable: plan.spec.rateTable,
     }),
   };
   if (!plan.model.isSource) {
@@ -101,6 +112,7 @@ function fillPopulation(group: CompiledGroup, local: number, plan: PopulationPla
       derived[`pinLength_${j}`] = new Uint32Array(n).fill(table.length);
     });
   }
+  if (pop.tableRegion.offset < 0) pop.tableRegion.offset = 0;
   const rec = new Uint32Array(n);
   if (pop.recordIds === null) rec.fill(1);
   else for (const id of pop.recordIds) rec[id] = 1;

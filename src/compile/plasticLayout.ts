@@ -3,7 +3,7 @@
  * columns by post for potentiation (see PlasticProjection), with real (f32) weights the STDP
  * kernels update. Apart from the static rows, which hold fixed-point weights that never change.
  */
-import { stdpRule } from '../models/stdp.ts';
+import { stdpRule, weightNormalization } from '../models/stdp.ts';
 import { at, SpecError } from '../netspec/errors.ts';
 import { projectionName } from '../netspec/validateSpec.ts';
 import type { CompiledPopulation, PlasticProjection } from './compiled.ts';
@@ -18,6 +18,7 @@ interface PlasticInput {
   channelBase: number;
   exponent: number;
   rule: PlasticProjection['rule'];
+  normalize: PlasticProjection['normalize'];
   bounds: PlasticProjection['bounds'];
   preIds: Uint32Array;
   postIds: Uint32Array;
@@ -40,6 +41,7 @@ export function plasticProjection(p: BuiltProjection, exponent: number, seed: nu
     channelBase: p.base,
     exponent,
     rule: stdpRule(p.spec.plasticity!, dt),
+    normalize: weightNormalization(p.spec.plasticity!, dt),
     bounds: { wMin: p.spec.plasticity!.wMin, wMax: p.spec.plasticity!.wMax },
     ...ids,
   });
@@ -103,6 +105,7 @@ function plasticLayout(p: PlasticInput): PlasticProjection {
     channelBase: p.channelBase,
     exponent: p.exponent,
     rule: p.rule,
+    normalize: p.normalize,
     bounds: p.bounds,
     maxDelay,
     segStart,

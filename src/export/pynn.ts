@@ -17,7 +17,8 @@
  *   excitatory ones > 0. A spikegpu receptor takes the PyNN type its weights' sign asks for.
  * - `poisson` → `SpikeSourcePoisson`; `spikeSource` → `SpikeSourceArray`; `poissonInput`
  *   (count sources of rate r) → one `SpikeSourcePoisson` of rate count · r per neuron,
- *   connected one to one; `noise` → a `NoisyCurrentSource` per neuron.
+ *   connected one to one (on Brian2, which fires a source at most once a step, split into
+ *   sources of at most 0.05 spikes a step); `noise` → a `NoisyCurrentSource` per neuron.
  * - Connect rules → the PyNN connector of the same name; `fixedTotal` and `list` →
  *   `FromListConnector` (PyNN's fixed-total connector ignores allow_self and multapses).
  * - STDP → `STDPMechanism(SpikePairRule, Additive/MultiplicativeWeightDependence)` with
@@ -299,6 +300,7 @@ function populationLines(spec: NetworkSpec, plan: PopulationPlan, cell: string):
       init.push(`'v': ${v}_v`, `'u': ${v}_b * ${v}_v`);
     }
   } else if (pop.model === 'poisson') {
+    if (pop.rateTable) throw new SpecError(`${at}.rateTable`, "cannot be exported: PyNN's SpikeSourcePoisson has one constant rate");
     params.push(`rate=${value(param(pop, 'rate'))}`);
   } else if (pop.model === 'spikeSource') {
     // spikegpu spikes in the tick that holds each time, at tick · dt.
@@ -385,6 +387,7 @@ function synapse(p: ProjectionSpec, i: number, weightScale: number, dt: number):
   if (delay !== null) args.push(`delay=${delay}`);
   const s = p.plasticity;
   if (!s) return `sim.StaticSynapse(${args.join(', ')})`;
+  if (s.normalize) throw new SpecError(`${at}.plasticity.normalize`, 'cannot be exported: PyNN has no weight normalisation');
   if ((s.pairing ?? 'all') !== 'all')
     throw new SpecError(
       `${at}.plasticity.pairing`,
@@ -444,19 +447,16 @@ function projectionLines(spec: NetworkSpec, p: ProjectionSpec, i: number, plans:
   return lines;
 }
 
-/** Poisson inputs: each as one Poisson source of count · rate per neuron, one to one. */
+/** Poisson inputs: each as one Poisson source of count · rate per neuron, one to one (split on Brian2: `poisson_drive`). */
 function poissonInputLines(plan: PopulationPlan, dt: number): string[] {
   const lines: string[] = [];
   (plan.spec.poissonInput ?? []).forEach((input, k) => {
     const at = `populations.${plan.name}.poissonInput[${k}]`;
     const receptor = plan.receptors.get(input.receptor)!;
     const type = receptor.type ?? typeOfRange([input.weight, input.weight], `${at}.weight`) ?? 'excitatory';
-    const source = `${plan.variable}_input${k}`;
     lines.push(
       `    # ${at}: ${input.count} sources of ${num(input.rate)} Hz each, summed`,
-      `    ${source} = sim.Population(${plan.spec.size}, sim.SpikeSourcePoisson(rate=${num(input.count * input.rate)}), label=${JSON.stringify(`${plan.name} poissonInput[${k}]`)})`,
-      `    sim.Projection(${source}, ${plan.variable}, sim.OneToOneConnector(),`,
-      `        sim.StaticSynapse(weight=${num(input.weight * receptor.scale)}, delay=${num(dt)}), receptor_type=${JSON.stringify(type)})`,
+      `    poisson_drive(sim, ${plan.variable}, ${num(input.count * input.rate)}, ${num(input.weight * receptor.scale)}, ${num(dt)}, ${JSON.stringify(type)}, ${JSON.stringify(`${plan.name} poissonInput[${k}]`)})`,
     );
   });
   return lines;

@@ -45,6 +45,25 @@ def fixed_total_pairs(n_pre, n_post, n, allow_self, allow_multiple, same_populat
     return np.column_stack([pre, post])
 
 
+def poisson_drive(sim, target, rate, weight, delay, receptor, label):
+    """A Poisson drive of rate Hz into each neuron of target, one source per neuron, one to one.
+
+    Brian2 fires a Poisson source at most once per time step (rand() < rate * dt), so a summed
+    drive above 1 / dt would be cut to one spike a step. There each source is split into k of
+    rate / k, at most 0.05 spikes a step: the mean is exact, and the count per step binomial.
+    """
+    k = 1
+    if sim.__name__.endswith('brian2'):
+        k = max(1, int(np.ceil(rate * sim.get_time_step() / 1000.0 / 0.05)))
+    source = sim.Population(target.size * k, sim.SpikeSourcePoisson(rate=rate / k), label=label)
+    if k == 1:
+        connector = sim.OneToOneConnector()
+    else:
+        connector = sim.FromListConnector([(i * k + m, i) for i in range(target.size) for m in range(k)])
+    sim.Projection(source, target, connector, sim.StaticSynapse(weight=weight, delay=delay), receptor_type=receptor)
+    return source
+
+
 def inject_noise(sim, population, sd, dt, duration, seed):
     """Independent Gaussian noise for every neuron, held for one time step (spikegpu's noise).
 

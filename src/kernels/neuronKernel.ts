@@ -54,6 +54,7 @@ ${nonFiniteWgsl}
 #if ${!source}
 ${driveHelpersWgsl}
 #endif
+${group.model.wgslFunctions?.(group.receptors) ?? ''}
 
 fn neuronStep(i: u32) {
   let tick = atomicLoad(&ctrl[${Ctrl.tick}]);

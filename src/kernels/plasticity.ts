@@ -3,6 +3,10 @@
  * the plasticity of tick t runs as tick t + 1 begins (so below, `spikeTick` = t and the
  * arrivals are those due in tick t + 1), after the static propagation and before the neurons:
  *
+ *   0. normalize (projections with `normalize` only, in ticks that are multiples of its period):
+ *               one thread per post neuron sums its column's weights in column order and scales
+ *               them to the total (exactly rounded division, `exactDivideWgsl`), clipped.
+ *
  *   1. decay:   x(t) = x(t − 1)·exp(−dt/τ+) for every pre neuron (kept for maxDelay + 1 ticks,
  *               as delayed arrivals need old values); y ← y·exp(−dt/τ−) for every post neuron.
  *   2. spikes:  one workgroup per spike of tick t. Its first thread grows (or, `nearest`,
@@ -19,7 +23,8 @@
  * The rule's arithmetic is `src/models/stdp.ts`; the CPU reference mirrors this traversal.
  */
 import type { PlasticProjection } from '../compile/compiled.ts';
-import { fixedFromF32Wgsl, stdpWgsl } from '../models/stdp.ts';
+import { fixedFromF32Wgsl, NORMALIZE_MIN_SUM, stdpWgsl, type WeightNormalization } from '../models/stdp.ts';
+import { exactDivideWgsl } from '../models/exactDivision.ts';
 import { bindingsWgsl, type BindingTable } from '../gpu/bindings.ts';
 import { Ctrl, flatIndexWgsl, LogMeta, WORKGROUP_SIZE } from './common.ts';
 
@@ -30,14 +35,21 @@ export interface PlasticityConstants {
   channelCount: number;
 }
 
-/** Kernels per plastic projection per tick. */
+/** Kernels per plastic projection per tick (one more with normalisation). */
 export const PLASTICITY_KERNELS = 3;
 
 /** The rule's constants (a uniform buffer filled from `stdpUniform`), every kernel's last binding. */
 const STDP_BINDING = { name: 'stdp', access: 'uniform', type: 'StdpConstants' } as const;
 
-/** Bindings of the three kernels. */
+/** Bindings of the kernels. */
 export const PLASTICITY_BINDINGS = {
+  normalize: [
+    { name: 'ctrl', access: 'read', type: 'array<u32>' },
+    { name: 'colStart', access: 'read', type: 'array<u32>' },
+    { name: 'colSynapse', access: 'read', type: 'array<u32>' },
+    { name: 'weight', access: 'read_write', type: 'array<f32>' },
+    STDP_BINDING,
+  ],
   decay: [
     { name: 'ctrl', access: 'read', type: 'array<u32>' },
     { name: 'preTrace', access: 'read_write', type: 'array<f32>' },
@@ -85,6 +97,33 @@ ${stdpWgsl(p.rule)}
 ${flatIndexWgsl}
 `;
 }
+
+/** Kernel 0: each post neuron's incoming weights scaled to sum to the total (ticks that are multiples of the period). */
+export function plasticNormalizeWgsl(p: PlasticProjection, n: WeightNormalization, k: PlasticityConstants): string {
+  return /* wgsl */ `
+${header(p, k, 'normalize')}
+${exactDivideWgsl}
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  if (ctrl[${Ctrl.tick}] % ${n.everyTicks}u != 0u) { return; }
+  let post = flatIndex(wid, nwg, lid);
+  if (post >= postSize) { return; }
+  let start = colStart[post];
+  let end = colStart[post + 1u];
+  var sum = 0.0;
+  for (var c = start; c < end; c++) { sum = sum + weight[colSynapse[c]]; }
+  if (sum < bitcast<f32>(${f32Bits(NORMALIZE_MIN_SUM)}u)) { return; }
+  let factor = exactDivide(bitcast<f32>(${f32Bits(n.total)}u), sum);
+  for (var c = start; c < end; c++) {
+    let s = colSynapse[c];
+    weight[s] = clamp(weight[s] * factor, stdp.wMin, stdp.wMax);
+  }
+}
+`;
+}
+
+/** The bits of an f32, for exact WGSL literals. */
+const f32Bits = (x: number) => `0x${new Uint32Array(Float32Array.of(x).buffer)[0].toString(16)}`;
 
 /** Kernel 1: decay every trace by one tick. */
 export function plasticDecayWgsl(p: PlasticProjection, k: PlasticityConstants): string {

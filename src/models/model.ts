@@ -14,6 +14,8 @@
  * A snippet sets `spiked`.
  */
 
+import type { RateTableSpec } from '../netspec/types.ts';
+
 /** How a receptor turns synaptic input into what the model sees (spec: `params.receptors`). */
 export type ReceptorSpec =
   /** v jumps by w (discarded while refractory). */
@@ -57,6 +59,10 @@ export interface ParamInfo {
   doc: string;
   /** Allowed values, checked at validation (and after drawing distributions). */
   range?: ValueRange;
+  /** A population key that replaces this (required) parameter, e.g. poisson `rate`: `rateTable`. */
+  replacedBy?: string;
+  /** Kept as it is in the kernel column of the same name, so `sim.setParams` can change it between runs. */
+  settable?: boolean;
 }
 
 export interface StateInfo {
@@ -69,6 +75,8 @@ export interface StateInfo {
   doc: string;
   /** Internal state (e.g. a refractory counter) that users cannot initialise. */
   internal?: boolean;
+  /** Learned, like a weight (an adaptive threshold): `sim.resetState()` keeps it. */
+  kept?: boolean;
 }
 
 /** Per-neuron user parameters after defaults and expansion (one number per neuron). */
@@ -114,6 +122,10 @@ export interface DeriveContext {
   addTable(values: Uint32Array): number;
   /** Spike source events of this population, local ids and times in ms. */
   events?: { times: number[]; ids: number[] };
+  /** Spike sources: table words reserved for events (`spikeSourceCapacity`). */
+  capacity?: number;
+  /** Poisson sources: rates over time (spec `rateTable`). */
+  rateTable?: RateTableSpec;
 }
 
 export interface NeuronModel {
@@ -128,6 +140,8 @@ export interface NeuronModel {
   deriveParams(p: NeuronParams, ctx: DeriveContext): Record<string, Float64Array | Uint32Array>;
   /** WGSL statements for one neuron; see the file comment for the names in scope. */
   wgsl(receptors: ReceptorSlot[]): string;
+  /** WGSL functions the snippet calls, declared once at module scope (e.g. `exactDivideWgsl`). */
+  wgslFunctions?(receptors: ReceptorSlot[]): string;
   /** The CPU twin of `wgsl`: returns whether neuron `i` spiked. */
   cpu(receptors: ReceptorSlot[]): (c: CpuColumns, i: number, d: CpuDrive) => boolean;
 }

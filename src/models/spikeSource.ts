@@ -5,10 +5,18 @@
  */
 import type { NeuronModel } from './model.ts';
 
-/** Events → per-neuron sorted, de-duplicated tick lists laid out back to back. */
 /** The tick of a spike at `timeMs` (the small epsilon keeps times that are whole ticks in floating point, e.g. 0.3 / 0.1, on their tick). */
 export const spikeTick = (timeMs: number, dt: number): number => Math.floor(timeMs / dt + 1e-9);
 
+/**
+ * Table words a spike source reserves for its events: `capacity` where the spec gives it, else
+ * its events or its size, whichever is more (so `sim.setSpikes` can give every neuron a spike).
+ * @example spikeSourceCapacity({ size: 10, times: [1, 2] }) // 10
+ */
+export const spikeSourceCapacity = (spec: { size: number; times?: number[]; capacity?: number }): number =>
+  spec.capacity ?? Math.max(spec.size, spec.times?.length ?? 0);
+
+/** Events → per-neuron sorted, de-duplicated tick lists laid out back to back. */
 export function layoutSpikeEvents(times: number[], ids: number[], n: number, dt: number): { ticks: Uint32Array; start: Uint32Array; end: Uint32Array } {
   const perNeuron: number[][] = Array.from({ length: n }, () => []);
   times.forEach((t, k) => perNeuron[ids[k]].push(spikeTick(t, dt)));
@@ -33,9 +41,12 @@ export const spikeSource: NeuronModel = {
     cursor: { init: 0, unit: '1', doc: 'index of the next event in the table', internal: true },
   },
   columns: () => ({ params: [], u32Params: ['eventStart', 'eventEnd'], state: ['cursor'] }),
-  deriveParams(_p, { dt, n, events, addTable }) {
+  deriveParams(_p, { dt, n, events, capacity, addTable }) {
     const { ticks, start, end } = layoutSpikeEvents(events?.times ?? [], events?.ids ?? [], n, dt);
-    const offset = addTable(ticks);
+    // The whole capacity is reserved, for events set later (`sim.setSpikes`).
+    const reserved = new Uint32Array(Math.max(ticks.length, capacity ?? 0));
+    reserved.set(ticks);
+    const offset = addTable(reserved);
     return { eventStart: start.map((s) => s + offset), eventEnd: end.map((e) => e + offset) };
   },
   // The cursor counts events consumed (f32 holds integers exactly up to 2^24).

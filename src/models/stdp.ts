@@ -16,6 +16,7 @@
  * −a−·exp(Δt/τ−) (Δt < 0).
  */
 import { f32 } from './model.ts';
+import { MIN_NORMAL_F32 } from './exactDivision.ts';
 
 /**
  * Pair-based STDP (spec: a projection's `plasticity`; its tick order: `src/kernels/plasticity.ts`).
@@ -39,6 +40,24 @@ export interface PlasticitySpec {
   mode?: 'additive' | 'multiplicative';
   /** `all` (default): traces add up over spikes; `nearest`: a spike resets its trace to 1. */
   pairing?: 'all' | 'nearest';
+  /**
+   * Synaptic scaling: every `every` ms (from time 0, as that tick begins) each postsynaptic
+   * neuron's incoming weights of this projection are scaled to sum to `total`, then clipped
+   * to [wMin, wMax] (needs wMin ≥ 0; a neuron whose weights sum to 0 is left alone). Diehl &
+   * Cook (2015) hold each neuron's input at a fixed total so that STDP redistributes it.
+   */
+  normalize?: { total: number; every: number };
+}
+
+/** Weight normalisation as the kernels apply it: scale to `total` (f32) every `everyTicks`. */
+export interface WeightNormalization {
+  total: number;
+  everyTicks: number;
+}
+
+/** The normalisation of a plasticity spec at time step `dt` (ms), or null. */
+export function weightNormalization(spec: PlasticitySpec, dt: number): WeightNormalization | null {
+  return spec.normalize ? { total: f32(spec.normalize.total), everyTicks: Math.min(2 ** 32 - 1, Math.max(1, Math.round(spec.normalize.every / dt))) } : null;
 }
 
 /** The rule with its constants as the kernels use them (f32 values). */
@@ -83,6 +102,14 @@ export function stdpUniform(r: StdpRule): Float32Array {
   return Float32Array.of(r.aPlus, r.aMinus, r.wMin, r.wMax, r.decayPlus, r.decayMinus, 0, 0);
 }
 
+/** Word offsets in `stdpUniform` of the constants `sim.setPlasticity` may change. */
+export const STDP_UNIFORM_WORD = { aPlus: 0, aMinus: 1 } as const;
+
+/** `rule` with its constants read back from `stdpUniform` words (the pairing and mode stay). */
+export function stdpRuleFromUniform(rule: StdpRule, u: Float32Array): StdpRule {
+  return { ...rule, aPlus: u[0], aMinus: u[1], wMin: u[2], wMax: u[3], decayPlus: u[4], decayMinus: u[5] };
+}
+
 /**
  * WGSL: `stdpOnSpike`, `stdpPotentiate`, `stdpDepress` and the constants `aPlus`, `aMinus`,
  * `wMin`, `wMax`, `decayPlus`, `decayMinus`, read from the uniform `stdp: StdpConstants` that
@@ -124,6 +151,9 @@ export function stdpCpu(r: StdpRule) {
       : (w: number, y: number) => clamp(f32(w - f32(aMinus * y)), wMin, wMax),
   };
 }
+
+/** The smallest normal f32: a column of weights summing to less is left alone (the division needs a normal divisor). */
+export const NORMALIZE_MIN_SUM = MIN_NORMAL_F32;
 
 /**
  * f32 weight → i32 fixed point with scale 2^exponent, for the delay ring. w·2^k is exact in

@@ -44,6 +44,25 @@ export interface PopulationSpec {
   /** spikeSource only: spike times (ms) and local neuron ids, paired. */
   times?: number[];
   ids?: number[];
+  /**
+   * spikeSource only: the most events `sim.setSpikes` may give it at once (default: its
+   * `times`' length or its size, whichever is larger). Reserved in the tables when built.
+   */
+  capacity?: number;
+  /** poisson only: rates that change over time, in place of `params.rate`. */
+  rateTable?: RateTableSpec;
+}
+
+/**
+ * A Poisson population's rates over time: row k applies from k·every ms to (k + 1)·every ms,
+ * each row a rate (Hz) for every neuron or one per neuron. After the last row the last one
+ * holds, or with `loop` the table starts again.
+ */
+export interface RateTableSpec {
+  /** ms per row (rounded to whole ticks, at least one). */
+  every: number;
+  rates: (number | number[])[];
+  loop?: boolean;
 }
 
 export type ConnectSpec =

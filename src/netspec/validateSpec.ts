@@ -141,7 +141,10 @@ function validatePopulation(name: string, p: Obj, path: string): void {
     ? models[p.model]
     : fail(at(path, 'model'), `unknown model ${JSON.stringify(p.model)}${suggest(p.model as string, Object.keys(models))}`);
   const driveKeys = model.isSource ? [] : ['iExt', 'noise', 'poissonInput'];
-  const sourceKeys = model.name === 'spikeSource' ? ['times', 'ids'] : [];
+  // Encoder blocks (src/encoding/specEncoder.ts) name data files, which a spec validator cannot read.
+  if ((model.name === 'poisson' || model.name === 'spikeSource') && p.encoder !== undefined)
+    fail(at(path, 'encoder'), 'encoder blocks name data files: load the spec with the CLI, or call resolveEncoders(spec, readFile) first');
+  const sourceKeys = model.name === 'spikeSource' ? ['times', 'ids', 'capacity'] : model.name === 'poisson' ? ['rateTable'] : [];
   onlyKeys(p, ['size', 'model', 'params', 'init', ...driveKeys, ...sourceKeys], path);
 
   const params = p.params === undefined ? {} : obj(p.params, at(path, 'params'));
@@ -149,7 +152,11 @@ function validatePopulation(name: string, p: Obj, path: string): void {
   onlyKeys(params, model.isSource ? paramNames : [...paramNames, 'receptors'], at(path, 'params'));
   for (const [k, info] of Object.entries(model.params)) {
     if (params[k] === undefined) {
-      if (info.default === undefined) fail(at(at(path, 'params'), k), `is required for model ${model.name} (${info.doc}, ${info.unit})`);
+      if (info.default === undefined && !(info.replacedBy && p[info.replacedBy] !== undefined))
+        fail(
+          at(at(path, 'params'), k),
+          `is required for model ${model.name} (${info.doc}, ${info.unit})${info.replacedBy ? `, or give the population a ${info.replacedBy}` : ''}`,
+        );
       continue;
     }
     validateValue(params[k], at(at(path, 'params'), k), size, info.range);
@@ -201,7 +208,33 @@ function validatePopulation(name: string, p: Obj, path: string): void {
     const times = numArray(p.times ?? [], at(path, 'times'), { min: 0 });
     const ids = numArray(p.ids ?? [], at(path, 'ids'), { min: 0, max: size - 1, int: true });
     if (times.length !== ids.length) fail(at(path, 'ids'), `has ${ids.length} entries but times has ${times.length}; they pair up`);
+    if (p.capacity !== undefined) {
+      const capacity = num(p.capacity, at(path, 'capacity'), { min: 0, int: true, max: MAX_TABLE_WORDS });
+      if (capacity < times.length) fail(at(path, 'capacity'), `is ${capacity}, fewer than the ${times.length} events in times`);
+    }
   }
+  if (p.rateTable !== undefined) validateRateTable(p.rateTable, at(path, 'rateTable'), size, params.rate !== undefined, at(at(path, 'params'), 'rate'));
+}
+
+/** Words the shared u32 tables may hold (they are one storage buffer, indexed by u32). */
+const MAX_TABLE_WORDS = 2 ** 31;
+
+function validateRateTable(x: unknown, path: string, size: number, hasRate: boolean, ratePath: string): void {
+  if (hasRate) fail(ratePath, 'is given by rateTable; give one or the other');
+  const t = obj(x, path);
+  onlyKeys(t, ['every', 'rates', 'loop'], path);
+  num(t.every, at(path, 'every'), { min: 0, exclusiveMin: true });
+  if (t.loop !== undefined && typeof t.loop !== 'boolean') fail(at(path, 'loop'), `must be true or false, got ${describe(t.loop)}`);
+  if (!Array.isArray(t.rates) || t.rates.length === 0) fail(at(path, 'rates'), 'must be a non-empty array of rows: a rate (Hz) or one rate per neuron');
+  (t.rates as unknown[]).forEach((row, k) => {
+    const rp = at(at(path, 'rates'), k);
+    if (Array.isArray(row)) {
+      if (row.length !== size) fail(rp, `has ${row.length} rates; the population has ${size} neurons`);
+      numArray(row, rp, { min: 0 });
+    } else num(row, rp, { min: 0 });
+  });
+  if ((t.rates as unknown[]).length * size > MAX_TABLE_WORDS)
+    fail(at(path, 'rates'), `rows × size is more than the ${MAX_TABLE_WORDS} words the tables can hold`);
 }
 
 const connectKeys: Record<string, string[]> = {
@@ -310,7 +343,7 @@ function validateProjection(spec: Obj, pr: Obj, path: string): void {
   if (pr.plasticity !== undefined) {
     const pp = at(path, 'plasticity');
     const pl = obj(pr.plasticity, pp);
-    onlyKeys(pl, ['rule', 'tauPlus', 'tauMinus', 'aPlus', 'aMinus', 'wMin', 'wMax', 'mode', 'pairing'], pp);
+    onlyKeys(pl, ['rule', 'tauPlus', 'tauMinus', 'aPlus', 'aMinus', 'wMin', 'wMax', 'mode', 'pairing', 'normalize'], pp);
     if (pl.rule !== 'stdp') fail(at(pp, 'rule'), `unknown rule ${describe(pl.rule)}; expected one of: stdp`);
     for (const k of ['tauPlus', 'tauMinus']) num(pl[k], at(pp, k), { min: 0, exclusiveMin: true });
     // aPlus and aMinus are magnitudes: potentiation adds, depression subtracts.
@@ -320,6 +353,15 @@ function validateProjection(spec: Obj, pr: Obj, path: string): void {
     if (postModelReceptor.kind === 'conductance' && (pl.wMin as number) < 0) fail(at(pp, 'wMin'), `must be ≥ 0: receptor ${pr.receptor} is a conductance`);
     if (pl.mode !== undefined && !['additive', 'multiplicative'].includes(pl.mode as string)) fail(at(pp, 'mode'), 'must be "additive" or "multiplicative"');
     if (pl.pairing !== undefined && !['all', 'nearest'].includes(pl.pairing as string)) fail(at(pp, 'pairing'), 'must be "all" or "nearest"');
+    if (pl.normalize !== undefined) {
+      const np = at(pp, 'normalize');
+      const n = obj(pl.normalize, np);
+      onlyKeys(n, ['total', 'every'], np);
+      // Scaling keeps signs only for weights ≥ 0; tiny totals would leave the f32 normal range.
+      num(n.total, at(np, 'total'), { min: 1e-30 });
+      num(n.every, at(np, 'every'), { min: 0, exclusiveMin: true });
+      if ((pl.wMin as number) < 0) fail(at(pp, 'wMin'), 'must be ≥ 0 with normalize (weights are scaled to a positive total)');
+    }
   }
 }
 

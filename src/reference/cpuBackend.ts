@@ -9,7 +9,7 @@ import type { CompiledGroup, CompiledNetwork, SynapseRows } from '../compile/com
 import { hostSynapseRows } from '../compile/synapseRows.ts';
 import { cpuDrive } from '../models/drive.ts';
 import type { CpuColumns, CpuDrive } from '../models/model.ts';
-import { wordsOf, type Backend, type BackendState, type Recorders, type RunCounters } from '../sim/backend.ts';
+import { wordsOf, type Backend, type BackendState, type Recorders, type RunCounters, type WordWrite } from '../sim/backend.ts';
 import { CpuPlasticProjection, type PlasticityContext } from './cpuPlasticity.ts';
 import { firstNonFinite, nonFiniteKeyStride, type NonFinite } from '../kernels/nonFinite.ts';
 import { nonFiniteStateError } from '../sim/nonFiniteState.ts';
@@ -58,10 +58,13 @@ export class CpuBackend implements Backend {
   private nonFinite: NonFinite | null = null;
   /** The stored rows, drawn here if they were left to a device. */
   private readonly synapses: SynapseRows;
+  /** Own copy of the shared tables, which `write` may change. */
+  private readonly tables: Uint32Array;
 
   constructor(private readonly net: CompiledNetwork) {
     this.synapses = hostSynapseRows(net.synapses, net.seed);
     this.ring = new Int32Array(net.delaySlots * net.channelCount);
+    this.tables = net.tables.slice();
     // Own copies of the state, so the compiled network can be reused.
     this.groups = net.groups.map((g) => {
       const group = { ...g, params: g.params.slice(), state: g.state.slice() };
@@ -132,7 +135,8 @@ export class CpuBackend implements Backend {
     this.sample(t, recorders);
     const spikes: number[] = [];
     const recorded: number[] = [];
-    const { delaySlots, channelCount, seed, tables } = this.net;
+    const { delaySlots, channelCount, seed } = this.net;
+    const tables = this.tables;
     const slotBase = (t % delaySlots) * channelCount;
     const stride = this.nonFiniteStride;
     for (const { group, columns, step, drive, record, stateColumns } of this.groups) {
@@ -198,6 +202,7 @@ export class CpuBackend implements Backend {
         return t < 0 ? new Uint32Array(0) : this.spikeHistory[t % slots].slice().sort();
       }),
       plastic: this.plastic.map((p) => p.save()),
+      tables: this.tables.slice(),
     };
   }
 
@@ -217,6 +222,14 @@ export class CpuBackend implements Backend {
       if (t >= 0) this.spikeHistory[t % slots] = ids.slice();
     });
     this.plastic.forEach((p, k) => p.load(state.plastic[k]));
+    this.tables.set(state.tables);
+  }
+
+  write(writes: WordWrite[]): void {
+    for (const w of writes) {
+      if (w.target === 'rule') this.plastic[w.group].writeRule(w.words, w.offset);
+      else (w.target === 'tables' ? this.tables : wordsOf(this.groups[w.group].group[w.target])).set(w.words, w.offset);
+    }
   }
 
   dispose(): void {}

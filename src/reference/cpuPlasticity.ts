@@ -6,7 +6,9 @@
  */
 import type { PlasticProjection } from '../compile/compiled.ts';
 import { f32 } from '../models/model.ts';
-import { fixedFromF32, stdpCpu } from '../models/stdp.ts';
+import type { PlasticState } from '../sim/backend.ts';
+import { fixedFromF32, NORMALIZE_MIN_SUM, stdpCpu, stdpRuleFromUniform, stdpUniform, type StdpRule } from '../models/stdp.ts';
+import { exactDivide } from '../models/exactDivision.ts';
 
 export interface PlasticityContext {
   /** Spikes (global ids) of an earlier tick; empty before tick 0. */
@@ -22,31 +24,63 @@ export class CpuPlasticProjection {
   readonly weight: Float32Array;
   private readonly preTrace: Float32Array;
   private readonly postTrace: Float32Array;
-  private readonly rule: ReturnType<typeof stdpCpu>;
+  /** The rule's constants as the GPU's uniform holds them (`sim.setPlasticity` writes here). */
+  private readonly constants: Float32Array;
+  private ruleNow: StdpRule;
+  private rule: ReturnType<typeof stdpCpu>;
 
   constructor(private readonly p: PlasticProjection) {
     this.weight = p.weight.slice();
     this.preTrace = new Float32Array((p.maxDelay + 1) * p.preSize);
     this.postTrace = new Float32Array(p.postSize);
+    this.constants = stdpUniform(p.rule);
+    this.ruleNow = p.rule;
     this.rule = stdpCpu(p.rule);
   }
 
-  /** Weights and traces, copied (for checkpoints). */
-  save(): { weight: Float32Array; preTrace: Float32Array; postTrace: Float32Array } {
-    return { weight: this.weight.slice(), preTrace: this.preTrace.slice(), postTrace: this.postTrace.slice() };
+  /** Weights, traces and rule constants, copied (for checkpoints). */
+  save(): PlasticState {
+    return { weight: this.weight.slice(), preTrace: this.preTrace.slice(), postTrace: this.postTrace.slice(), rule: this.constants.slice() };
   }
 
-  load(saved: { weight: Float32Array; preTrace: Float32Array; postTrace: Float32Array }): void {
+  load(saved: PlasticState): void {
     this.weight.set(saved.weight);
     this.preTrace.set(saved.preTrace);
     this.postTrace.set(saved.postTrace);
+    this.writeRule(new Uint32Array(saved.rule.buffer, saved.rule.byteOffset, saved.rule.length), 0);
+  }
+
+  /** Overwrite rule constant words from `offset` (`stdpUniform` layout). */
+  writeRule(words: Uint32Array, offset: number): void {
+    new Uint32Array(this.constants.buffer).set(words, offset);
+    this.ruleNow = stdpRuleFromUniform(this.p.rule, this.constants);
+    this.rule = stdpCpu(this.ruleNow);
+  }
+
+  /** Each post neuron's incoming weights scaled to sum to `total`, summed in column order as on the GPU. */
+  private normalize(total: number): void {
+    const { colStart, colSynapse } = this.p;
+    const { wMin, wMax } = this.ruleNow;
+    const weight = this.weight;
+    for (let post = 0; post < this.p.postSize; post++) {
+      let sum = 0;
+      for (let c = colStart[post]; c < colStart[post + 1]; c++) sum = f32(sum + weight[colSynapse[c]]);
+      if (sum < NORMALIZE_MIN_SUM) continue;
+      const factor = exactDivide(total, sum);
+      for (let c = colStart[post]; c < colStart[post + 1]; c++) {
+        const s = colSynapse[c];
+        weight[s] = Math.min(Math.max(f32(weight[s] * factor), wMin), wMax);
+      }
+    }
   }
 
   /** The plasticity of tick `tick − 1`, as tick `tick` begins. */
   step(tick: number, c: PlasticityContext): void {
-    if (tick === 0) return;
     const p = this.p;
-    const { decayPlus, decayMinus } = p.rule;
+    // 0. normalize
+    if (p.normalize && tick % p.normalize.everyTicks === 0) this.normalize(p.normalize.total);
+    if (tick === 0) return;
+    const { decayPlus, decayMinus } = this.ruleNow;
     const { onSpike, potentiate, depress } = this.rule;
     const { preTrace, postTrace, weight } = this;
     const spikeTick = tick - 1;

@@ -33,8 +33,34 @@ export interface BackendState {
   ring: Int32Array;
   /** Spikes (global ids, ascending) of ticks tick − 1, tick − 2, …, tick − spikeSlots + 1 (empty before tick 0). */
   recentSpikes: Uint32Array[];
-  /** Per plastic projection: weights in row order, presynaptic traces (`maxDelay + 1` slots) and postsynaptic traces. */
-  plastic: { weight: Float32Array; preTrace: Float32Array; postTrace: Float32Array }[];
+  /**
+   * Per plastic projection: weights in row order, presynaptic traces (`maxDelay + 1` slots),
+   * postsynaptic traces, and the rule's constants as the kernels read them (`stdpUniform`),
+   * which `sim.setPlasticity` changes.
+   */
+  plastic: PlasticState[];
+  /** The shared tables (`CompiledNetwork.tables`), which `sim.setSpikes` rewrites. */
+  tables: Uint32Array;
+}
+
+/** One plastic projection's dynamic state (see `BackendState.plastic`). */
+export interface PlasticState {
+  weight: Float32Array;
+  preTrace: Float32Array;
+  postTrace: Float32Array;
+  rule: Float32Array;
+}
+
+/**
+ * 32-bit words to overwrite, from the next tick on: in neuron group `group`'s parameter or
+ * state columns (`CompiledGroup.params`, `.state`), in the shared tables (`group` unused) or
+ * in plastic projection `group`'s rule constants (`stdpUniform`), starting at word `offset`.
+ */
+export interface WordWrite {
+  target: 'params' | 'state' | 'tables' | 'rule';
+  group: number;
+  offset: number;
+  words: Uint32Array;
 }
 
 /** The raw 32-bit words of an f32 array (a view: NaN payloads and every bit kept). */
@@ -60,5 +86,7 @@ export interface Backend {
   saveState(): Promise<BackendState>;
   /** Continue from `state` (saved by a backend of either kind for the same compiled network). */
   loadState(state: BackendState): Promise<void>;
+  /** Overwrite words of the network's columns or tables (inputs set between runs); in effect from the next tick run. */
+  write(writes: WordWrite[]): void;
   dispose(): void;
 }

@@ -9,6 +9,7 @@
  * Arrays are copied byte for byte, so NaN payloads and f32 bits survive unchanged.
  */
 import type { CompiledNetwork } from '../compile/compiled.ts';
+import { stdpUniform } from '../models/stdp.ts';
 import { MAX_TICKS, type BackendState } from './backend.ts';
 
 /** What `sim.checkpoint()` saves. Counter-based random numbers need no saved generator state: they are a function of (seed, tick, neuron). */
@@ -43,7 +44,7 @@ export class CheckpointError extends Error {
 
 const MAGIC = 'SPKGCKPT';
 /** Bump when the layout of the header or of any saved array changes. */
-export const CHECKPOINT_FORMAT = 1;
+export const CHECKPOINT_FORMAT = 2;
 const PREAMBLE_BYTES = 24;
 
 const ARRAY_TYPES = { u32: Uint32Array, i32: Int32Array, f32: Float32Array } as const;
@@ -176,11 +177,13 @@ export function checkSnapshotFits(net: CompiledNetwork, snapshot: SimulatorSnaps
   expect('input ring', b.ring?.length, net.delaySlots * net.channelCount);
   expect('ticks of spike history', b.recentSpikes?.length, net.spikeSlots - 1);
   if (b.recentSpikes?.some((ids) => ids.some((id) => id >= net.neuronCount))) problems.push('spike history: a neuron id beyond the network');
+  expect('table words', b.tables?.length, net.tables.length);
   expect('plastic projections', b.plastic?.length, net.plastic.length);
   net.plastic.forEach((p, k) => {
     expect(`${p.name} weights`, b.plastic?.[k]?.weight?.length, p.weight.length);
     expect(`${p.name} presynaptic traces`, b.plastic?.[k]?.preTrace?.length, (p.maxDelay + 1) * p.preSize);
     expect(`${p.name} postsynaptic traces`, b.plastic?.[k]?.postTrace?.length, p.postSize);
+    expect(`${p.name} rule constants`, b.plastic?.[k]?.rule?.length, stdpUniform(p.rule).length);
   });
   expect('recorded populations', r?.spikes?.length, net.populations.length);
   r?.spikes?.forEach((x, p) => expect(`${net.populations[p]?.name} spike ids`, x?.ids?.length, x?.ticks?.length ?? 0));

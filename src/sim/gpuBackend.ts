@@ -9,7 +9,7 @@ import { ALL_FINITE, Ctrl, initialCtrl, LogMeta, WORKGROUP_SIZE, workgroupGrid }
 import { DispatchArgs, END_TICK_BINDINGS, endTickWgsl } from '../kernels/endTick.ts';
 import { FUSED_BINDINGS, FUSED_STORAGE_BINDINGS, fusedTicksWgsl } from '../kernels/fusedTicks.ts';
 import { NEURON_BINDINGS, neuronKernelWgsl } from '../kernels/neuronKernel.ts';
-import { PLASTICITY_BINDINGS, plasticArriveWgsl, plasticDecayWgsl, plasticSpikesWgsl } from '../kernels/plasticity.ts';
+import { PLASTICITY_BINDINGS, plasticArriveWgsl, plasticDecayWgsl, plasticNormalizeWgsl, plasticSpikesWgsl } from '../kernels/plasticity.ts';
 import { propagateBindings, propagateWgsl, synapseSharding, type SynapseSharding } from '../kernels/propagate.ts';
 import { proceduralTables } from '../compile/proceduralRows.ts';
 import { buildRowsBindings, buildRowsWgsl, drawRowsDispatches, rowPlan } from '../kernels/buildRows.ts';
@@ -22,7 +22,7 @@ import { readBuffer, StagingPair, windowTicks } from '../gpu/readback.ts';
 import { stdpUniform } from '../models/stdp.ts';
 import { nonFiniteKeyStride, type NonFinite } from '../kernels/nonFinite.ts';
 import { nonFiniteStateError } from './nonFiniteState.ts';
-import type { Backend, BackendState, Recorders, RunCounters } from './backend.ts';
+import type { Backend, BackendState, Recorders, RunCounters, WordWrite } from './backend.ts';
 
 /**
  * Up to how many neurons `fused: 'auto'` runs whole windows in one workgroup. SwiftShader
@@ -156,14 +156,18 @@ export class GpuBackend implements Backend {
   private propagate!: Kernel;
   /** The static synapse arrays' buffers by binding name (`synTarget0`, `synWeight0`, …). */
   private readonly synapseShards: Record<string, GPUBuffer> = {};
-  /** Per plastic projection: decay, spikes, arrive (in that order). */
+  /** Per plastic projection: [normalize,] decay, spikes, arrive (in that order). */
   private plasticity: Kernel[] = [];
   private plasticWeights: GPUBuffer[] = [];
+  /** Per plastic projection: its rule's uniform buffer, and the host's copy of what it holds (for checkpoints). */
+  private ruleBuffers: GPUBuffer[] = [];
+  private ruleConstants: Float32Array[] = [];
   /** The buffers a checkpoint saves (see `BackendState`). */
   private dynamic!: {
     ring: GPUBuffer;
     ctrl: GPUBuffer;
     tickSpikes: GPUBuffer;
+    tables: GPUBuffer;
     groups: { params: GPUBuffer; state: GPUBuffer }[];
     plastic: { weight: GPUBuffer; preTrace: GPUBuffer; postTrace: GPUBuffer }[];
   };
@@ -453,7 +457,7 @@ export class GpuBackend implements Backend {
       this.spikeGrid(DispatchArgs.perSpike, Math.min(net.neuronCount, Math.ceil(FIXED_SPIKE_GRID / propagateParts)), propagateParts),
     );
     const plasticState: { weight: GPUBuffer; preTrace: GPUBuffer; postTrace: GPUBuffer }[] = [];
-    this.dynamic = { ring, ctrl, tickSpikes, groups: groupBuffers, plastic: plasticState };
+    this.dynamic = { ring, ctrl, tickSpikes, tables, groups: groupBuffers, plastic: plasticState };
     // Plastic synapses take spikes of the last arrivalTicks ticks (their largest delay).
     const arrivalTicks = net.plastic.length ? net.spikeSlots - 1 : 0;
     this.plasticity = (
@@ -464,10 +468,20 @@ export class GpuBackend implements Backend {
           ) as Record<keyof ReturnType<typeof plasticBuffers>, GPUBuffer>;
           this.plasticWeights[k] = own.weight;
           plasticState[k] = { weight: own.weight, preTrace: own.preTrace, postTrace: own.postTrace };
-          const buffers = { ...shared, ...own, stdp: this.buffer(`${p.name} stdp constants`, stdpUniform(p.rule), GPUBufferUsage.UNIFORM) };
+          this.ruleConstants[k] = stdpUniform(p.rule);
+          const stdp = this.buffer(`${p.name} stdp constants`, this.ruleConstants[k], GPUBufferUsage.UNIFORM);
+          this.ruleBuffers[k] = stdp;
+          const buffers = { ...shared, ...own, stdp };
           const label = (kind: string) => `${p.name} stdp ${kind}`;
-          const { decay, spikes, arrive } = PLASTICITY_BINDINGS;
+          const { normalize, decay, spikes, arrive } = PLASTICITY_BINDINGS;
           return Promise.all([
+            ...(p.normalize
+              ? [
+                  this.kernel(label('normalize'), plasticNormalizeWgsl(p, p.normalize, constants), normalize, pick(buffers, normalize), {
+                    grid: workgroupGrid(p.postSize),
+                  }),
+                ]
+              : []),
             this.kernel(label('decay'), plasticDecayWgsl(p, constants), decay, pick(buffers, decay), { grid: workgroupGrid(Math.max(p.preSize, p.postSize)) }),
             this.kernel(
               label('spikes'),
@@ -641,7 +655,7 @@ export class GpuBackend implements Backend {
 
   async saveState(): Promise<BackendState> {
     await this.staging.drain();
-    const { ring, ctrl, tickSpikes, groups, plastic } = this.dynamic;
+    const { ring, ctrl, tickSpikes, tables, groups, plastic } = this.dynamic;
     const read = async (buffer: GPUBuffer, bytes = buffer.size, offset = 0) => readBuffer(this.device, buffer, bytes, offset);
     const counts = new Uint32Array(await read(ctrl));
     if (counts[Ctrl.tick] !== this.tick) throw new Error(`the device's tick counter reads ${counts[Ctrl.tick]}, the host's ${this.tick}`);
@@ -673,15 +687,28 @@ export class GpuBackend implements Backend {
             weight: new Float32Array(await read(p.weight, weight.byteLength)),
             preTrace: new Float32Array(await read(p.preTrace, 4 * (maxDelay + 1) * preSize)),
             postTrace: new Float32Array(await read(p.postTrace, 4 * postSize)),
+            rule: this.ruleConstants[k].slice(),
           };
         }),
       ),
+      tables: new Uint32Array(await read(tables, this.net.tables.byteLength)),
     };
+  }
+
+  write(writes: WordWrite[]): void {
+    // Queued: the device applies them after the work already submitted, before the next run's.
+    this.scoped(() => {
+      for (const w of writes) {
+        if (w.target === 'rule') new Uint32Array(this.ruleConstants[w.group].buffer).set(w.words, w.offset);
+        const buffer = w.target === 'tables' ? this.dynamic.tables : w.target === 'rule' ? this.ruleBuffers[w.group] : this.dynamic.groups[w.group][w.target];
+        this.device.queue.writeBuffer(buffer, 4 * w.offset, w.words.buffer as ArrayBuffer, w.words.byteOffset, w.words.byteLength);
+      }
+    });
   }
 
   async loadState(state: BackendState): Promise<void> {
     await this.staging.drain();
-    const { ring, ctrl, tickSpikes, groups, plastic } = this.dynamic;
+    const { ring, ctrl, tickSpikes, tables, groups, plastic } = this.dynamic;
     const queue = this.device.queue;
     const write = (buffer: GPUBuffer, offset: number, data: ArrayBufferView) =>
       queue.writeBuffer(buffer, offset, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
@@ -691,10 +718,13 @@ export class GpuBackend implements Backend {
         write(g.state, 0, state.groups[i].state);
       });
       write(ring, 0, state.ring);
+      write(tables, 0, state.tables);
       plastic.forEach((p, k) => {
         write(p.weight, 0, state.plastic[k].weight);
         write(p.preTrace, 0, state.plastic[k].preTrace);
         write(p.postTrace, 0, state.plastic[k].postTrace);
+        this.ruleConstants[k].set(state.plastic[k].rule);
+        write(this.ruleBuffers[k], 0, state.plastic[k].rule);
       });
       const slots = this.net.spikeSlots;
       const counts = initialCtrl(slots);

@@ -28,7 +28,7 @@ import {
   type NetworkShape,
   type PlasticShape,
 } from '../compile/compiled.ts';
-import { spikeTick } from '../models/spikeSource.ts';
+import { spikeSourceCapacity, spikeTick } from '../models/spikeSource.ts';
 import { MAX_POISSON_LAMBDA, poissonCdfTable, poissonInputLambda, poissonTableMaxK } from '../compile/poissonTable.ts';
 
 /** Neuron ids, synapse indices and buffer indices are u32. */
@@ -296,7 +296,7 @@ function recordedNeurons(spec: NetworkSpec): number {
   }, 0);
 }
 
-/** Words a spike source adds to the tables: its events, de-duplicated per neuron and tick (as `layoutSpikeEvents`). */
+/** Words of a spike source's events, de-duplicated per neuron and tick (as `layoutSpikeEvents`); it reserves at least its capacity. */
 function spikeSourceWords(times: number[], ids: number[], dt: number): number {
   const ticksOf = new Map<number, Set<number>>();
   times.forEach((t, k) => {
@@ -362,7 +362,10 @@ export function planMemory(doc: unknown, limits: MemoryLimits = {}): MemoryPlan 
   let tableWords = 0;
   const tableWordsOf = new Map<string, number>();
   for (const e of entries) {
-    let words = e.spec.model === 'spikeSource' ? spikeSourceWords(e.spec.times ?? [], e.spec.ids ?? [], dt) : 0;
+    let words =
+      e.spec.model === 'spikeSource'
+        ? Math.max(spikeSourceWords(e.spec.times ?? [], e.spec.ids ?? [], dt), spikeSourceCapacity(e.spec))
+        : (e.spec.rateTable?.rates.length ?? 0) * e.spec.size;
     if (!e.layout.model.isSource)
       for (const pi of e.spec.poissonInput ?? []) {
         const t = poissonTableWords(poissonInputLambda(pi.count, pi.rate, dt));

@@ -24,6 +24,7 @@ import { CpuBackend } from '../reference/cpuBackend.ts';
 import { MAX_TICKS, type Backend, type Recorders } from './backend.ts';
 import { GpuBackend, type PhaseTimes, type SpikeDispatch } from './gpuBackend.ts';
 import { checkSnapshotFits, decodeCheckpoint, encodeCheckpoint, type SimulatorSnapshot } from './checkpoint.ts';
+import { paramWrites, plasticityWrites, rateWrites, resetBackendState, spikeWrites } from './inputs.ts';
 import { SpikeRecorder, type PopulationSpikes } from './spikeRecorder.ts';
 import { StateRecorder, type StateTrace } from './stateRecorder.ts';
 import { WeightRecorder, type WeightHistory } from './weightRecorder.ts';
@@ -340,6 +341,81 @@ export class Simulator {
     }
     this.wallMs += performance.now() - t0;
     return { complete: tick >= end, durationMs: (tick - start) * dt };
+  }
+
+  /**
+   * Give Poisson population `population` new rates (Hz) from the next tick on: one for all
+   * its neurons or one per neuron. A `rateTable` it had stops. Nothing is rebuilt: the
+   * rates' thresholds are written to the device (or the CPU reference) before the next run.
+   * @example
+   *   sim.setRates('pixels', image.map((x) => (x / 255) * 63.75)); // show an image
+   *   await sim.run(350);
+   *   sim.setRates('pixels', 0);                                     // rest
+   *   await sim.run(150);
+   */
+  setRates(population: string, rates: number | ArrayLike<number>): void {
+    this.checkIdle('setRates');
+    this.backend.write(rateWrites(this.network, population, rates));
+  }
+
+  /**
+   * Replace spike source `population`'s pending events: neuron `ids[k]` spikes `times[k]` ms
+   * from now (the tick containing now + times[k]). At most its `capacity` events (spec; by
+   * default its size or its spec's events, whichever is more).
+   * @example
+   *   sim.setSpikes('input', { times: [0, 2.5, 10], ids: [4, 0, 4] });
+   *   await sim.run(20);
+   */
+  setSpikes(population: string, spikes: { times: ArrayLike<number>; ids: ArrayLike<number> }): void {
+    this.checkIdle('setSpikes');
+    this.backend.write(spikeWrites(this.network, population, spikes, this.backend.tick));
+  }
+
+  /**
+   * Give population `population` new values of parameters its model keeps as given (lif and
+   * adaptiveLif: vRest, vThresh, vReset; adaptiveLif: thetaPlus), from the next tick: one
+   * value for all its neurons or one per neuron. Checkpoints keep them; resetState does not undo them.
+   * @example
+   *   sim.setParams('E', { thetaPlus: 0 }); // freeze the adaptive threshold for testing
+   */
+  setParams(population: string, params: Record<string, number | ArrayLike<number>>): void {
+    this.checkIdle('setParams');
+    this.backend.write(paramWrites(this.network, population, params));
+  }
+
+  /**
+   * Change plastic projection `projection`'s STDP amplitudes from the next tick (the spec's
+   * `aPlus`, `aMinus`; weight units, ≥ 0): anneal a learning rate, or freeze learned weights
+   * with 0 and 0 (traces go on; normalisation, if any, still applies). Checkpoints keep them.
+   * @example
+   *   sim.setPlasticity('input', { aPlus: 0, aMinus: 0 }); // test without learning
+   */
+  setPlasticity(projection: string, changes: { aPlus?: number; aMinus?: number }): void {
+    this.checkIdle('setPlasticity');
+    this.backend.write(plasticityWrites(this.network, projection, changes));
+  }
+
+  /**
+   * Neuron state, receptor inputs, STDP traces and input still in flight (delays) back to
+   * their initial values, as between trials; the weights (and learned state such as an
+   * adaptive threshold), rates and events set since, the clock and the recordings stay.
+   * @example
+   *   for (const image of images) { sim.setRates('pixels', rates(image)); await sim.run(350); await sim.resetState(); }
+   */
+  async resetState(): Promise<void> {
+    this.checkIdle('resetState');
+    this.running = true;
+    try {
+      await this.backend.loadState(resetBackendState(this.network, await this.backend.saveState()));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Throws once disposed, or while a run is in progress (inputs change between runs). */
+  private checkIdle(method: string): void {
+    this.checkUsable();
+    if (this.running) throw new Error(`sim.${method}() while a run is in progress: await the run first`);
   }
 
   /**

@@ -85,11 +85,11 @@ const drawnAt = (page: Page, ids: string[], ratio: number) =>
   );
 
 describe('demos in headless Chromium', () => {
-  it('landing page: links to the four demos and finds a WebGPU adapter', async () => {
+  it('landing page: links to the demos and finds a WebGPU adapter', async () => {
     const { page, errors } = await h.open('index.html');
     await waitFor(page, () => (globalThis as { demo?: { adapter?: string | null } }).demo?.adapter !== undefined, 30_000, 'adapter check');
     const links = await page.$$eval('a.card', (as) => as.map((a) => a.getAttribute('href')));
-    expect(links).toEqual(['./raster.html', './learning.html', './scale.html', './editor.html']);
+    expect(links).toEqual(['./raster.html', './learning.html', './learn.html', './scale.html', './editor.html']);
     expect((await demoState(page)).adapter).toMatch(/\S/);
     await shoot(page, 'index');
     expect(errors).toEqual([]);

@@ -54,7 +54,7 @@ beforeAll(async () => {
 }, 600_000);
 
 describe('the packed tarball', () => {
-  it('holds the compiled library, its types, the CLI and the Brian2 scripts, and no sources or tests', () => {
+  it('holds the compiled library, its types, the CLI, the Brian2 scripts and the digits data, and no sources or tests', () => {
     const installed = join(consumer, 'node_modules', 'spikegpu');
     for (const file of [
       'dist/src/index.js',
@@ -64,6 +64,8 @@ describe('the packed tarball', () => {
       'bin/spikegpu.js',
       'tools/validation/brian2/run.py',
       'schema/spec-v1.json',
+      'data/digits.csv.gz',
+      'data/README.md',
       'LICENSE',
       'README.md',
     ]) {
@@ -162,6 +164,10 @@ document.getElementById('out').textContent = JSON.stringify(sim.summary());
     const run = await exec(bin, ['run', 'cuba', '--set', 'n=400', '--duration', '50', '--json'], consumer);
     expectOk(run);
     expect(JSON.parse(run.stdout)).toMatchObject({ network: 'cuba', neurons: 400, durationMs: 50 });
+    // learn reads the digits from the package's data/.
+    const learn = await exec(bin, ['learn', 'digits', '--backend', 'cpu', '--neurons', '4', '--train-images', '5', '--test-images', '5', '--json'], consumer);
+    expectOk(learn);
+    expect(JSON.parse(learn.stdout)).toMatchObject({ dataset: 'digits', neurons: 4, trainImages: 5, testImages: 5 });
   });
 
   it('the installed spikegpu validate finds its Brian2 scripts and compares', async () => {

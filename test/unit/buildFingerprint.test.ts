@@ -1,6 +1,7 @@
 /**
  * Build fingerprints: sha256 of every typed array of the CompiledNetwork (and of the raw
- * connect-rule pair lists) for several networks, against recorded values (last re-recorded when
+ * connect-rule pair lists) for several networks, against recorded values (re-recorded when Poisson sources gained
+ * rate-table columns and spike sources reserved table capacity; before that when
  * weights, delays and multapse partners became keyed draws, for procedural synapses). Any change to the synapses, their
  * order, weights, delays, the fixed-point scales, parameters or state shows up here.
  * If a change is meant to alter the output, re-record with SPIKEGPU_PRINT_FINGERPRINTS=1.
@@ -234,7 +235,7 @@ const expected: Record<string, Record<string, string>> = {
     populations: '2bb5b288c4bfdcc9cee6e98f',
     'populations.inputs.recordIds': 'null',
     'populations.neuron.recordIds': 'null',
-    'groups[0].params': 'Float32Array[2000] 12aa11a7a7cf197c12601f04',
+    'groups[0].params': 'Float32Array[6000] 8f834c903656eade9eccf6cb',
     'groups[0].state': 'Float32Array[0] e3b0c44298fc1c149afbf4c8',
     'groups[1].params': 'Float32Array[10] 880052460049ee96bfa99874',
     'groups[1].state': 'Float32Array[3] 00b318259603707c422046ac',
@@ -257,7 +258,7 @@ const expected: Record<string, Record<string, string>> = {
     populations: '88519c30865dd9f21145cda8',
     'populations.inputs.recordIds': 'null',
     'populations.neuron.recordIds': 'null',
-    'groups[0].params': 'Float32Array[600] 7e8e66ad49f99fb2e416eb0a',
+    'groups[0].params': 'Float32Array[1800] 64f35aa492c7332977270ff3',
     'groups[0].state': 'Float32Array[0] e3b0c44298fc1c149afbf4c8',
     'groups[1].params': 'Float32Array[10] a5d64f645827f05eee608892',
     'groups[1].state': 'Float32Array[3] 00b318259603707c422046ac',
@@ -283,7 +284,7 @@ const expected: Record<string, Record<string, string>> = {
     'populations.thalamus.recordIds': 'Uint32Array[0] e3b0c44298fc1c149afbf4c8',
     'groups[0].params': 'Float32Array[11000] 8e85860ec27c08cc61b122c5',
     'groups[0].state': 'Float32Array[2000] a1e8905de5ecb9514cfc09da',
-    'groups[1].params': 'Float32Array[2000] 612ce9d874168b66f2c35e3b',
+    'groups[1].params': 'Float32Array[6000] 7383ba29b85d215583ebcaff',
     'groups[1].state': 'Float32Array[0] e3b0c44298fc1c149afbf4c8',
     'synapses.rowStart': 'Uint32Array[2001] 25bc13cb20f1f4f4fddf2ab3',
     'synapses.target': 'Uint32Array[21000] e422b619a31e45f245d0ef0d',
@@ -315,7 +316,7 @@ const expected: Record<string, Record<string, string>> = {
     'populations.S.recordIds': 'Uint32Array[0] e3b0c44298fc1c149afbf4c8',
     'groups[0].params': 'Float32Array[6110] 047976955db2b057a7b1a64e',
     'groups[0].state': 'Float32Array[1880] 5432f27ba37cfc8d9776298f',
-    'groups[1].params': 'Float32Array[180] fe941639e8ffe350c861d08d',
+    'groups[1].params': 'Float32Array[540] 355ff8db3cdc6b6be524627d',
     'groups[1].state': 'Float32Array[0] e3b0c44298fc1c149afbf4c8',
     'groups[2].params': 'Float32Array[12] 2953230ddc1abbdefb7b303b',
     'groups[2].state': 'Float32Array[4] 374708fff7719dd5979ec875',
@@ -330,7 +331,7 @@ const expected: Record<string, Record<string, string>> = {
     'plastic[0].colStart': 'Uint32Array[171] a1d6a20e5812deb9a48a585f',
     'plastic[0].colSynapse': 'Uint32Array[1350] cbb8226a908e6dedacdb5392',
     'plastic[0].colPreDelay': 'Uint32Array[1350] 0c0cf80a960870799be62225',
-    tables: 'Uint32Array[3] bbeb40728c3f28eab3dd2c3d',
+    tables: 'Uint32Array[4] 8d7b80a57b7789eb7ac06705',
     'stateProbes[0].ids': 'Uint32Array[3] 3a6be3100e42952c1f78d636',
     'stateProbes[0].stateIndex': 'Uint32Array[3] 3a6be3100e42952c1f78d636',
   },

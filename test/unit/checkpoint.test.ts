@@ -14,7 +14,8 @@ function snapshot(): SimulatorSnapshot {
       groups: [{ params: new Uint32Array([1, 2, 3]), state }],
       ring: new Int32Array([-5, 0, 2 ** 31 - 1]),
       recentSpikes: [new Uint32Array([0, 2]), new Uint32Array(0)],
-      plastic: [{ weight: new Float32Array([0.5, -0]), preTrace: new Float32Array(4), postTrace: new Float32Array([1e-30]) }],
+      plastic: [{ weight: new Float32Array([0.5, -0]), preTrace: new Float32Array(4), postTrace: new Float32Array([1e-30]), rule: new Float32Array(8) }],
+      tables: new Uint32Array([0, 0xffffffff]),
     },
     recordings: { spikes: [{ ticks: new Uint32Array([3]), ids: new Uint32Array([1]), cleared: 2 }], state: [], weights: [] },
     wallMs: 1.5,
@@ -59,7 +60,7 @@ describe('checkpoint files', () => {
     }
     refused(bytes.subarray(0, bytes.length - 4), /CRC-32 does not match/);
     const future = bytes.slice();
-    future[8] = 2;
-    refused(future, /checkpoint format 2; this spikegpu reads format 1/);
+    future[8] = 3;
+    refused(future, /checkpoint format 3; this spikegpu reads format 2/);
   });
 });

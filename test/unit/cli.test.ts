@@ -318,6 +318,7 @@ describe('help and version', () => {
     networks: ['--help'],
     export: ['--to', '--set', '--help'],
     validate: ['--against', '--networks', '--seeds', '--duration', '--size', '--backend', '--json', '--help'],
+    learn: ['--neurons', '--epochs', '--seed', '--train-images', '--test-images', '--backend', '--json', '--help'],
     bench: ['--networks', '--sizes', '--backends', '--duration', '--repeats', '--out-dir', '--fused', '--no-floor', '--help'],
   };
 
@@ -418,14 +419,14 @@ describe('arguments that do not belong to a command: exit 2, one line on stderr'
     [
       'an unknown command',
       ['rn', 'cuba'],
-      'spikegpu: unknown command "rn" (did you mean "run"?); expected one of: run, networks, export, validate, bench, help',
+      'spikegpu: unknown command "rn" (did you mean "run"?); expected one of: run, networks, export, validate, learn, bench, help',
     ],
     [
       'help for an unknown command',
       ['help', 'valdate'],
-      'spikegpu: unknown command "valdate" (did you mean "validate"?); expected one of: run, networks, export, validate, bench, help',
+      'spikegpu: unknown command "valdate" (did you mean "validate"?); expected one of: run, networks, export, validate, learn, bench, help',
     ],
-    ['no command', [], "spikegpu: no command given; one of: run, networks, export, validate, bench (see 'spikegpu --help')"],
+    ['no command', [], "spikegpu: no command given; one of: run, networks, export, validate, learn, bench (see 'spikegpu --help')"],
     [
       'a command option before the command',
       ['--json', 'run', 'cuba'],

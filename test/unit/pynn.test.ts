@@ -12,6 +12,7 @@ import { exportPynn } from '../../src/export/pynn.ts';
 import { SpecError } from '../../src/netspec/errors.ts';
 import type { NetworkSpec } from '../../src/netspec/types.ts';
 import { builtinNetwork } from '../../src/networks/index.ts';
+import { diehlCookNetwork } from '../../src/learning/diehlCook.ts';
 import { REFERENCE_PYTHON } from '../../tools/referencePython.ts';
 import { cli } from '../helpers/cli.ts';
 
@@ -78,7 +79,9 @@ describe('exportPynn: units', () => {
 
   it('poissonInput becomes one Poisson source of count · rate per neuron, one to one; fixedTotal a list drawn in the script', () => {
     const { script } = exportPynn(builtinNetwork('microcircuit', { scale: 0.02 }));
-    expect(script).toContain('sim.SpikeSourcePoisson(rate=256.0)'); // 32 sources of 8 Hz
+    // 32 sources of 8 Hz; the drive is split on Brian2, which fires a source at most once a step
+    expect(script).toMatch(/poisson_drive\(sim, L23E, 256\.0, [\d.e-]+, 0\.1, "excitatory", "L23E poissonInput\[0\]"\)/);
+    expect(script).toContain("if sim.__name__.endswith('brian2'):");
     expect(script).toContain('sim.OneToOneConnector()');
     expect(script).toMatch(/sim\.FromListConnector\(fixed_total_pairs\(\d+, \d+, \d+, True, True, (True|False), \[args\.seed, \d+\]\)\)/);
     expect(script).toContain("RandomDistribution('normal_clipped'");
@@ -98,6 +101,21 @@ describe('exportPynn: units', () => {
 describe('exportPynn: what PyNN cannot express is refused with the JSON path', () => {
   const cases: [string, unknown, RegExp][] = [
     ['nearest-spike STDP', builtinNetwork('polychronization', {}), /^projections\[0\]\.plasticity\.pairing: "nearest" cannot be exported/],
+    ['an adaptiveLif population (Diehl & Cook)', diehlCookNetwork({ neurons: 4 }), /^populations\.E\.model: adaptiveLif cannot be exported to PyNN/],
+    [
+      'a rateTable',
+      { version: 1, dt: 0.1, populations: { P: { size: 2, model: 'poisson', rateTable: { every: 10, rates: [1, 2] } } } },
+      /^populations\.P\.rateTable: cannot be exported: PyNN's SpikeSourcePoisson has one constant rate/,
+    ],
+    [
+      'weight normalisation',
+      (() => {
+        const spec = diehlCookNetwork({ neurons: 4 });
+        spec.populations.E = { ...spec.populations.E, model: 'lif', params: { ...spec.populations.E.params, thetaPlus: undefined, tauTheta: undefined } };
+        return JSON.parse(JSON.stringify(spec));
+      })(),
+      /^projections\[0\]\.plasticity\.normalize: cannot be exported: PyNN has no weight normalisation/,
+    ],
     [
       'a pulse receptor on lif',
       lifPair({ p: { kind: 'pulse' } }, [{ pre: 'A', post: 'B', connect: { rule: 'oneToOne' }, weight: 1, receptor: 'p' }]),

@@ -157,12 +157,17 @@ describe('the schema agrees with the models registry', () => {
     const model = models[name];
     const params = definitions[`${name}Population`].properties.params;
     expect(Object.keys(params.properties)).toEqual([...Object.keys(model.params), ...(model.isSource ? [] : ['receptors'])]);
+    // A required parameter that a population key can replace (poisson rate: rateTable) is required in one branch of a oneOf.
     const required = Object.entries(model.params)
-      .filter(([, info]) => info.default === undefined)
+      .filter(([, info]) => info.default === undefined && !info.replacedBy)
       .map(([k]) => k);
     expect(params.required ?? []).toEqual(required);
     // A population without `params` is fine unless the model has a required parameter.
     expect(definitions[`${name}Population`].required).toEqual(['size', 'model', ...(required.length ? ['params'] : [])]);
+    for (const [k, info] of Object.entries(model.params).filter(([, x]) => x.replacedBy)) {
+      const branches = definitions[`${name}Population`].oneOf.map((b: Doc) => [b.required, b.properties.params.required ?? b.properties.params.not.required]);
+      expect(branches).toEqual([[['params'], [k]], [[info.replacedBy], [k]], ...(name === 'poisson' ? [[['encoder'], [k]]] : [])]);
+    }
     for (const [k, info] of Object.entries(model.params)) {
       const p = params.properties[k];
       expect(p.default, `${name}.${k} default`).toBe(info.default);
@@ -179,7 +184,7 @@ describe('the schema agrees with the models registry', () => {
     for (const [k, s] of Object.entries(models[name].state)) if (!s.internal) expect(init.properties[k].description).toContain(withUnit(s.doc, s.unit));
   });
 
-  it.each(Object.keys(models))('%s: population keys (sources take no input; spikeSource takes times and ids)', (name) => {
+  it.each(Object.keys(models))('%s: population keys (sources take no input; spikeSource takes times, ids and capacity; poisson a rateTable)', (name) => {
     const keys = Object.keys(definitions[`${name}Population`].properties);
     const model = models[name];
     expect(keys).toEqual([
@@ -188,7 +193,7 @@ describe('the schema agrees with the models registry', () => {
       'params',
       'init',
       ...(model.isSource ? [] : ['iExt', 'noise', 'poissonInput']),
-      ...(name === 'spikeSource' ? ['times', 'ids'] : []),
+      ...(name === 'spikeSource' ? ['times', 'ids', 'capacity', 'encoder'] : name === 'poisson' ? ['rateTable', 'encoder'] : []),
     ]);
   });
 

@@ -58,7 +58,7 @@ function specError(f: () => unknown): SpecError {
   throw new Error('expected a SpecError, nothing was thrown');
 }
 
-const MODELS = 'expected one of: lif, izhikevich, poisson, spikeSource';
+const MODELS = 'expected one of: lif, adaptiveLif, izhikevich, poisson, spikeSource';
 const RULES = 'expected one of: allToAll, oneToOne, fixedProbability, fixedInDegree, fixedOutDegree, fixedTotal, list';
 const KINDS = 'expected one of: delta, pulse, current, conductance';
 
@@ -489,7 +489,7 @@ describe('validateSpec rejects, naming the path', () => {
         delete d.populations.P.params;
         return d;
       },
-      'populations.P.params.rate: is required for model poisson (firing rate, Hz)',
+      'populations.P.params.rate: is required for model poisson (firing rate, Hz), or give the population a rateTable',
     ],
     [
       'poisson with receptors',

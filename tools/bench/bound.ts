@@ -115,7 +115,7 @@ export interface Schedule {
 
 /** Dispatches per tick of the per-tick GPU schedule: propagate + the STDP kernels of each plastic projection + one per group + end-of-tick. */
 export function dispatchesPerTick(net: CompiledNetwork): number {
-  return 1 + PLASTICITY_KERNELS * net.plastic.length + net.groups.length + 1;
+  return 1 + net.plastic.reduce((a, p) => a + PLASTICITY_KERNELS + (p.normalize ? 1 : 0), 0) + net.groups.length + 1;
 }
 
 /** Dispatches of a run of `ticks` ticks: per tick, or one per window on the fused path. */
