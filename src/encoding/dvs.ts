@@ -6,6 +6,7 @@
  */
 import type { SpikeTrains } from './latency.ts';
 import { checkNumber } from './rate.ts';
+import { NPY_SCALARS, readNpyHeader, type ScalarType } from './npyFile.ts';
 
 /** Unit of the events' `t`: microseconds (tonic, most cameras), milliseconds or seconds. */
 export type DvsTimeUnit = 'us' | 'ms' | 's';
@@ -175,88 +176,6 @@ export function parseDvsCsv(text: string, options: { timeUnit?: DvsTimeUnit } = 
   return { t: Float64Array.from(columns.t), x: Float64Array.from(columns.x), y: Float64Array.from(columns.y), p: Float64Array.from(columns.p), timeUnit };
 }
 
-/** A Python literal as NumPy writes .npy headers: dict, list, tuple, str, int, bool, None. */
-type PyValue = string | number | boolean | null | PyValue[] | { [key: string]: PyValue };
-
-function parsePython(text: string): PyValue {
-  let i = 0;
-  const fail = (what: string): never => {
-    throw new Error(`parseDvsNpy: cannot read the header at character ${i} (${what}): ${text.trim()}`);
-  };
-  const skip = () => {
-    while (i < text.length && /\s/.test(text[i])) i++;
-  };
-  const value = (): PyValue => {
-    skip();
-    const c = text[i];
-    if (c === '{' || c === '[' || c === '(') {
-      const close = c === '{' ? '}' : c === '[' ? ']' : ')';
-      i++;
-      const items: PyValue[] = [];
-      const dict: Record<string, PyValue> = {};
-      for (;;) {
-        skip();
-        if (text[i] === close) break;
-        const item = value();
-        if (c === '{') {
-          skip();
-          if (text[i++] !== ':' || typeof item !== 'string') fail('expected a string key and ":"');
-          dict[item as string] = value();
-        } else items.push(item);
-        skip();
-        if (text[i] === ',') i++;
-        else if (text[i] !== close) fail(`expected "," or "${close}"`);
-      }
-      i++;
-      return c === '{' ? dict : items;
-    }
-    if (c === "'" || c === '"') {
-      const end = text.indexOf(c, i + 1);
-      if (end < 0) fail('unterminated string');
-      const s = text.slice(i + 1, end);
-      i = end + 1;
-      return s;
-    }
-    const word = /^(True|False|None|-?\d+)/.exec(text.slice(i));
-    if (!word) return fail('unexpected character');
-    i += word[0].length;
-    return word[0] === 'True' ? true : word[0] === 'False' ? false : word[0] === 'None' ? null : Number(word[0]);
-  };
-  const result = value();
-  skip();
-  if (i !== text.length) fail('trailing characters');
-  return result;
-}
-
-/** A reader of one little-endian scalar: its size and how to read it from a DataView. */
-export interface ScalarType {
-  bytes: number;
-  read: (view: DataView, at: number) => number;
-}
-
-/** Largest |integer| a double holds exactly: 8-byte integers beyond it are refused, not rounded. */
-const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-function bigToNumber(v: bigint): number {
-  if (v > SAFE || v < -SAFE) throw new RangeError(`.npy value ${v} is too large to hold exactly in a JavaScript number`);
-  return Number(v);
-}
-
-/** The .npy dtypes read (an event field, or a plain array's values): little-endian (or single-byte) bools, integers and floats. */
-export const NPY_SCALARS: Record<string, ScalarType> = {
-  b1: { bytes: 1, read: (v, at) => v.getUint8(at) },
-  i1: { bytes: 1, read: (v, at) => v.getInt8(at) },
-  u1: { bytes: 1, read: (v, at) => v.getUint8(at) },
-  i2: { bytes: 2, read: (v, at) => v.getInt16(at, true) },
-  u2: { bytes: 2, read: (v, at) => v.getUint16(at, true) },
-  i4: { bytes: 4, read: (v, at) => v.getInt32(at, true) },
-  u4: { bytes: 4, read: (v, at) => v.getUint32(at, true) },
-  i8: { bytes: 8, read: (v, at) => bigToNumber(v.getBigInt64(at, true)) },
-  u8: { bytes: 8, read: (v, at) => bigToNumber(v.getBigUint64(at, true)) },
-  f4: { bytes: 4, read: (v, at) => v.getFloat32(at, true) },
-  f8: { bytes: 8, read: (v, at) => v.getFloat64(at, true) },
-};
-
 /**
  * Events from a NumPy `.npy` file's bytes, in the layout of the `tonic` library: a structured
  * array with integer fields `x`, `y`, `t`, `p` (e.g. `[('x', '<i2'), ('y', '<i2'), ('t', '<i8'),
@@ -271,19 +190,7 @@ export function parseDvsNpy(bytes: Uint8Array | ArrayBuffer, options: { timeUnit
   const fn = 'parseDvsNpy';
   const timeUnit = checkTimeUnit(fn, options.timeUnit ?? 'us');
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
-  if (data.length < 10 || magic.some((b, i) => data[i] !== b)) throw new Error(`${fn}: not an .npy file (it does not start with \\x93NUMPY)`);
-  const major = data[6];
-  if (major < 1 || major > 3) throw new Error(`${fn}: .npy format version ${major}.${data[7]} is not supported (1.0, 2.0 and 3.0 are)`);
-  // Version 1.0 has a u16 header length, 2.0 and 3.0 a u32 one; 3.0 allows UTF-8 in the header.
-  const headerStart = major === 1 ? 10 : 12;
-  if (data.length < headerStart) throw new Error(`${fn}: the file ends inside its header`);
-  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  const dataStart = headerStart + headerLength;
-  if (data.length < dataStart) throw new Error(`${fn}: the file ends inside its header`);
-  const header = parsePython(new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(data.subarray(headerStart, dataStart)));
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new Error(`${fn}: the header is not a dict`);
+  const { header, dataStart, view } = readNpyHeader(data, fn);
   if (header.fortran_order !== false) throw new Error(`${fn}: Fortran-order arrays are not supported (save with numpy.save of a C-order array)`);
   const shape = header.shape;
   if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number')) throw new Error(`${fn}: the header's shape is not a tuple of integers`);

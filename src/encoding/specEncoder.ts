@@ -10,7 +10,8 @@
  */
 import { at, SpecError } from '../netspec/errors.ts';
 import { suggest } from '../netspec/validateSpec.ts';
-import { NPY_SCALARS, parseDvsCsv, parseDvsNpy, dvsToSpikes, type DvsTimeUnit } from './dvs.ts';
+import { parseDvsCsv, parseDvsNpy, dvsToSpikes, type DvsTimeUnit } from './dvs.ts';
+import { isNpy, NPY_SCALARS, readNpyHeader } from './npyFile.ts';
 import { greyImage, imageToRates, type GreyImage } from './image.ts';
 import { latencyCode } from './latency.ts';
 import { populationCodeVector } from './population.ts';
@@ -174,12 +175,6 @@ function readData<T>(read: () => T): T {
   }
 }
 
-const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
-
-function isNpy(bytes: Uint8Array): boolean {
-  return bytes.length >= NPY_MAGIC.length && NPY_MAGIC.every((b, i) => bytes[i] === b);
-}
-
 /** UTF-8 text (a BOM allowed); invalid bytes are an error, not replacement characters. */
 function decodeText(bytes: Uint8Array): string {
   try {
@@ -229,33 +224,21 @@ function readNumbers(bytes: Uint8Array): number[] {
  * Fortran order (for more than one dimension), truncated data, values that are not finite.
  */
 function readNpy(bytes: Uint8Array): { values: number[]; shape: number[] } {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const major = bytes.length >= 8 ? bytes[6] : 0;
-  if (major < 1 || major > 3) throw new DataError(`.npy format version ${major}.${bytes[7]} is not supported (1.0, 2.0 and 3.0 are)`);
-  const headerStart = major === 1 ? 10 : 12;
-  if (bytes.length < headerStart) throw new DataError('the file ends inside its .npy header');
-  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  const dataStart = headerStart + headerLength;
-  if (bytes.length < dataStart) throw new DataError('the file ends inside its .npy header');
-  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataStart));
-  const descr = /['"]descr['"]\s*:\s*(['"])([^'"]*)\1/.exec(header);
-  if (!descr) throw new DataError(`a structured .npy array or one without a dtype; expected a plain array of numbers (header ${header.trim()})`);
-  const dtype = /^([<>|=]?)([biuf])(\d+)$/.exec(descr[2]);
+  const { header, dataStart, view } = readData(() => readNpyHeader(bytes, 'readNpy'));
+  const descr = header.descr;
+  if (typeof descr !== 'string')
+    throw new DataError(`a structured .npy array or one without a dtype; expected a plain array of numbers (dtype ${JSON.stringify(descr)})`);
+  const dtype = /^([<>|=]?)([biuf])(\d+)$/.exec(descr);
   const scalar = dtype && NPY_SCALARS[dtype[2] + dtype[3]];
-  if (!dtype || !scalar) throw new DataError(`.npy dtype ${JSON.stringify(descr[2])}; expected bools, integers or floats`);
+  if (!dtype || !scalar) throw new DataError(`.npy dtype ${JSON.stringify(descr)}; expected bools, integers or floats`);
   if (dtype[1] === '>' && scalar.bytes > 1)
-    throw new DataError(`a big-endian .npy array (${descr[2]}); save it little-endian (numpy: a.astype('<${dtype[2]}${dtype[3]}'))`);
-  const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header);
-  if (!shapeText) throw new DataError(`no shape in the .npy header (${header.trim()})`);
-  const shape = shapeText[1]
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map(Number);
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new DataError(`an invalid .npy shape (${shapeText[1]})`);
-  if (/['"]fortran_order['"]\s*:\s*True/.test(header) && shape.filter((d) => d > 1).length > 1)
+    throw new DataError(`a big-endian .npy array (${descr}); save it little-endian (numpy: a.astype('<${dtype[2]}${dtype[3]}'))`);
+  const shape = header.shape;
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0))
+    throw new DataError(`an invalid .npy shape (${JSON.stringify(shape)})`);
+  if (header.fortran_order === true && shape.filter((d) => (d as number) > 1).length > 1)
     throw new DataError('a Fortran-order .npy array; save a C-order one (numpy.ascontiguousarray)');
-  const count = shape.reduce((a, b) => a * b, 1);
+  const count = (shape as number[]).reduce((a, b) => a * b, 1);
   if (bytes.length < dataStart + count * scalar.bytes)
     throw new DataError(
       `the .npy data are truncated: ${count} values of ${scalar.bytes} bytes need ${count * scalar.bytes} bytes, the file has ${bytes.length - dataStart}`,
@@ -267,7 +250,7 @@ function readNpy(bytes: Uint8Array): { values: number[]; shape: number[] } {
       throw new DataError(`value ${k} (${x}) is not a finite number that a double holds exactly`);
     values[k] = x;
   }
-  return { values, shape };
+  return { values, shape: shape as number[] };
 }
 
 /**
