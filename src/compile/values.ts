@@ -2,7 +2,7 @@
 import type { CounterRng } from '../rng/counterHash.ts';
 import { SpecError } from '../netspec/errors.ts';
 import type { Value } from '../netspec/types.ts';
-import { describeRange, type ValueRange } from '../models/model.ts';
+import { describeRange, inRange, type ValueRange } from '../models/model.ts';
 import { MAX_REDRAWS } from './synapseDraws.ts';
 
 /**
@@ -38,10 +38,6 @@ export function checkRange(values: Float64Array, range: ValueRange | undefined, 
   if (!range) return;
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
-    const bad =
-      (range.min !== undefined && (range.exclusiveMin ? x <= range.min : x < range.min)) ||
-      (range.max !== undefined && x > range.max) ||
-      (range.int && !Number.isInteger(x));
-    if (bad) throw new SpecError(path, `must be ${describeRange(range)}, but neuron ${i} drew ${x} (clip the distribution)`);
+    if (!inRange(x, range)) throw new SpecError(path, `must be ${describeRange(range)}, but neuron ${i} drew ${x} (clip the distribution)`);
   }
 }

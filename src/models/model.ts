@@ -38,6 +38,11 @@ export interface ValueRange {
   int?: boolean;
 }
 
+/** Whether `x` lies in range `r` (its bounds and integrality). */
+export function inRange(x: number, r: ValueRange): boolean {
+  return !((r.min !== undefined && (r.exclusiveMin ? x <= r.min : x < r.min)) || (r.max !== undefined && x > r.max) || (r.int && !Number.isInteger(x)));
+}
+
 /** The range as words, for messages: "> 0", "≥ 1 and an integer". */
 export function describeRange(r: ValueRange): string {
   return [r.min !== undefined ? `${r.exclusiveMin ? '>' : '≥'} ${r.min}` : '', r.max !== undefined ? `≤ ${r.max}` : '', r.int ? 'an integer' : '']

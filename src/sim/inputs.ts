@@ -10,14 +10,15 @@ import { STDP_UNIFORM_WORD } from '../models/stdp.ts';
 import { layoutSpikeEvents } from '../models/spikeSource.ts';
 import { didYouMean } from '../netspec/validateSpec.ts';
 import { MAX_TICKS, wordsOf, type BackendState, type WordWrite } from './backend.ts';
-import { describeRange } from '../models/model.ts';
+import { describeRange, inRange } from '../models/model.ts';
+import { projectionName } from '../netspec/validateSpec.ts';
 
-/** The population named `name`, or an error that lists the populations. */
-function populationNamed(net: CompiledNetwork, name: string, method: string, model: string): CompiledPopulation {
+/** The population named `name` (of model `model`, when given), or an error that lists the populations. */
+function populationNamed(net: CompiledNetwork, name: string, method: string, model?: string): CompiledPopulation {
   const pop = net.populations.find((p) => p.name === name);
   const names = net.populations.map((p) => p.name);
   if (!pop) throw new Error(`${method}: no population ${JSON.stringify(name)}${didYouMean(name, names)}; populations: ${names.join(', ')}`);
-  if (pop.model !== model) {
+  if (model !== undefined && pop.model !== model) {
     const fitting = net.populations.filter((p) => p.model === model).map((p) => p.name);
     throw new Error(
       `${method}: population ${name} is a ${pop.model}; it applies to ${model} populations (here: ${fitting.length ? fitting.join(', ') : 'none'})`,
@@ -69,9 +70,7 @@ export function rateWrites(net: CompiledNetwork, population: string, rates: numb
  * @example paramWrites(net, 'E', { thetaPlus: 0 })
  */
 export function paramWrites(net: CompiledNetwork, population: string, params: Record<string, number | ArrayLike<number>>): WordWrite[] {
-  const pop = net.populations.find((p) => p.name === population);
-  const names = net.populations.map((p) => p.name);
-  if (!pop) throw new Error(`setParams: no population ${JSON.stringify(population)}${didYouMean(population, names)}; populations: ${names.join(', ')}`);
+  const pop = populationNamed(net, population, 'setParams');
   const model = net.groups[pop.group].model;
   const settable = Object.keys(model.params).filter((k) => model.params[k].settable);
   return Object.entries(params).map(([name, values]) => {
@@ -85,8 +84,7 @@ export function paramWrites(net: CompiledNetwork, population: string, params: Re
     const column = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       const x = typeof values === 'number' ? values : values[i];
-      const below = range.min !== undefined && (range.exclusiveMin ? x <= range.min : x < range.min);
-      if (!Number.isFinite(x) || below || (range.max !== undefined && x > range.max))
+      if (!Number.isFinite(x) || !inRange(x, range))
         throw new Error(
           `setParams: ${population}.${name}${typeof values === 'number' ? '' : `[${i}]`} is ${x}; it must be finite${range.min !== undefined || range.max !== undefined ? ` and ${describeRange(range)}` : ''}`,
         );
@@ -150,17 +148,29 @@ export function spikeWrites(
 }
 
 /**
+ * The index in `net.plastic` of plastic projection `name`, or an error (starting with
+ * `prefix`) that says it is static or names the plastic projections.
+ * @example plasticIndex(net, 'EE', '') // 0
+ */
+export function plasticIndex(net: CompiledNetwork, name: string, prefix: string): number {
+  const k = net.plastic.findIndex((p) => p.name === name);
+  if (k >= 0) return k;
+  const names = net.plastic.map((p) => p.name);
+  const isStatic = (net.spec.projections ?? []).some((p, i) => projectionName(p, i) === name);
+  throw new Error(
+    isStatic
+      ? `${prefix}projection ${name} is static: its weights are the spec's; only plastic projections are read back`
+      : `${prefix}no plastic projection ${JSON.stringify(name)}${didYouMean(name, names)}; plastic projections: ${names.length ? names.join(', ') : 'none'}`,
+  );
+}
+
+/**
  * The writes that change plastic projection `projection`'s learning amplitudes from the next
  * tick: `aPlus` and `aMinus` (weight units, ≥ 0; 0 and 0 freeze the weights while traces go on).
  * @example plasticityWrites(net, 'input', { aPlus: 0, aMinus: 0 })
  */
 export function plasticityWrites(net: CompiledNetwork, projection: string, changes: { aPlus?: number; aMinus?: number }): WordWrite[] {
-  const k = net.plastic.findIndex((p) => p.name === projection);
-  const names = net.plastic.map((p) => p.name);
-  if (k < 0)
-    throw new Error(
-      `setPlasticity: no plastic projection ${JSON.stringify(projection)}${didYouMean(projection, names)}; plastic projections: ${names.length ? names.join(', ') : 'none'}`,
-    );
+  const k = plasticIndex(net, projection, 'setPlasticity: ');
   const writes: WordWrite[] = [];
   for (const [key, value] of Object.entries(changes)) {
     if (!(key in STDP_UNIFORM_WORD)) throw new Error(`setPlasticity: ${projection}: ${key} cannot be changed; expected aPlus or aMinus`);

@@ -18,13 +18,12 @@ import type { CompiledNetwork } from '../compile/compiled.ts';
 import { networkBytes, plasticSynapseIds } from '../compile/compiled.ts';
 import { compileNetwork } from '../compile/compile.ts';
 import { checkMemoryPlan, planMemory, type MemoryLimits } from './memoryPlan.ts';
-import { projectionName } from '../netspec/validateSpec.ts';
 import { acquireDevice, NoAdapterError, type GpuContext } from '../gpu/device.ts';
 import { CpuBackend } from '../reference/cpuBackend.ts';
 import { MAX_TICKS, type Backend, type Recorders } from './backend.ts';
 import { GpuBackend, type PhaseTimes, type SpikeDispatch } from './gpuBackend.ts';
 import { checkSnapshotFits, decodeCheckpoint, encodeCheckpoint, type SimulatorSnapshot } from './checkpoint.ts';
-import { paramWrites, plasticityWrites, rateWrites, resetBackendState, spikeWrites } from './inputs.ts';
+import { paramWrites, plasticIndex, plasticityWrites, rateWrites, resetBackendState, spikeWrites } from './inputs.ts';
 import { SpikeRecorder, type PopulationSpikes } from './spikeRecorder.ts';
 import { StateRecorder, type StateTrace } from './stateRecorder.ts';
 import { WeightRecorder, type WeightHistory } from './weightRecorder.ts';
@@ -425,16 +424,7 @@ export class Simulator {
    */
   async weights(projection: string): Promise<ProjectionWeights> {
     this.checkUsable();
-    const k = this.network.plastic.findIndex((p) => p.name === projection);
-    if (k < 0) {
-      const plastic = this.network.plastic.map((p) => p.name);
-      const isStatic = (this.network.spec.projections ?? []).some((p, i) => projectionName(p, i) === projection);
-      throw new Error(
-        isStatic
-          ? `projection ${projection} is static: its weights are the spec's; only plastic projections are read back`
-          : `no plastic projection ${JSON.stringify(projection)}; plastic projections: ${plastic.length ? plastic.join(', ') : 'none'}`,
-      );
-    }
+    const k = plasticIndex(this.network, projection, '');
     const p = this.network.plastic[k];
     const { pre, delayTicks } = plasticSynapseIds(p);
     return {
