@@ -28,7 +28,7 @@ import {
   type NetworkShape,
   type PlasticShape,
 } from '../compile/compiled.ts';
-import { spikeSourceCapacity, spikeTick } from '../models/spikeSource.ts';
+import { spikeSourceCapacity } from '../models/spikeSource.ts';
 import { MAX_POISSON_LAMBDA, poissonCdfTable, poissonInputLambda, poissonTableMaxK } from '../compile/poissonTable.ts';
 
 /** Neuron ids, synapse indices and buffer indices are u32. */
@@ -296,19 +296,6 @@ function recordedNeurons(spec: NetworkSpec): number {
   }, 0);
 }
 
-/** Words of a spike source's events, de-duplicated per neuron and tick (as `layoutSpikeEvents`); it reserves at least its capacity. */
-function spikeSourceWords(times: number[], ids: number[], dt: number): number {
-  const ticksOf = new Map<number, Set<number>>();
-  times.forEach((t, k) => {
-    const ticks = ticksOf.get(ids[k]) ?? new Set<number>();
-    ticks.add(spikeTick(t, dt));
-    ticksOf.set(ids[k], ticks);
-  });
-  let words = 0;
-  for (const ticks of ticksOf.values()) words += ticks.size;
-  return words;
-}
-
 /** Length of the Poisson CDF table for λ (exact up to `MAX_POISSON_LAMBDA`; beyond, a bound, for a spec compile refuses). */
 function poissonTableWords(lambda: number): { words: number; exact: boolean } {
   if (lambda <= MAX_POISSON_LAMBDA) return { words: poissonCdfTable(lambda).length, exact: true };
@@ -364,7 +351,8 @@ export function planMemory(doc: unknown, limits: MemoryLimits = {}): MemoryPlan 
   for (const e of entries) {
     let words =
       e.spec.model === 'spikeSource'
-        ? Math.max(spikeSourceWords(e.spec.times ?? [], e.spec.ids ?? [], dt), spikeSourceCapacity(e.spec))
+        ? // Its capacity: at least its events (validated), so their de-duplicated ticks fit.
+          spikeSourceCapacity(e.spec)
         : (e.spec.rateTable?.rates.length ?? 0) * e.spec.size;
     if (!e.layout.model.isSource)
       for (const pi of e.spec.poissonInput ?? []) {
