@@ -25,6 +25,7 @@
 import type { PlasticProjection } from '../compile/compiled.ts';
 import { fixedFromF32Wgsl, NORMALIZE_MIN_SUM, stdpWgsl, type WeightNormalization } from '../models/stdp.ts';
 import { exactDivideWgsl } from '../models/exactDivision.ts';
+import { f32Literal } from '../models/model.ts';
 import { bindingsWgsl, type BindingTable } from '../gpu/bindings.ts';
 import { Ctrl, flatIndexWgsl, LogMeta, WORKGROUP_SIZE } from './common.ts';
 
@@ -112,8 +113,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let end = colStart[post + 1u];
   var sum = 0.0;
   for (var c = start; c < end; c++) { sum = sum + weight[colSynapse[c]]; }
-  if (sum < bitcast<f32>(${f32Bits(NORMALIZE_MIN_SUM)}u)) { return; }
-  let factor = exactDivide(bitcast<f32>(${f32Bits(n.total)}u), sum);
+  if (sum < ${f32Literal(NORMALIZE_MIN_SUM)}) { return; }
+  let factor = exactDivide(${f32Literal(n.total)}, sum);
   for (var c = start; c < end; c++) {
     let s = colSynapse[c];
     weight[s] = clamp(weight[s] * factor, stdp.wMin, stdp.wMax);
@@ -121,9 +122,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 `;
 }
-
-/** The bits of an f32, for exact WGSL literals. */
-const f32Bits = (x: number) => `0x${new Uint32Array(Float32Array.of(x).buffer)[0].toString(16)}`;
 
 /** Kernel 1: decay every trace by one tick. */
 export function plasticDecayWgsl(p: PlasticProjection, k: PlasticityConstants): string {

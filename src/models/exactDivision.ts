@@ -5,15 +5,12 @@
  * (an f64 quotient of f32 operands rounded once more to f32 is exactly rounded). Used by weight
  * normalisation (total / sum) and adaptiveLif's implicit conductance step.
  */
-import { f32 } from './model.ts';
+import { f32, f32Literal } from './model.ts';
 
 /** The smallest normal f32. */
 export const MIN_NORMAL_F32 = 2 ** -126;
 /** The largest finite f32. */
 export const MAX_F32 = f32(3.4028234663852886e38);
-
-/** The bits of an f32 as a WGSL literal (exact whatever its decimal expansion). */
-const literal = (x: number) => `bitcast<f32>(0x${new Uint32Array(Float32Array.of(x).buffer)[0].toString(16)}u)`;
 
 /**
  * WGSL `exactDivide(a, b)`: a / b for a finite `a` of either sign and a positive normal `b`.
@@ -41,7 +38,7 @@ fn exactDivide(a: f32, b: f32) -> f32 {
   q = q >> 1u;
   if (guard == 1u && (r != 0u || (q & 1u) == 1u)) { q = q + 1u; }
   if (q == 0x1000000u) { q = q >> 1u; exponent = exponent + 1; }
-  if (exponent >= 255) { return bitcast<f32>(bitcast<u32>(${literal(MAX_F32)}) | sign); }
+  if (exponent >= 255) { return bitcast<f32>(bitcast<u32>(${f32Literal(MAX_F32)}) | sign); }
   if (exponent <= 0) { return 0.0; }
   return bitcast<f32>(sign | (u32(exponent) << 23u) | (q & 0x7fffffu));
 }

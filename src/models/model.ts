@@ -154,6 +154,12 @@ export interface NeuronModel {
 /** f32 rounding: every CPU float op goes through it, as a GPU would round. */
 export const f32 = Math.fround;
 
+/** An f32 constant as WGSL, bit-exact whatever its decimal expansion. */
+export function f32Literal(x: number): string {
+  const bits = new Uint32Array(Float32Array.of(x).buffer)[0];
+  return `bitcast<f32>(0x${bits.toString(16)}u)`;
+}
+
 /** Receptor slots of a kind. */
 export function slotsOf(receptors: ReceptorSlot[], ...kinds: ReceptorKind[]): ReceptorSlot[] {
   return receptors.filter((r) => kinds.includes(r.spec.kind));

@@ -15,7 +15,7 @@
  * postsynaptic spike changes w by a+·exp(−Δt/τ+) (Δt ≥ 0) or, arriving after it, by
  * −a−·exp(Δt/τ−) (Δt < 0).
  */
-import { f32 } from './model.ts';
+import { f32, f32Literal } from './model.ts';
 import { MIN_NORMAL_F32 } from './exactDivision.ts';
 
 /**
@@ -91,23 +91,25 @@ export function stdpRule(spec: PlasticitySpec, dt: number): StdpRule {
   };
 }
 
-/** An f32 constant, bit-exact in WGSL whatever its decimal expansion. */
-function f32Literal(x: number): string {
-  const bits = new Uint32Array(Float32Array.of(x).buffer)[0];
-  return `bitcast<f32>(0x${bits.toString(16)}u)`;
-}
+/** The layout of the rule's uniform buffer: one f32 per constant, in this order, padded to 8. */
+const STDP_UNIFORM_FIELDS = ['aPlus', 'aMinus', 'wMin', 'wMax', 'decayPlus', 'decayMinus'] as const;
+const STDP_UNIFORM_WORDS = 8;
 
-/** The rule's constants as the uniform buffer `stdpWgsl` declares (8 f32). */
+/** The rule's constants as the uniform buffer `stdpWgsl` declares. */
 export function stdpUniform(r: StdpRule): Float32Array {
-  return Float32Array.of(r.aPlus, r.aMinus, r.wMin, r.wMax, r.decayPlus, r.decayMinus, 0, 0);
+  const u = new Float32Array(STDP_UNIFORM_WORDS);
+  STDP_UNIFORM_FIELDS.forEach((field, k) => (u[k] = r[field]));
+  return u;
 }
 
 /** Word offsets in `stdpUniform` of the constants `sim.setPlasticity` may change. */
-export const STDP_UNIFORM_WORD = { aPlus: 0, aMinus: 1 } as const;
+export const STDP_UNIFORM_WORD = { aPlus: STDP_UNIFORM_FIELDS.indexOf('aPlus'), aMinus: STDP_UNIFORM_FIELDS.indexOf('aMinus') } as const;
 
 /** `rule` with its constants read back from `stdpUniform` words (the pairing and mode stay). */
 export function stdpRuleFromUniform(rule: StdpRule, u: Float32Array): StdpRule {
-  return { ...rule, aPlus: u[0], aMinus: u[1], wMin: u[2], wMax: u[3], decayPlus: u[4], decayMinus: u[5] };
+  const out = { ...rule };
+  STDP_UNIFORM_FIELDS.forEach((field, k) => (out[field] = u[k]));
+  return out;
 }
 
 /**
@@ -120,7 +122,7 @@ export function stdpRuleFromUniform(rule: StdpRule, u: Float32Array): StdpRule {
  */
 export function stdpWgsl(r: StdpRule): string {
   return /* wgsl */ `
-struct StdpConstants { aPlus: f32, aMinus: f32, wMin: f32, wMax: f32, decayPlus: f32, decayMinus: f32, pad0: f32, pad1: f32 }
+struct StdpConstants { ${STDP_UNIFORM_FIELDS.map((f) => `${f}: f32`).join(', ')}, ${Array.from({ length: STDP_UNIFORM_WORDS - STDP_UNIFORM_FIELDS.length }, (_, k) => `pad${k}: f32`).join(', ')} }
 
 fn stdpOnSpike(trace: f32) -> f32 {
   return ${r.nearest ? '1.0' : 'trace + 1.0'};
