@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { packagePath } from '../tools/packagePath.ts';
-import { parseDigitsCsv, splitDataset, type DatasetSplit, type ImageDataset } from '../src/datasets/digits.ts';
+import { DIGITS_TRAIN_IMAGES, parseDigitsCsv, splitDataset, type DatasetSplit, type ImageDataset } from '../src/datasets/digits.ts';
 import { idxDataset, parseIdx } from '../src/datasets/idx.ts';
 import { diehlCookNetwork, ImageLearner, learnImages, type DiehlCookOptions, type LearningPhase } from '../src/learning/diehlCook.ts';
 import { suggest } from '../src/netspec/validateSpec.ts';
@@ -26,7 +26,7 @@ const DATASETS: Record<string, { summary: string; load(seed: number, trainImages
   digits: {
     summary: '8×8 handwritten digits (UCI, 1797 images, shipped): 1297 train, 500 test',
     load(seed, trainImages, testImages) {
-      const split = splitDataset(parseDigitsCsv(readGzip(packagePath('data/digits.csv.gz')).toString('utf8')), 1297, seed);
+      const split = splitDataset(parseDigitsCsv(readGzip(packagePath('data/digits.csv.gz')).toString('utf8')), DIGITS_TRAIN_IMAGES, seed);
       return { split: { train: firstImages(split.train, trainImages), test: firstImages(split.test, testImages) }, network: {} };
     },
   },

@@ -17,6 +17,7 @@ import {
   assignLabels,
   confusionMatrix,
   diehlCookNetwork,
+  DIGITS_TRAIN_IMAGES,
   ImageLearner,
   parseDigitsCsv,
   predictClass,
@@ -323,7 +324,7 @@ async function loadDigits(): Promise<DatasetSplit> {
   // unzipped it already; a plain static host sends the gzip bytes as they are: look at the bytes.
   const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
   const text = gzipped ? await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text() : new TextDecoder().decode(bytes);
-  return splitDataset(parseDigitsCsv(text), 1297, 1);
+  return splitDataset(parseDigitsCsv(text), DIGITS_TRAIN_IMAGES, 1);
 }
 
 let data: DatasetSplit | null = null;

@@ -80,7 +80,7 @@ export {
   type DvsTimeUnit,
   type DvsToSpikesOptions,
 } from './encoding/index.ts';
-export { parseDigitsCsv, splitDataset, type ImageDataset, type DatasetSplit } from './datasets/digits.ts';
+export { parseDigitsCsv, splitDataset, DIGITS_TRAIN_IMAGES, type ImageDataset, type DatasetSplit } from './datasets/digits.ts';
 export { parseIdx, idxDataset, type IdxArray } from './datasets/idx.ts';
 export {
   diehlCookNetwork,

@@ -35,6 +35,9 @@ export function parseDigitsCsv(text: string): ImageDataset {
   return { name: 'digits', width: 8, height: 8, labels, images, classes: 10 };
 }
 
+/** The digits' fixed split: this many images train (and label), the other 500 of the 1797 test. */
+export const DIGITS_TRAIN_IMAGES = 1297;
+
 /** A train/test split of a dataset. */
 export interface DatasetSplit {
   train: ImageDataset;
@@ -44,7 +47,7 @@ export interface DatasetSplit {
 /**
  * A fixed split by seed: the images shuffled (Fisher–Yates with a 32-bit xorshift generator
  * seeded by `seed`), the first `trainCount` for training and the rest for testing.
- * @example splitDataset(digits, 1297, 1) // 1297 training and 500 test images
+ * @example splitDataset(digits, DIGITS_TRAIN_IMAGES, 1) // 1297 training and 500 test images
  */
 export function splitDataset(data: ImageDataset, trainCount: number, seed: number): DatasetSplit {
   const n = data.images.length;

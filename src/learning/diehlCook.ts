@@ -211,7 +211,7 @@ export type LearningPhase = 'train' | 'label' | 'test';
  * Diehl & Cook's protocol: `epochs` passes over the training images with learning on; one pass
  * with learning off to label the neurons; one over the test images to classify them.
  * @example
- *   const result = await learnImages(learner, splitDataset(digits, 1297, 1), { epochs: 1 });
+ *   const result = await learnImages(learner, splitDataset(digits, DIGITS_TRAIN_IMAGES, 1), { epochs: 1 });
  *   console.log(result.accuracy);
  */
 export async function learnImages(
