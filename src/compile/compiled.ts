@@ -1,8 +1,9 @@
 /** The compiled network: everything the backends need, as flat typed arrays (no GPU here). */
 import { driveColumns, type DriveLayout, type PoissonInputSlot } from '../models/drive.ts';
-import { models } from '../models/index.ts';
+import { modelOf, userModelKey } from '../models/index.ts';
 import type { ModelColumns, NeuronModel, ReceptorSlot } from '../models/model.ts';
-import type { StdpRule, WeightNormalization } from '../models/stdp.ts';
+import type { WeightNormalization } from '../models/stdp.ts';
+import type { CompiledRule } from '../models/plasticityRule.ts';
 import type { NetworkSpec, PopulationSpec } from '../netspec/types.ts';
 import { PROCEDURAL_WORDS, type DeviceRows, type ProceduralProjection } from './proceduralRows.ts';
 
@@ -134,7 +135,7 @@ export interface PlasticProjection {
   channelBase: number;
   /** Fixed-point exponent of the receptor (the bound counts every plastic weight as max(|wMin|, |wMax|)). */
   exponent: number;
-  rule: StdpRule;
+  rule: CompiledRule;
   /** Weight normalisation (`plasticity.normalize`), or null. */
   normalize: WeightNormalization | null;
   /** The weight bounds as the spec gives them (`rule` holds their f32 values). */
@@ -224,6 +225,9 @@ export interface PlasticShape {
   /** Largest delay of the projection, ticks (≥ 1). */
   maxDelay: number;
   synapses: number;
+  /** Traces of the rule per pre and per post neuron (pair STDP: 1 and 1). */
+  preTraces: number;
+  postTraces: number;
 }
 
 /**
@@ -243,8 +247,8 @@ export function plasticBufferLayout(p: PlasticShape) {
     colStart: perNeuron('column starts', p.postSize + 1),
     colSynapse: perSynapse('column synapses'),
     colPreDelay: perSynapse('column pre/delay'),
-    preTrace: perNeuron('pre traces', (p.maxDelay + 1) * p.preSize),
-    postTrace: perNeuron('post traces', p.postSize),
+    preTrace: perNeuron('pre traces', p.preTraces * (p.maxDelay + 1) * p.preSize),
+    postTrace: perNeuron('post traces', p.postTraces * p.postSize),
   };
 }
 
@@ -255,6 +259,8 @@ export const plasticShape = (p: PlasticProjection): PlasticShape => ({
   postSize: p.postSize,
   maxDelay: p.maxDelay,
   synapses: p.synapsePost.length,
+  preTraces: Object.keys(p.rule.definition.preTraces).length,
+  postTraces: Object.keys(p.rule.definition.postTraces).length,
 });
 
 /**
@@ -318,14 +324,25 @@ export interface PopulationLayout {
 
 /** The layout facts of a (validated) population spec. */
 export function populationLayout(spec: PopulationSpec): PopulationLayout {
-  const model = models[spec.model];
   const receptors: ReceptorSlot[] = Object.entries(spec.params?.receptors ?? {}).map(([rn, r], i) => ({ name: rn, index: i, spec: r }));
+  const model = modelOf(
+    spec.model,
+    receptors.map((r) => r.name),
+    '',
+  );
   const poissonInputs: PoissonInputSlot[] = (spec.poissonInput ?? []).map((p, j) => ({
     index: j,
     receptor: receptors.findIndex((r) => r.name === p.receptor),
   }));
   const drive: DriveLayout = { receptors, poissonInputs, noise: spec.noise !== undefined && spec.noise.sd > 0 };
-  const key = [spec.model, receptors.map((r) => r.spec.kind).join(','), poissonInputs.map((p) => p.receptor).join(','), drive.noise].join('|');
+  const modelKey =
+    typeof spec.model === 'string'
+      ? spec.model
+      : userModelKey(
+          spec.model,
+          receptors.map((r) => r.name),
+        );
+  const key = [modelKey, receptors.map((r) => r.spec.kind).join(','), poissonInputs.map((p) => p.receptor).join(','), drive.noise].join('|');
   return { model, receptors, drive, key };
 }
 

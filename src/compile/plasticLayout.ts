@@ -3,7 +3,8 @@
  * columns by post for potentiation (see PlasticProjection), with real (f32) weights the STDP
  * kernels update. Apart from the static rows, which hold fixed-point weights that never change.
  */
-import { stdpRule, weightNormalization } from '../models/stdp.ts';
+import { weightNormalization } from '../models/stdp.ts';
+import { plasticityRuleOf } from '../models/index.ts';
 import { at, SpecError } from '../netspec/errors.ts';
 import { projectionName } from '../netspec/validateSpec.ts';
 import type { CompiledPopulation, PlasticProjection } from './compiled.ts';
@@ -40,7 +41,7 @@ export function plasticProjection(p: BuiltProjection, exponent: number, seed: nu
     post: p.post,
     channelBase: p.base,
     exponent,
-    rule: stdpRule(p.spec.plasticity!, dt),
+    rule: plasticityRuleOf(p.spec.plasticity!, dt),
     normalize: weightNormalization(p.spec.plasticity!, dt),
     bounds: { wMin: p.spec.plasticity!.wMin, wMax: p.spec.plasticity!.wMax },
     ...ids,

@@ -254,7 +254,7 @@ function planReceptors(spec: NetworkSpec, name: string, gaps: PynnGap[]): { rece
 /** A model parameter as given, or its default (one source: the model's table). */
 function param(pop: PopulationSpec, key: string): Value {
   const given = pop.params?.[key] as Value | undefined;
-  return given ?? models[pop.model].params[key].default!;
+  return given ?? models[pop.model as string].params[key].default!;
 }
 
 /** Python lines creating a neuron or source population. */
@@ -385,8 +385,10 @@ function synapse(p: ProjectionSpec, i: number, weightScale: number, dt: number):
   if (!Array.isArray(p.weight)) args.push(`weight=${value(p.weight, weightScale)}`);
   const delay = delayValue(p, dt);
   if (delay !== null) args.push(`delay=${delay}`);
+  if (!p.plasticity) return `sim.StaticSynapse(${args.join(', ')})`;
+  if (p.plasticity.rule !== 'stdp')
+    throw new SpecError(`${at}.plasticity.rule`, `${p.plasticity.rule} cannot be exported: PyNN's standard synapses have pair STDP only`);
   const s = p.plasticity;
-  if (!s) return `sim.StaticSynapse(${args.join(', ')})`;
   if (s.normalize) throw new SpecError(`${at}.plasticity.normalize`, 'cannot be exported: PyNN has no weight normalisation');
   if ((s.pairing ?? 'all') !== 'all')
     throw new SpecError(
@@ -432,7 +434,7 @@ function projectionLines(spec: NetworkSpec, p: ProjectionSpec, i: number, plans:
         `per-synapse arrays cannot be exported with the ${p.connect.rule} rule (PyNN creates its synapses in another order); use a list rule`,
       );
   }
-  if (p.plasticity && p.plasticity.mode === 'multiplicative')
+  if (p.plasticity?.rule === 'stdp' && p.plasticity.mode === 'multiplicative')
     gaps.push({ simulator: 'brian2', path: `${at}.plasticity.mode`, problem: 'multiplicative STDP is run as additive' });
   const label = p.name ?? at;
   const lines = [`    # ${label}: ${p.pre} → ${p.post} (${p.receptor})`];
@@ -502,7 +504,12 @@ export function exportPynn(doc: unknown, options: PynnExportOptions = {}): PynnE
       ? planReceptors(spec, name, gaps)
       : { receptors: new Map<string, ReceptorPlan>(), inputScale: 1, cell: pop.model === 'poisson' ? 'SpikeSourcePoisson' : 'SpikeSourceArray' };
     if (!isNeuron && pop.model !== 'poisson' && pop.model !== 'spikeSource')
-      throw new SpecError(`populations.${name}.model`, `${pop.model} cannot be exported to PyNN`);
+      throw new SpecError(
+        `populations.${name}.model`,
+        typeof pop.model === 'string'
+          ? `${pop.model} cannot be exported to PyNN`
+          : 'a model given by its equations cannot be exported to PyNN (it has no PyNN cell type)',
+      );
     const plan: PopulationPlan = { name, variable: identifier(name, taken), spec: pop, receptors: receptorPlan.receptors, inputScale: receptorPlan.inputScale };
     plans.set(name, plan);
     body.push(...populationLines(spec, plan, receptorPlan.cell), ...poissonInputLines(plan, spec.dt), '');

@@ -7,7 +7,7 @@
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { bindingsWgsl, type BindingTable } from '../gpu/bindings.ts';
-import type { CompiledGroup } from '../compile/compiled.ts';
+import { TEMPLATE_U32_COLUMNS, type CompiledGroup } from '../compile/compiled.ts';
 import { driveDecayWgsl, driveHelpersWgsl, driveInputWgsl } from '../models/drive.ts';
 import { rngWgsl } from '../rng/counterHash.ts';
 import { Ctrl, flatIndexWgsl, LogMeta, WORKGROUP_SIZE } from './common.ts';
@@ -34,9 +34,10 @@ export function neuronStepWgsl(group: CompiledGroup, k: NeuronKernelConstants): 
   const { params, u32Params, state } = group.columns;
   const n = group.size;
   const source = group.model.isSource;
+  const shared = sharedColumns(group);
   const loads = [
-    ...params.map((c, i) => `  let p_${c} = params[${i * n}u + i];`),
-    ...u32Params.map((c, i) => `  let u_${c} = bitcast<u32>(params[${(params.length + i) * n}u + i]);`),
+    ...params.map((c, i) => `  let p_${c} = params[${i * n}u${shared.has(c) ? '' : ' + i'}];`),
+    ...u32Params.map((c, i) => (shared.has(c) ? `  let u_${c} = ${shared.get(c)}u;` : `  let u_${c} = bitcast<u32>(params[${(params.length + i) * n}u + i]);`)),
     ...state.map((c, i) => `  var s_${c} = state[${i * n}u + i];`),
   ].join('\n');
   const stores = state.map((c, i) => `  state[${i * n}u + i] = s_${c};`).join('\n');
@@ -82,6 +83,38 @@ ${checkStateWgsl(state, k.nonFiniteStride)}
   }
 }
 `;
+}
+
+/**
+ * Columns whose value is the same for every neuron of the group and never changes between
+ * runs, with that value's bits (GeNN's parameters that do not vary). The kernel reads an f32
+ * one from its first neuron's word: every thread reads the same address, so the column costs
+ * one cached word per workgroup instead of 4 B per neuron per tick. It is not written into the
+ * WGSL as a literal: compilers fold products of literals (SwiftShader turns dt·(a·x) into
+ * (dt·a)·x), which would round differently from the CPU reference. The template's u32 record
+ * flag, only ever compared, is a literal. Kept per neuron: the columns `sim.setParams` may
+ * change (a model's `settable` parameters) and the u32 columns models own (the input setters
+ * rewrite source tables' pointers).
+ * @example sharedColumns(cubaExcitatoryGroup).has('decayM') // true: exp(−dt/τm) is the same for all
+ */
+export function sharedColumns(group: CompiledGroup): Map<string, number> {
+  const { params, u32Params } = group.columns;
+  const n = group.size;
+  const words = new Uint32Array(group.params.buffer, group.params.byteOffset, group.params.length);
+  const settable = new Set(Object.entries(group.model.params).flatMap(([name, info]) => (info.settable ? [name] : [])));
+  const out = new Map<string, number>();
+  const consider = (column: string, index: number) => {
+    const first = words[index * n];
+    for (let i = 1; i < n; i++) if (words[index * n + i] !== first) return;
+    out.set(column, first);
+  };
+  params.forEach((c, i) => {
+    if (!settable.has(c)) consider(c, i);
+  });
+  u32Params.forEach((c, i) => {
+    if (TEMPLATE_U32_COLUMNS.includes(c)) consider(c, params.length + i);
+  });
+  return out;
 }
 
 /** Bindings of the neuron kernel; the fused kernel starts with the same. */

@@ -5,27 +5,35 @@
  *
  *   0. normalize (projections with `normalize` only, in ticks that are multiples of its period):
  *               one thread per post neuron sums its column's weights in column order and scales
- *               them to the total (exactly rounded division, `exactDivideWgsl`), clipped.
+ *               them to the total (exactly rounded division, `divideF32`, which the rule's
+ *               code brings), clipped.
  *
- *   1. decay:   x(t) = x(t − 1)·exp(−dt/τ+) for every pre neuron (kept for maxDelay + 1 ticks,
- *               as delayed arrivals need old values); y ← y·exp(−dt/τ−) for every post neuron.
- *   2. spikes:  one workgroup per spike of tick t. Its first thread grows (or, `nearest`,
- *               resets) the neuron's x(t) and y; then, if it is a post neuron, the threads walk
- *               its column: each incoming synapse (pre j, delay d) is potentiated by x_j(t − d),
- *               the presynaptic trace as the synapse sees it (arrivals up to and including
- *               tick t). x(t) is written and x(t − d), d ≥ 1, read: no race.
+ *   1. decay:   every trace decays by one tick: each presynaptic trace x(t) = x(t − 1)·exp(−dt/τ)
+ *               (kept for maxDelay + 1 ticks, as delayed arrivals need old values), each
+ *               postsynaptic trace y ← y·exp(−dt/τ).
+ *   2. spikes:  one workgroup per spike of tick t. If the rule's `onPost` reads postsynaptic
+ *               traces, every thread first reads the neuron's (their values just before this
+ *               spike) and a barrier follows. Its first thread applies `onSpike` to the
+ *               neuron's x(t) and y; then, if it is a post neuron, the threads walk its column:
+ *               each incoming synapse (pre j, delay d) gets `onPost` with x_j(t − d), the
+ *               presynaptic traces as the synapse sees them (arrivals up to and including tick
+ *               t). x(t) is written and x(t − d), d ≥ 1, read: no race.
  *   3. arrive:  one workgroup per (pre spike, delay d) arriving in tick t + 1, threads along
  *               that row segment: add the current weight to the target's ring slot for tick
- *               t + 1, then depress it by y decayed to t + 1 (post spikes up to tick t).
+ *               t + 1, then apply `onPre` with the postsynaptic traces decayed to t + 1 (post
+ *               spikes up to tick t) and the presynaptic traces just before the spike,
+ *               x_j(t − d)·exp(−dt/τ) one tick older.
  *
  * Each weight is written by at most one thread per kernel, so learning is deterministic, and a
  * pre spike arriving in the tick of a post spike counts as causal (potentiation, Δt = 0).
- * The rule's arithmetic is `src/models/stdp.ts`; the CPU reference mirrors this traversal.
+ * Trace k of pre neuron i at tick slot s is preTrace[(k·traceSlots + s)·preSize + i]; post
+ * trace k of post neuron i is postTrace[k·postSize + i]. The rule's arithmetic is generated from
+ * its definition (`src/models/plasticityRule.ts`); the CPU reference mirrors this traversal.
  */
 import type { PlasticProjection } from '../compile/compiled.ts';
-import { fixedFromF32Wgsl, NORMALIZE_MIN_SUM, stdpWgsl, type WeightNormalization } from '../models/stdp.ts';
-import { exactDivideWgsl } from '../models/exactDivision.ts';
-import { f32Literal } from '../models/model.ts';
+import { fixedFromF32Wgsl, NORMALIZE_MIN_SUM, type WeightNormalization } from '../models/stdp.ts';
+import { ruleCode } from '../models/plasticityRule.ts';
+import { f32Literal } from '../equations/f32.ts';
 import { bindingsWgsl, type BindingTable } from '../gpu/bindings.ts';
 import { Ctrl, flatIndexWgsl, LogMeta, WORKGROUP_SIZE } from './common.ts';
 
@@ -39,8 +47,8 @@ export interface PlasticityConstants {
 /** Kernels per plastic projection per tick (one more with normalisation). */
 export const PLASTICITY_KERNELS = 3;
 
-/** The rule's constants (a uniform buffer filled from `stdpUniform`), every kernel's last binding. */
-const STDP_BINDING = { name: 'stdp', access: 'uniform', type: 'StdpConstants' } as const;
+/** The rule's constants (a uniform buffer holding `CompiledRule.constants`), every kernel's last binding. */
+const RULE_BINDING = { name: 'rule', access: 'uniform', type: 'RuleConstants' } as const;
 
 /** Bindings of the kernels. */
 export const PLASTICITY_BINDINGS = {
@@ -49,13 +57,13 @@ export const PLASTICITY_BINDINGS = {
     { name: 'colStart', access: 'read', type: 'array<u32>' },
     { name: 'colSynapse', access: 'read', type: 'array<u32>' },
     { name: 'weight', access: 'read_write', type: 'array<f32>' },
-    STDP_BINDING,
+    RULE_BINDING,
   ],
   decay: [
     { name: 'ctrl', access: 'read', type: 'array<u32>' },
     { name: 'preTrace', access: 'read_write', type: 'array<f32>' },
     { name: 'postTrace', access: 'read_write', type: 'array<f32>' },
-    STDP_BINDING,
+    RULE_BINDING,
   ],
   spikes: [
     { name: 'ctrl', access: 'read', type: 'array<u32>' },
@@ -66,7 +74,7 @@ export const PLASTICITY_BINDINGS = {
     { name: 'preTrace', access: 'read_write', type: 'array<f32>' },
     { name: 'postTrace', access: 'read_write', type: 'array<f32>' },
     { name: 'weight', access: 'read_write', type: 'array<f32>' },
-    STDP_BINDING,
+    RULE_BINDING,
   ],
   arrive: [
     { name: 'ctrl', access: 'read', type: 'array<u32>' },
@@ -77,9 +85,26 @@ export const PLASTICITY_BINDINGS = {
     { name: 'postTrace', access: 'read', type: 'array<f32>' },
     { name: 'ring', access: 'read_write', type: 'array<atomic<i32>>' },
     { name: 'logMeta', access: 'read_write', type: 'array<atomic<u32>>' },
-    STDP_BINDING,
+    RULE_BINDING,
+  ],
+  /** Arrivals for rules whose `onPre` reads presynaptic traces (one storage binding more). */
+  arriveReadingPreTraces: [
+    { name: 'ctrl', access: 'read', type: 'array<u32>' },
+    { name: 'tickSpikes', access: 'read', type: 'array<u32>' },
+    { name: 'segStart', access: 'read', type: 'array<u32>' },
+    { name: 'synapsePost', access: 'read', type: 'array<u32>' },
+    { name: 'weight', access: 'read_write', type: 'array<f32>' },
+    { name: 'postTrace', access: 'read', type: 'array<f32>' },
+    { name: 'preTrace', access: 'read', type: 'array<f32>' },
+    { name: 'ring', access: 'read_write', type: 'array<atomic<i32>>' },
+    { name: 'logMeta', access: 'read_write', type: 'array<atomic<u32>>' },
+    RULE_BINDING,
   ],
 } as const satisfies Record<string, BindingTable>;
+
+/** The arrival kernel's bindings for a projection's rule. */
+export const arriveBindings = (p: PlasticProjection) =>
+  ruleCode(p.rule.definition).onPre.pre.length ? PLASTICITY_BINDINGS.arriveReadingPreTraces : PLASTICITY_BINDINGS.arrive;
 
 /** The bindings, constants and helpers of one of the kernels. */
 function header(p: PlasticProjection, k: PlasticityConstants, kind: keyof typeof PLASTICITY_BINDINGS): string {
@@ -94,7 +119,7 @@ const postSize = ${p.postSize}u;
 /** Ticks of presynaptic trace kept: x(t − d) for every delay d of the projection. */
 const traceSlots = ${p.maxDelay + 1}u;
 const maxDelay = ${p.maxDelay}u;
-${stdpWgsl(p.rule)}
+${ruleCode(p.rule.definition).wgsl}
 ${flatIndexWgsl}
 `;
 }
@@ -103,7 +128,6 @@ ${flatIndexWgsl}
 export function plasticNormalizeWgsl(p: PlasticProjection, n: WeightNormalization, k: PlasticityConstants): string {
   return /* wgsl */ `
 ${header(p, k, 'normalize')}
-${exactDivideWgsl}
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   if (ctrl[${Ctrl.tick}] % ${n.everyTicks}u != 0u) { return; }
@@ -114,10 +138,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   var sum = 0.0;
   for (var c = start; c < end; c++) { sum = sum + weight[colSynapse[c]]; }
   if (sum < ${f32Literal(NORMALIZE_MIN_SUM)}) { return; }
-  let factor = exactDivide(${f32Literal(n.total)}, sum);
+  let factor = divideF32(${f32Literal(n.total)}, sum);
   for (var c = start; c < end; c++) {
     let s = colSynapse[c];
-    weight[s] = clamp(weight[s] * factor, stdp.wMin, stdp.wMax);
+    weight[s] = clamp(weight[s] * factor, rule.wMin, rule.wMax);
   }
 }
 `;
@@ -125,6 +149,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 
 /** Kernel 1: decay every trace by one tick. */
 export function plasticDecayWgsl(p: PlasticProjection, k: PlasticityConstants): string {
+  const { preTraces, postTraces } = p.rule.definition;
+  const pre = Object.keys(preTraces).map(
+    (name, t) =>
+      `    preTrace[(${t}u * traceSlots + spikeTick % traceSlots) * preSize + i] = preTrace[(${t}u * traceSlots + (spikeTick + traceSlots - 1u) % traceSlots) * preSize + i] * rule.decay_${name};`,
+  );
+  const post = Object.keys(postTraces).map((name, t) => `    postTrace[${t}u * postSize + i] = postTrace[${t}u * postSize + i] * rule.decay_${name};`);
   return /* wgsl */ `
 ${header(p, k, 'decay')}
 @compute @workgroup_size(${WORKGROUP_SIZE})
@@ -134,18 +164,31 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let spikeTick = tick - 1u;
   let i = flatIndex(wid, nwg, lid);
   if (i < preSize) {
-    preTrace[(spikeTick % traceSlots) * preSize + i] = preTrace[((spikeTick + traceSlots - 1u) % traceSlots) * preSize + i] * stdp.decayPlus;
+${pre.join('\n')}
   }
-  if (i < postSize) { postTrace[i] = postTrace[i] * stdp.decayMinus; }
+  if (i < postSize) {
+${post.join('\n')}
+  }
 }
 `;
 }
 
 /**
- * Kernel 2: traces of the neurons that spiked, and potentiation.
+ * Kernel 2: traces of the neurons that spiked, and `onPost` along the columns of post spikes.
  */
 export function plasticSpikesWgsl(p: PlasticProjection, k: PlasticityConstants): string {
   const preMask = p.preBits >= 32 ? 0xffffffff : 2 ** p.preBits - 1;
+  const { preTraces, postTraces } = p.rule.definition;
+  const code = ruleCode(p.rule.definition);
+  const preNames = Object.keys(preTraces);
+  const postNames = Object.keys(postTraces);
+  // onPost reads post traces as they were before this spike: every thread reads them, then a barrier, then thread 0 writes.
+  const readsPost = code.onPost.post.length > 0;
+  const before = code.onPost.post.map((name) => `    let v_${name} = postTrace[${postNames.indexOf(name)}u * postSize + min(post, postSize - 1u)];`);
+  const seen = code.onPost.pre.map(
+    (name) =>
+      `      let v_${name} = preTrace[(${preNames.indexOf(name)}u * traceSlots + (spikeTick + traceSlots - delay) % traceSlots) * preSize + (packed & ${preMask}u)];`,
+  );
   return /* wgsl */ `
 ${header(p, k, 'spikes')}
 @compute @workgroup_size(${WORKGROUP_SIZE})
@@ -159,21 +202,24 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     let neuron = tickSpikes[history * neuronCount + s];
     let pre = neuron - preOffset;
     let post = neuron - postOffset;
+${before.join('\n')}
+${readsPost ? '    workgroupBarrier();' : ''}
     if (lid == 0u) {
       if (pre < preSize) {
-        let x = (spikeTick % traceSlots) * preSize + pre;
-        preTrace[x] = stdpOnSpike(preTrace[x]);
+${preNames.map((name, t) => `        let x${t} = (${t}u * traceSlots + spikeTick % traceSlots) * preSize + pre;\n        preTrace[x${t}] = rulePreSpike_${name}(preTrace[x${t}]);`).join('\n')}
       }
-      if (post < postSize) { postTrace[post] = stdpOnSpike(postTrace[post]); }
+      if (post < postSize) {
+${postNames.map((name, t) => `        postTrace[${t}u * postSize + post] = rulePostSpike_${name}(postTrace[${t}u * postSize + post]);`).join('\n')}
+      }
     }
     if (post >= postSize) { continue; }
     let end = colStart[post + 1u];
     for (var c = colStart[post] + lid; c < end; c += ${WORKGROUP_SIZE}u) {
       let packed = colPreDelay[c];
       let delay = packed >> ${p.preBits}u;
-      let x = preTrace[((spikeTick + traceSlots - delay) % traceSlots) * preSize + (packed & ${preMask}u)];
+${seen.join('\n')}
       let syn = colSynapse[c];
-      weight[syn] = stdpPotentiate(weight[syn], x);
+      weight[syn] = ruleOnPost(${['weight[syn]', ...code.onPost.pre.map((n) => `v_${n}`), ...code.onPost.post.map((n) => `v_${n}`)].join(', ')});
     }
   }
 }
@@ -189,8 +235,17 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 export function plasticArriveWgsl(p: PlasticProjection, k: PlasticityConstants): string {
   const lanes = p.arrivalLanes;
   const perGroup = WORKGROUP_SIZE / lanes;
+  const code = ruleCode(p.rule.definition);
+  const preNames = Object.keys(p.rule.definition.preTraces);
+  const postNames = Object.keys(p.rule.definition.postTraces);
+  // Pre traces just before the spike of tick − d: their slot of tick − d − 1, one tick decayed.
+  const beforeSpike = code.onPre.pre.map(
+    (name) =>
+      `    let v_${name} = preTrace[(${preNames.indexOf(name)}u * traceSlots + (tick + traceSlots - d - 1u) % traceSlots) * preSize + pre] * rule.decay_${name};`,
+  );
+  const atArrival = code.onPre.post.map((name) => `      let v_${name} = postTrace[${postNames.indexOf(name)}u * postSize + post] * rule.decay_${name};`);
   return /* wgsl */ `
-${header(p, k, 'arrive')}
+${header(p, k, arriveBindings(p) === PLASTICITY_BINDINGS.arrive ? 'arrive' : 'arriveReadingPreTraces')}
 ${fixedFromF32Wgsl(p.exponent)}
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -207,11 +262,13 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     let segment = pre * maxDelay + d - 1u;
     let end = segStart[segment + 1u];
     if (lane == 0u) { atomicAdd(&logMeta[${LogMeta.events}], end - segStart[segment]); }
+${beforeSpike.join('\n')}
     for (var s = segStart[segment] + lane; s < end; s += ${lanes}u) {
       let post = synapsePost[s];
       let w = weight[s];
       atomicAdd(&ring[ringBase + post], fixedFromF32(w));
-      weight[s] = stdpDepress(w, postTrace[post] * stdp.decayMinus);
+${atArrival.join('\n')}
+      weight[s] = ruleOnPre(${['w', ...code.onPre.pre.map((n) => `v_${n}`), ...code.onPre.post.map((n) => `v_${n}`)].join(', ')});
     }
   }
 }

@@ -8,7 +8,8 @@
  * - `current` / `conductance`: added to `g_<r>`, which decays by `decay_<r>` after the step.
  */
 import { hash4, normalFromHashes, Stream, streamId } from '../rng/counterHash.ts';
-import { f32, type CpuColumns, type ModelColumns, type ReceptorSlot } from './model.ts';
+import { type CpuColumns, type ModelColumns, type ReceptorSlot } from './model.ts';
+import { f32 } from '../equations/f32.ts';
 
 /** One Poisson input as the kernel sees it: which receptor it feeds. */
 export interface PoissonInputSlot {

@@ -9,7 +9,8 @@
  * 0.04 v² + 5 v is written v · (0.04 v + 5): GPU compilers may factor `x·v + 5·v` into
  * `(x + 5)·v`, which rounds differently; the factored form leaves them nothing to rewrite.
  */
-import { f32, slotsOf, type NeuronModel } from './model.ts';
+import { slotsOf, type NeuronModel } from './model.ts';
+import { f32 } from '../equations/f32.ts';
 
 const K_QUAD = f32(0.04);
 

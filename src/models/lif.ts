@@ -17,10 +17,11 @@
  *   v ← (v + dt/τm · (vRest + iConst + Σ_current g + Σ_conductance g·eRev)) / (1 + dt/τm · (1 + Σ_conductance g)),
  * stable for any conductance: the forward step of `lif` diverges once dt/τm · (1 + Σ g) > 2,
  * which strong lateral inhibition (Diehl & Cook's, from every other neuron at once) reaches.
- * The division is `exactDivide`, exactly rounded on the GPU as on the CPU.
+ * The division is `divideF32`, exactly rounded on the GPU as on the CPU.
  */
-import { exactDivide, exactDivideWgsl } from './exactDivision.ts';
-import { f32, slotsOf, type NeuronModel, type ReceptorSlot } from './model.ts';
+import { deterministicMathWgsl, divideF32 } from '../equations/deterministicMath.ts';
+import { slotsOf, type NeuronModel, type ReceptorSlot } from './model.ts';
+import { f32 } from '../equations/f32.ts';
 
 const hasConductance = (receptors: ReceptorSlot[]) => slotsOf(receptors, 'conductance').length > 0;
 
@@ -112,7 +113,7 @@ function lifModel(adaptive: boolean): NeuronModel {
             : '',
       )
       .join('\n    ')}
-    v = exactDivide(v + p_dtOverTauM * drive, 1.0 + p_dtOverTauM * leak);`
+    v = divideF32(v + p_dtOverTauM * drive, 1.0 + p_dtOverTauM * leak);`
           : `var dv = (p_vRest - v) + iConst;
     ${receptors
       .map((r) =>
@@ -149,7 +150,7 @@ function lifModel(adaptive: boolean): NeuronModel {
   }`;
     },
 
-    wgslFunctions: adaptive ? (receptors) => (hasConductance(receptors) ? exactDivideWgsl : '') : undefined,
+    wgslFunctions: adaptive ? (receptors) => (hasConductance(receptors) ? deterministicMathWgsl : '') : undefined,
 
     cpu(receptors) {
       const conductance = hasConductance(receptors);
@@ -178,7 +179,7 @@ function lifModel(adaptive: boolean): NeuronModel {
               leak = f32(leak + d.g[r]);
             }
           }
-          v = exactDivide(f32(v + f32(p.dtOverTauM[i] * drive)), f32(1 + f32(p.dtOverTauM[i] * leak)));
+          v = divideF32(f32(v + f32(p.dtOverTauM[i] * drive)), f32(1 + f32(p.dtOverTauM[i] * leak)));
         } else if (conductance) {
           let dv = f32(f32(p.vRest[i] - v) + d.iConst);
           for (let r = 0; r < kinds.length; r++) {

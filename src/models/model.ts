@@ -145,19 +145,15 @@ export interface NeuronModel {
   deriveParams(p: NeuronParams, ctx: DeriveContext): Record<string, Float64Array | Uint32Array>;
   /** WGSL statements for one neuron; see the file comment for the names in scope. */
   wgsl(receptors: ReceptorSlot[]): string;
-  /** WGSL functions the snippet calls, declared once at module scope (e.g. `exactDivideWgsl`). */
+  /** WGSL functions the snippet calls, declared once at module scope (e.g. the deterministic functions of `src/equations/deterministicMath.ts`). */
   wgslFunctions?(receptors: ReceptorSlot[]): string;
+  /**
+   * Models given by equations: whether they read an input (`iExt`, `Isyn` or a receptor by
+   * name), so validation can refuse inputs that would be lost.
+   */
+  reads?(input: string): boolean;
   /** The CPU twin of `wgsl`: returns whether neuron `i` spiked. */
   cpu(receptors: ReceptorSlot[]): (c: CpuColumns, i: number, d: CpuDrive) => boolean;
-}
-
-/** f32 rounding: every CPU float op goes through it, as a GPU would round. */
-export const f32 = Math.fround;
-
-/** An f32 constant as WGSL, bit-exact whatever its decimal expansion. */
-export function f32Literal(x: number): string {
-  const bits = new Uint32Array(Float32Array.of(x).buffer)[0];
-  return `bitcast<f32>(0x${bits.toString(16)}u)`;
 }
 
 /** Receptor slots of a kind. */

@@ -15,15 +15,16 @@
  * postsynaptic spike changes w by a+·exp(−Δt/τ+) (Δt ≥ 0) or, arriving after it, by
  * −a−·exp(Δt/τ−) (Δt < 0).
  */
-import { f32, f32Literal } from './model.ts';
-import { MIN_NORMAL_F32 } from './exactDivision.ts';
+import { f32, f32Literal, MIN_NORMAL_F32 } from '../equations/f32.ts';
+import type { ParamInfo } from './model.ts';
+import type { PlasticityRuleDefinition } from './plasticityRule.ts';
 
 /**
  * Pair-based STDP (spec: a projection's `plasticity`; its tick order: `src/kernels/plasticity.ts`).
  * A presynaptic spike arriving Δt ≥ 0 ms before a postsynaptic one adds aPlus·exp(−Δt/tauPlus);
  * one arriving Δt > 0 ms after it subtracts aMinus·exp(−Δt/tauMinus).
  */
-export interface PlasticitySpec {
+export interface StdpSpec {
   rule: 'stdp';
   /** Presynaptic trace time constant, ms. */
   tauPlus: number;
@@ -49,6 +50,22 @@ export interface PlasticitySpec {
   normalize?: { total: number; every: number };
 }
 
+/** Triplet STDP (`tripletStdp.ts`): parameters not given take their defaults. */
+export interface TripletSpec extends Pick<StdpSpec, 'wMin' | 'wMax' | 'pairing' | 'normalize'> {
+  rule: 'triplet';
+  a2Plus?: number;
+  a3Plus?: number;
+  a2Minus?: number;
+  a3Minus?: number;
+  tauPlus?: number;
+  tauMinus?: number;
+  tauX?: number;
+  tauY?: number;
+}
+
+/** A projection's `plasticity`: one of the rules of the registry (`plasticityRules`). */
+export type PlasticitySpec = StdpSpec | TripletSpec;
+
 /** Weight normalisation as the kernels apply it: scale to `total` (f32) every `everyTicks`. */
 export interface WeightNormalization {
   total: number;
@@ -60,99 +77,65 @@ export function weightNormalization(spec: PlasticitySpec, dt: number): WeightNor
   return spec.normalize ? { total: f32(spec.normalize.total), everyTicks: Math.min(2 ** 32 - 1, Math.max(1, Math.round(spec.normalize.every / dt))) } : null;
 }
 
-/** The rule with its constants as the kernels use them (f32 values). */
-export interface StdpRule {
-  aPlus: number;
-  aMinus: number;
-  wMin: number;
-  wMax: number;
-  /** exp(−dt/τ+): presynaptic trace decay per tick. */
-  decayPlus: number;
-  /** exp(−dt/τ−): postsynaptic trace decay per tick. */
-  decayMinus: number;
-  multiplicative: boolean;
-  nearest: boolean;
-}
-
 /** Defaults of the optional plasticity fields. */
 export const STDP_DEFAULTS = { mode: 'additive', pairing: 'all' } as const;
 
-/** The rule of a plasticity spec at time step `dt` (ms). */
-export function stdpRule(spec: PlasticitySpec, dt: number): StdpRule {
-  return {
-    aPlus: f32(spec.aPlus),
-    aMinus: f32(spec.aMinus),
-    wMin: f32(spec.wMin),
-    wMax: f32(spec.wMax),
-    decayPlus: f32(Math.exp(-dt / spec.tauPlus)),
-    decayMinus: f32(Math.exp(-dt / spec.tauMinus)),
-    multiplicative: (spec.mode ?? STDP_DEFAULTS.mode) === 'multiplicative',
-    nearest: (spec.pairing ?? STDP_DEFAULTS.pairing) === 'nearest',
-  };
+/**
+ * A plasticity rule as the spec names it (`plasticity.rule`): its parameters, its string
+ * options (a variant of the rule each), and its definition for given options.
+ */
+export interface PlasticityRuleFamily {
+  name: string;
+  doc: string;
+  params: Record<string, ParamInfo>;
+  options: Record<string, { values: string[]; default: string; doc: string }>;
+  definition(options: Record<string, string | undefined>): PlasticityRuleDefinition;
 }
 
-/** The layout of the rule's uniform buffer: one f32 per constant, in this order, padded to 8. */
-const STDP_UNIFORM_FIELDS = ['aPlus', 'aMinus', 'wMin', 'wMax', 'decayPlus', 'decayMinus'] as const;
-const STDP_UNIFORM_WORDS = 8;
-
-/** The rule's constants as the uniform buffer `stdpWgsl` declares. */
-export function stdpUniform(r: StdpRule): Float32Array {
-  const u = new Float32Array(STDP_UNIFORM_WORDS);
-  STDP_UNIFORM_FIELDS.forEach((field, k) => (u[k] = r[field]));
-  return u;
-}
-
-/** Word offsets in `stdpUniform` of the constants `sim.setPlasticity` may change. */
-export const STDP_UNIFORM_WORD = { aPlus: STDP_UNIFORM_FIELDS.indexOf('aPlus'), aMinus: STDP_UNIFORM_FIELDS.indexOf('aMinus') } as const;
-
-/** `rule` with its constants read back from `stdpUniform` words (the pairing and mode stay). */
-export function stdpRuleFromUniform(rule: StdpRule, u: Float32Array): StdpRule {
-  const out = { ...rule };
-  STDP_UNIFORM_FIELDS.forEach((field, k) => (out[field] = u[k]));
-  return out;
-}
+const positive = { min: 0, exclusiveMin: true };
 
 /**
- * WGSL: `stdpOnSpike`, `stdpPotentiate`, `stdpDepress` and the constants `aPlus`, `aMinus`,
- * `wMin`, `wMax`, `decayPlus`, `decayMinus`, read from the uniform `stdp: StdpConstants` that
- * the kernel binds (filled from `stdpUniform`). Not WGSL constants: a compiler could fold products of constants
- * (aMinus·decayMinus·y) and round differently from the CPU. WGSL does not forbid fusing
- * `w + a·x` into one multiply-add either; SwiftShader does not, and the tests check GPU =
- * CPU weights on the adapter they run on.
+ * Pair STDP as a rule definition (`plasticityRule.ts`): x per presynaptic neuron, y per
+ * postsynaptic neuron, and the weight change of the file comment.
+ * @example stdpDefinition({ rule: 'stdp', tauPlus: 20, tauMinus: 20, aPlus: 0.01, aMinus: 0.0105, wMin: 0, wMax: 1 })
  */
-export function stdpWgsl(r: StdpRule): string {
-  return /* wgsl */ `
-struct StdpConstants { ${STDP_UNIFORM_FIELDS.map((f) => `${f}: f32`).join(', ')}, ${Array.from({ length: STDP_UNIFORM_WORDS - STDP_UNIFORM_FIELDS.length }, (_, k) => `pad${k}: f32`).join(', ')} }
-
-fn stdpOnSpike(trace: f32) -> f32 {
-  return ${r.nearest ? '1.0' : 'trace + 1.0'};
-}
-
-fn stdpPotentiate(w: f32, x: f32) -> f32 {
-  return clamp(${r.multiplicative ? 'w + (stdp.aPlus * x) * (stdp.wMax - w)' : 'w + stdp.aPlus * x'}, stdp.wMin, stdp.wMax);
-}
-
-fn stdpDepress(w: f32, y: f32) -> f32 {
-  return clamp(${r.multiplicative ? 'w - (stdp.aMinus * y) * (w - stdp.wMin)' : 'w - stdp.aMinus * y'}, stdp.wMin, stdp.wMax);
-}
-`;
-}
-
-const clamp = (x: number, lo: number, hi: number) => Math.min(Math.max(x, lo), hi);
-
-/** The CPU twins of `stdpWgsl`'s functions. */
-export function stdpCpu(r: StdpRule) {
-  const { aPlus, aMinus, wMin, wMax } = r;
+export function stdpDefinition(spec: Pick<StdpSpec, 'mode' | 'pairing'>): PlasticityRuleDefinition {
+  const multiplicative = (spec.mode ?? STDP_DEFAULTS.mode) === 'multiplicative';
+  const onSpike = (trace: string) => ((spec.pairing ?? STDP_DEFAULTS.pairing) === 'nearest' ? '1' : `${trace} + 1`);
   return {
-    onSpike: r.nearest ? (_trace: number) => 1 : (trace: number) => f32(trace + 1),
-    potentiate: r.multiplicative
-      ? (w: number, x: number) => clamp(f32(w + f32(f32(aPlus * x) * f32(wMax - w))), wMin, wMax)
-      : (w: number, x: number) => clamp(f32(w + f32(aPlus * x)), wMin, wMax),
-    depress: r.multiplicative
-      ? (w: number, y: number) => clamp(f32(w - f32(f32(aMinus * y) * f32(w - wMin))), wMin, wMax)
-      : (w: number, y: number) => clamp(f32(w - f32(aMinus * y)), wMin, wMax),
+    name: 'stdp',
+    doc: 'pair-based STDP with exponential traces (Song, Miller & Abbott 2000)',
+    params: STDP_PARAMS,
+    preTraces: { x: { tau: 'tauPlus', onSpike: onSpike('x') } },
+    postTraces: { y: { tau: 'tauMinus', onSpike: onSpike('y') } },
+    onPost: multiplicative ? 'w + (aPlus*x)*(wMax - w)' : 'w + aPlus*x',
+    onPre: multiplicative ? 'w - (aMinus*y)*(w - wMin)' : 'w - aMinus*y',
   };
 }
+
+/** Pair STDP's parameters (ms and weight units). */
+export const STDP_PARAMS: Record<string, ParamInfo> = {
+  aPlus: { unit: 'weight', doc: 'potentiation amplitude (added)', range: { min: 0 }, settable: true },
+  aMinus: { unit: 'weight', doc: 'depression amplitude (subtracted)', range: { min: 0 }, settable: true },
+  wMin: { unit: 'weight', doc: 'lower weight bound' },
+  wMax: { unit: 'weight', doc: 'upper weight bound' },
+  tauPlus: { unit: 'ms', doc: 'presynaptic trace time constant', range: positive },
+  tauMinus: { unit: 'ms', doc: 'postsynaptic trace time constant', range: positive },
+};
+export const stdp: PlasticityRuleFamily = {
+  name: 'stdp',
+  doc: 'pair-based STDP with exponential traces',
+  params: STDP_PARAMS,
+  options: {
+    mode: {
+      values: ['additive', 'multiplicative'],
+      default: STDP_DEFAULTS.mode,
+      doc: 'additive: Δw = ±a·trace; multiplicative: scaled by (wMax − w) or (w − wMin)',
+    },
+    pairing: { values: ['all', 'nearest'], default: STDP_DEFAULTS.pairing, doc: 'all: traces add up over spikes; nearest: a spike resets its trace to 1' },
+  },
+  definition: (options) => stdpDefinition(options as Pick<StdpSpec, 'mode' | 'pairing'>),
+};
 
 /** The smallest normal f32: a column of weights summing to less is left alone (the division needs a normal divisor). */
 export const NORMALIZE_MIN_SUM = MIN_NORMAL_F32;

@@ -6,9 +6,10 @@
  */
 import type { ReceptorSpec } from '../models/model.ts';
 import type { PlasticitySpec } from '../models/stdp.ts';
+import type { NeuronEquations } from '../models/equationModel.ts';
 
 // Receptor and plasticity parameters belong to the models that interpret them.
-export type { PlasticitySpec, ReceptorSpec };
+export type { NeuronEquations, PlasticitySpec, ReceptorSpec };
 
 /** A value: a number, one number per neuron / synapse, or a distribution. */
 export type Value = number | number[] | Distribution;
@@ -28,8 +29,11 @@ export interface PoissonInputSpec {
 
 export interface PopulationSpec {
   size: number;
-  /** Model name: `lif`, `izhikevich`, `poisson`, `spikeSource`. */
-  model: string;
+  /**
+   * A built-in model's name (`lif`, `adaptiveLif`, `izhikevich`, `adex`, `poisson`,
+   * `spikeSource`) or a model given by its equations (docs/models.md).
+   */
+  model: string | NeuronEquations;
   /** Model parameters (each a Value) plus `receptors`. */
   params?: Record<string, Value | Record<string, ReceptorSpec> | undefined> & {
     receptors?: Record<string, ReceptorSpec>;

@@ -4,8 +4,8 @@
  * Unknown keys are errors (with a suggestion), since a misspelt parameter would otherwise
  * silently fall back to its default.
  */
-import { models } from '../models/index.ts';
-import type { ValueRange } from '../models/model.ts';
+import { modelOf, models, plasticityRules, type NeuronEquations } from '../models/index.ts';
+import type { NeuronModel, ReceptorSpec, ValueRange } from '../models/model.ts';
 import { at, SpecError } from './errors.ts';
 import type { NetworkSpec, Value } from './types.ts';
 
@@ -123,6 +123,46 @@ export function validateValue(x: unknown, path: string, count?: number, range: V
   return fail(path, `must be a number, an array, {"uniform": [lo, hi]} or {"normal": [mean, sd], "clip"?: [lo, hi]}; got ${describe(x)}`);
 }
 
+const EQUATION_KEYS = ['equations', 'threshold', 'reset', 'refractory', 'method'];
+
+/**
+ * A population's model: a built-in by name, or compiled from its equations (whose errors name
+ * the equation and the character). Called on validated populations too, where it cannot fail.
+ */
+function populationModel(p: Obj, path: string): NeuronModel {
+  const receptors = isObj(p.params) && isObj(p.params.receptors) ? Object.keys(p.params.receptors) : [];
+  if (isObj(p.model)) {
+    onlyKeys(p.model, EQUATION_KEYS, at(path, 'model'));
+    for (const k of ['equations', 'threshold', 'reset'])
+      if (p.model[k] === undefined) fail(at(at(path, 'model'), k), `is required for a model given by its equations (docs/models.md)`);
+    return modelOf(p.model as unknown as NeuronEquations, receptors, at(path, 'model'));
+  }
+  if (typeof p.model !== 'string')
+    fail(at(path, 'model'), `must be a model name or a model given by its equations, {equations, threshold, reset}${suggest('', Object.keys(models))}`);
+  return has(models, p.model)
+    ? models[p.model]
+    : fail(at(path, 'model'), `unknown model ${JSON.stringify(p.model)}${suggest(p.model as string, Object.keys(models))}`);
+}
+
+/**
+ * An equation model's inputs must be read: iExt and noise by `iExt`, a current or conductance
+ * receptor by its name or `Isyn`. Its code is generated here, so every equation error shows
+ * at validation.
+ */
+function checkEquationInputs(model: NeuronModel, p: Obj, path: string): void {
+  const receptors = Object.entries(((p.params as Obj | undefined)?.receptors as Record<string, ReceptorSpec>) ?? {});
+  model.columns(receptors.map(([name, spec], index) => ({ name, index, spec })));
+  const reads = model.reads!;
+  for (const key of ['iExt', 'noise'])
+    if (p[key] !== undefined && !reads('iExt'))
+      fail(at(path, key), "the model's equations do not read iExt, so this input would be lost: add iExt to an equation");
+  for (const [name, r] of receptors)
+    if ((r.kind === 'current' || r.kind === 'conductance') && !reads(name) && !reads('Isyn'))
+      fail(at(at(at(path, 'params'), 'receptors'), name), `the model's equations read neither ${name} nor Isyn, so its input would be lost`);
+    else if (r.kind === 'pulse' && !reads('iExt'))
+      fail(at(at(at(path, 'params'), 'receptors'), name), `a pulse receptor adds to iExt, which the model's equations do not read`);
+}
+
 const receptorKeys: Record<string, string[]> = {
   delta: ['kind'],
   pulse: ['kind'],
@@ -136,10 +176,7 @@ const RESERVED_NAMES = ['__proto__'];
 function validatePopulation(name: string, p: Obj, path: string): void {
   if (RESERVED_NAMES.includes(name)) fail(path, `${describe(name)} is reserved (results are JavaScript objects keyed by name); rename the population`);
   const size = num(p.size, at(path, 'size'), { min: 1, int: true });
-  if (typeof p.model !== 'string') fail(at(path, 'model'), `must be a model name${suggest('', Object.keys(models))}`);
-  const model = has(models, p.model)
-    ? models[p.model]
-    : fail(at(path, 'model'), `unknown model ${JSON.stringify(p.model)}${suggest(p.model as string, Object.keys(models))}`);
+  const model = populationModel(p, path);
   const driveKeys = model.isSource ? [] : ['iExt', 'noise', 'poissonInput'];
   // Encoder blocks (src/encoding/specEncoder.ts) name data files, which a spec validator cannot read.
   if ((model.name === 'poisson' || model.name === 'spikeSource') && p.encoder !== undefined)
@@ -155,7 +192,7 @@ function validatePopulation(name: string, p: Obj, path: string): void {
       if (info.default === undefined && !(info.replacedBy && p[info.replacedBy] !== undefined))
         fail(
           at(at(path, 'params'), k),
-          `is required for model ${model.name} (${info.doc}, ${info.unit})${info.replacedBy ? `, or give the population a ${info.replacedBy}` : ''}`,
+          `is required for model ${model.name} (${[info.doc, info.unit].filter(Boolean).join(', ')})${info.replacedBy ? `, or give the population a ${info.replacedBy}` : ''}`,
         );
       continue;
     }
@@ -174,6 +211,7 @@ function validatePopulation(name: string, p: Obj, path: string): void {
       receptorNames.push(rn);
     }
   }
+  if (typeof p.model === 'object') checkEquationInputs(model, p, path);
   if (p.init !== undefined) {
     const init = obj(p.init, at(path, 'init'));
     const vars = Object.entries(model.state)
@@ -289,7 +327,8 @@ function validateProjection(spec: Obj, pr: Obj, path: string): void {
     if (!has(pops, pr[side])) fail(at(path, side), `unknown population ${describe(pr[side])}${suggest(String(pr[side]), popNames)}`);
   const pre = pops[pr.pre as string],
     post = pops[pr.post as string];
-  if (models[post.model as string].isSource) fail(at(path, 'post'), `population ${pr.post} is a ${post.model} source and takes no input`);
+  if (populationModel(post, at('populations', pr.post as string)).isSource)
+    fail(at(path, 'post'), `population ${pr.post} is a ${post.model} source and takes no input`);
   const receptors = Object.keys(((post.params as Obj | undefined)?.receptors as Obj) ?? {});
   if (!has(((post.params as Obj | undefined)?.receptors as Obj) ?? {}, pr.receptor))
     fail(
@@ -340,28 +379,36 @@ function validateProjection(spec: Obj, pr: Obj, path: string): void {
   validateValue(pr.weight, at(path, 'weight'), undefined, postModelReceptor.kind === 'conductance' ? { min: 0 } : {});
   if (pr.delay !== undefined) validateValue(pr.delay, at(path, 'delay'), undefined, { min: 0 });
   if (pr.storage !== undefined) validateStorage(pr, at(path, 'storage'));
-  if (pr.plasticity !== undefined) {
-    const pp = at(path, 'plasticity');
-    const pl = obj(pr.plasticity, pp);
-    onlyKeys(pl, ['rule', 'tauPlus', 'tauMinus', 'aPlus', 'aMinus', 'wMin', 'wMax', 'mode', 'pairing', 'normalize'], pp);
-    if (pl.rule !== 'stdp') fail(at(pp, 'rule'), `unknown rule ${describe(pl.rule)}; expected one of: stdp`);
-    for (const k of ['tauPlus', 'tauMinus']) num(pl[k], at(pp, k), { min: 0, exclusiveMin: true });
-    // aPlus and aMinus are magnitudes: potentiation adds, depression subtracts.
-    for (const k of ['aPlus', 'aMinus']) num(pl[k], at(pp, k), { min: 0 });
-    for (const k of ['wMin', 'wMax']) num(pl[k], at(pp, k));
-    if ((pl.wMin as number) > (pl.wMax as number)) fail(at(pp, 'wMax'), `must be ≥ wMin (${pl.wMin})`);
-    if (postModelReceptor.kind === 'conductance' && (pl.wMin as number) < 0) fail(at(pp, 'wMin'), `must be ≥ 0: receptor ${pr.receptor} is a conductance`);
-    if (pl.mode !== undefined && !['additive', 'multiplicative'].includes(pl.mode as string)) fail(at(pp, 'mode'), 'must be "additive" or "multiplicative"');
-    if (pl.pairing !== undefined && !['all', 'nearest'].includes(pl.pairing as string)) fail(at(pp, 'pairing'), 'must be "all" or "nearest"');
-    if (pl.normalize !== undefined) {
-      const np = at(pp, 'normalize');
-      const n = obj(pl.normalize, np);
-      onlyKeys(n, ['total', 'every'], np);
-      // Scaling keeps signs only for weights ≥ 0; tiny totals would leave the f32 normal range.
-      num(n.total, at(np, 'total'), { min: 1e-30 });
-      num(n.every, at(np, 'every'), { min: 0, exclusiveMin: true });
-      if ((pl.wMin as number) < 0) fail(at(pp, 'wMin'), 'must be ≥ 0 with normalize (weights are scaled to a positive total)');
+  if (pr.plasticity !== undefined)
+    validatePlasticity(pr.plasticity, at(path, 'plasticity'), postModelReceptor.kind === 'conductance' ? (pr.receptor as string) : null);
+}
+
+/** A projection's `plasticity`: a rule of the registry, its parameters (defaults where it has them) and options. */
+function validatePlasticity(x: unknown, pp: string, conductance: string | null): void {
+  const pl = obj(x, pp);
+  const rules = Object.keys(plasticityRules);
+  if (!has(plasticityRules, pl.rule)) fail(at(pp, 'rule'), `unknown rule ${describe(pl.rule)}${suggest(String(pl.rule), rules)}`);
+  const family = plasticityRules[pl.rule as string];
+  onlyKeys(pl, ['rule', ...Object.keys(family.params), ...Object.keys(family.options), 'normalize'], pp);
+  for (const [k, info] of Object.entries(family.params)) {
+    if (pl[k] === undefined) {
+      if (info.default === undefined) fail(at(pp, k), `is required for rule ${family.name} (${info.doc}, ${info.unit})`);
+      continue;
     }
+    num(pl[k], at(pp, k), info.range ?? {});
+  }
+  for (const [k, o] of Object.entries(family.options))
+    if (pl[k] !== undefined && !o.values.includes(pl[k] as string)) fail(at(pp, k), `must be ${o.values.map((v) => JSON.stringify(v)).join(' or ')}`);
+  if ((pl.wMin as number) > (pl.wMax as number)) fail(at(pp, 'wMax'), `must be ≥ wMin (${pl.wMin})`);
+  if (conductance && (pl.wMin as number) < 0) fail(at(pp, 'wMin'), `must be ≥ 0: receptor ${conductance} is a conductance`);
+  if (pl.normalize !== undefined) {
+    const np = at(pp, 'normalize');
+    const n = obj(pl.normalize, np);
+    onlyKeys(n, ['total', 'every'], np);
+    // Scaling keeps signs only for weights ≥ 0; tiny totals would leave the f32 normal range.
+    num(n.total, at(np, 'total'), { min: 1e-30 });
+    num(n.every, at(np, 'every'), { min: 0, exclusiveMin: true });
+    if ((pl.wMin as number) < 0) fail(at(pp, 'wMin'), 'must be ≥ 0 with normalize (weights are scaled to a positive total)');
   }
 }
 
@@ -388,11 +435,14 @@ function validateRecord(spec: Obj, r: Obj, path: string): void {
       const so = obj(s, sp);
       onlyKeys(so, ['pop', 'var', 'ids', 'every'], sp);
       const pop = popRef(so.pop, at(sp, 'pop'));
-      const vars = Object.entries(models[pop.model as string].state)
+      const vars = Object.entries(populationModel(pop, '').state)
         .filter(([, v]) => !v.internal)
         .map(([k]) => k);
       if (!vars.includes(so.var as string))
-        fail(at(sp, 'var'), `model ${pop.model} has no state variable ${describe(so.var)}${vars.length ? suggest(String(so.var), vars) : ''}`);
+        fail(
+          at(sp, 'var'),
+          `model ${populationModel(pop, '').name} has no state variable ${describe(so.var)}${vars.length ? suggest(String(so.var), vars) : ''}`,
+        );
       if (so.ids !== undefined) numArray(so.ids, at(sp, 'ids'), { min: 0, max: (pop.size as number) - 1, int: true });
       if (so.every !== undefined) num(so.every, at(sp, 'every'), { min: spec.dt as number });
     });

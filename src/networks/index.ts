@@ -2,6 +2,7 @@
 import { SpecError } from '../netspec/errors.ts';
 import type { NetworkSpec } from '../netspec/types.ts';
 import { suggest } from '../netspec/validateSpec.ts';
+import { adexPatterns } from './adexPatterns.ts';
 import { brunel } from './brunel.ts';
 import { izhikevich2003 } from './izhikevich2003.ts';
 import { microcircuit } from './microcircuit.ts';
@@ -18,6 +19,7 @@ export const builtinNetworks: Record<string, BuiltinNetwork> = {
   song2000,
   polychronization,
   microcircuit,
+  adexPatterns,
 };
 
 /** Parse and check option values (strings from `--set`, or already typed). */

@@ -5,10 +5,11 @@
  * touched at most once per phase and ring inputs are integers.
  */
 import type { PlasticProjection } from '../compile/compiled.ts';
-import { f32 } from '../models/model.ts';
+import { f32 } from '../equations/f32.ts';
 import type { PlasticState } from '../sim/backend.ts';
-import { fixedFromF32, NORMALIZE_MIN_SUM, stdpCpu, stdpRuleFromUniform, stdpUniform, type StdpRule } from '../models/stdp.ts';
-import { exactDivide } from '../models/exactDivision.ts';
+import { fixedFromF32, NORMALIZE_MIN_SUM } from '../models/stdp.ts';
+import { ruleCode, type RuleCode } from '../models/plasticityRule.ts';
+import { divideF32 } from '../equations/deterministicMath.ts';
 
 export interface PlasticityContext {
   /** Spikes (global ids) of an earlier tick; empty before tick 0. */
@@ -26,16 +27,20 @@ export class CpuPlasticProjection {
   private readonly postTrace: Float32Array;
   /** The rule's constants as the GPU's uniform holds them (`sim.setPlasticity` writes here). */
   private readonly constants: Float32Array;
-  private ruleNow: StdpRule;
-  private rule: ReturnType<typeof stdpCpu>;
+  private readonly code: RuleCode;
+  /** Uniform words of each trace's decay, pre traces then post traces. */
+  private readonly preDecay: number[];
+  private readonly postDecay: number[];
 
   constructor(private readonly p: PlasticProjection) {
+    const { preTraces, postTraces } = p.rule.definition;
     this.weight = p.weight.slice();
-    this.preTrace = new Float32Array((p.maxDelay + 1) * p.preSize);
-    this.postTrace = new Float32Array(p.postSize);
-    this.constants = stdpUniform(p.rule);
-    this.ruleNow = p.rule;
-    this.rule = stdpCpu(p.rule);
+    this.preTrace = new Float32Array(Object.keys(preTraces).length * (p.maxDelay + 1) * p.preSize);
+    this.postTrace = new Float32Array(Object.keys(postTraces).length * p.postSize);
+    this.constants = p.rule.constants.slice();
+    this.code = ruleCode(p.rule.definition);
+    this.preDecay = Object.keys(preTraces).map((t) => p.rule.fields.indexOf(`decay_${t}`));
+    this.postDecay = Object.keys(postTraces).map((t) => p.rule.fields.indexOf(`decay_${t}`));
   }
 
   /** Weights, traces and rule constants, copied (for checkpoints). */
@@ -50,23 +55,23 @@ export class CpuPlasticProjection {
     this.writeRule(new Uint32Array(saved.rule.buffer, saved.rule.byteOffset, saved.rule.length), 0);
   }
 
-  /** Overwrite rule constant words from `offset` (`stdpUniform` layout). */
+  /** Overwrite rule constant words from `offset` (`CompiledRule.constants` layout). */
   writeRule(words: Uint32Array, offset: number): void {
     new Uint32Array(this.constants.buffer).set(words, offset);
-    this.ruleNow = stdpRuleFromUniform(this.p.rule, this.constants);
-    this.rule = stdpCpu(this.ruleNow);
   }
 
   /** Each post neuron's incoming weights scaled to sum to `total`, summed in column order as on the GPU. */
   private normalize(total: number): void {
     const { colStart, colSynapse } = this.p;
-    const { wMin, wMax } = this.ruleNow;
+    const k = this.constants;
+    const wMin = k[this.p.rule.fields.indexOf('wMin')],
+      wMax = k[this.p.rule.fields.indexOf('wMax')];
     const weight = this.weight;
     for (let post = 0; post < this.p.postSize; post++) {
       let sum = 0;
       for (let c = colStart[post]; c < colStart[post + 1]; c++) sum = f32(sum + weight[colSynapse[c]]);
       if (sum < NORMALIZE_MIN_SUM) continue;
-      const factor = exactDivide(total, sum);
+      const factor = divideF32(total, sum);
       for (let c = colStart[post]; c < colStart[post + 1]; c++) {
         const s = colSynapse[c];
         weight[s] = Math.min(Math.max(f32(weight[s] * factor), wMin), wMax);
@@ -80,52 +85,83 @@ export class CpuPlasticProjection {
     // 0. normalize
     if (p.normalize && tick % p.normalize.everyTicks === 0) this.normalize(p.normalize.total);
     if (tick === 0) return;
-    const { decayPlus, decayMinus } = this.ruleNow;
-    const { onSpike, potentiate, depress } = this.rule;
-    const { preTrace, postTrace, weight } = this;
+    const k = this.constants;
+    const { cpu, onPre, onPost } = this.code;
+    const { preTrace, postTrace, weight, preDecay, postDecay } = this;
     const spikeTick = tick - 1;
     const slots = p.maxDelay + 1;
-    const now = (spikeTick % slots) * p.preSize;
-    const before = ((spikeTick + slots - 1) % slots) * p.preSize;
+    const { preSize, postSize } = p;
+    /** Index of pre trace t of neuron j at tick `at`. */
+    const preAt = (t: number, at: number, j: number) => (t * slots + (at % slots)) * preSize + j;
+    const preOf = (name: string) => Object.keys(p.rule.definition.preTraces).indexOf(name);
+    const postOf = (name: string) => Object.keys(p.rule.definition.postTraces).indexOf(name);
 
     // 1. decay
-    for (let j = 0; j < p.preSize; j++) preTrace[now + j] = f32(preTrace[before + j] * decayPlus);
-    for (let i = 0; i < p.postSize; i++) postTrace[i] = f32(postTrace[i] * decayMinus);
-    // 2. spikes
+    preDecay.forEach((word, t) => {
+      const decay = k[word];
+      for (let j = 0; j < preSize; j++) preTrace[preAt(t, spikeTick, j)] = f32(preTrace[preAt(t, spikeTick + slots - 1, j)] * decay);
+    });
+    postDecay.forEach((word, t) => {
+      const decay = k[word];
+      for (let i = 0; i < postSize; i++) postTrace[t * postSize + i] = f32(postTrace[t * postSize + i] * decay);
+    });
+    // 2. spikes: onPost reads post traces before this tick's spikes update them.
     const spikes = c.spikesOf(spikeTick);
+    const postBefore = onPost.post.map((name) => postOf(name));
+    const beforeValues = new Map<number, number[]>();
+    for (const g of spikes) {
+      const post = g - p.postOffset;
+      if (post >= 0 && post < postSize)
+        beforeValues.set(
+          post,
+          postBefore.map((t) => postTrace[t * postSize + post]),
+        );
+    }
     for (const g of spikes) {
       const pre = g - p.preOffset,
         post = g - p.postOffset;
-      if (pre >= 0 && pre < p.preSize) preTrace[now + pre] = onSpike(preTrace[now + pre]);
-      if (post >= 0 && post < p.postSize) postTrace[post] = onSpike(postTrace[post]);
+      if (pre >= 0 && pre < preSize) cpu.preSpike.forEach((f, t) => (preTrace[preAt(t, spikeTick, pre)] = f(k, preTrace[preAt(t, spikeTick, pre)])));
+      if (post >= 0 && post < postSize) cpu.postSpike.forEach((f, t) => (postTrace[t * postSize + post] = f(k, postTrace[t * postSize + post])));
     }
-    // 3. potentiate
+    // 3. onPost along the columns of post spikes
     const preMask = p.preBits >= 32 ? 0xffffffff : 2 ** p.preBits - 1;
+    const seen = onPost.pre.map((name) => preOf(name));
+    const args: number[] = [];
     for (const g of spikes) {
       const post = g - p.postOffset;
-      if (post < 0 || post >= p.postSize) continue;
-      for (let k = p.colStart[post]; k < p.colStart[post + 1]; k++) {
-        const packed = p.colPreDelay[k];
+      if (post < 0 || post >= postSize) continue;
+      const before = beforeValues.get(post)!;
+      for (let q = p.colStart[post]; q < p.colStart[post + 1]; q++) {
+        const packed = p.colPreDelay[q];
         const delay = packed >>> p.preBits;
-        const x = preTrace[((spikeTick + slots - delay) % slots) * p.preSize + (packed & preMask)];
-        const s = p.colSynapse[k];
-        weight[s] = potentiate(weight[s], x);
+        const j = packed & preMask;
+        args.length = 0;
+        for (const t of seen) args.push(preTrace[preAt(t, spikeTick + slots - delay, j)]);
+        args.push(...before);
+        const s = p.colSynapse[q];
+        weight[s] = cpu.onPost(k, weight[s], ...args);
       }
     }
-    // 4. arrive
+    // 4. arrive: onPre with post traces decayed to this tick and pre traces just before the spike
     const ringBase = (tick % c.delaySlots) * c.channelCount + p.channelBase;
+    const preBefore = onPre.pre.map((name) => ({ t: preOf(name), decay: k[preDecay[preOf(name)]] }));
+    const atArrival = onPre.post.map((name) => ({ t: postOf(name), decay: k[postDecay[postOf(name)]] }));
     for (let d = 1; d <= p.maxDelay && d <= tick; d++) {
       for (const g of c.spikesOf(tick - d)) {
         const pre = g - p.preOffset;
-        if (pre < 0 || pre >= p.preSize) continue;
+        if (pre < 0 || pre >= preSize) continue;
         const segment = pre * p.maxDelay + d - 1;
         const end = p.segStart[segment + 1];
         c.addEvents(end - p.segStart[segment]);
+        const preValues = preBefore.map(({ t, decay }) => f32(preTrace[preAt(t, tick + slots - d - 1, pre)] * decay));
         for (let s = p.segStart[segment]; s < end; s++) {
           const post = p.synapsePost[s];
           const w = weight[s];
           c.ring[ringBase + post] = (c.ring[ringBase + post] + fixedFromF32(w, p.exponent)) | 0;
-          weight[s] = depress(w, f32(postTrace[post] * decayMinus));
+          args.length = 0;
+          args.push(...preValues);
+          for (const { t, decay } of atArrival) args.push(f32(postTrace[t * postSize + post] * decay));
+          weight[s] = cpu.onPre(k, w, ...args);
         }
       }
     }

@@ -8,8 +8,7 @@
  * `{ "$array": k, "type": "u32" | "i32" | "f32", "length": n }`; then the arrays' bytes, in order of k.
  * Arrays are copied byte for byte, so NaN payloads and f32 bits survive unchanged.
  */
-import type { CompiledNetwork } from '../compile/compiled.ts';
-import { stdpUniform } from '../models/stdp.ts';
+import { plasticBufferLayout, plasticShape, type CompiledNetwork } from '../compile/compiled.ts';
 import { MAX_TICKS, type BackendState } from './backend.ts';
 
 /** What `sim.checkpoint()` saves. Counter-based random numbers need no saved generator state: they are a function of (seed, tick, neuron). */
@@ -181,9 +180,10 @@ export function checkSnapshotFits(net: CompiledNetwork, snapshot: SimulatorSnaps
   expect('plastic projections', b.plastic?.length, net.plastic.length);
   net.plastic.forEach((p, k) => {
     expect(`${p.name} weights`, b.plastic?.[k]?.weight?.length, p.weight.length);
-    expect(`${p.name} presynaptic traces`, b.plastic?.[k]?.preTrace?.length, (p.maxDelay + 1) * p.preSize);
-    expect(`${p.name} postsynaptic traces`, b.plastic?.[k]?.postTrace?.length, p.postSize);
-    expect(`${p.name} rule constants`, b.plastic?.[k]?.rule?.length, stdpUniform(p.rule).length);
+    const layout = plasticBufferLayout(plasticShape(p));
+    expect(`${p.name} presynaptic traces`, b.plastic?.[k]?.preTrace?.length, layout.preTrace.bytes / 4);
+    expect(`${p.name} postsynaptic traces`, b.plastic?.[k]?.postTrace?.length, layout.postTrace.bytes / 4);
+    expect(`${p.name} rule constants`, b.plastic?.[k]?.rule?.length, p.rule.constants.length);
   });
   expect('recorded populations', r?.spikes?.length, net.populations.length);
   r?.spikes?.forEach((x, p) => expect(`${net.populations[p]?.name} spike ids`, x?.ids?.length, x?.ticks?.length ?? 0));

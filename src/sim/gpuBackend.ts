@@ -9,17 +9,16 @@ import { ALL_FINITE, Ctrl, initialCtrl, LogMeta, WORKGROUP_SIZE, workgroupGrid }
 import { DispatchArgs, END_TICK_BINDINGS, endTickWgsl } from '../kernels/endTick.ts';
 import { FUSED_BINDINGS, FUSED_STORAGE_BINDINGS, fusedTicksWgsl } from '../kernels/fusedTicks.ts';
 import { NEURON_BINDINGS, neuronKernelWgsl } from '../kernels/neuronKernel.ts';
-import { PLASTICITY_BINDINGS, plasticArriveWgsl, plasticDecayWgsl, plasticNormalizeWgsl, plasticSpikesWgsl } from '../kernels/plasticity.ts';
+import { arriveBindings, PLASTICITY_BINDINGS, plasticArriveWgsl, plasticDecayWgsl, plasticNormalizeWgsl, plasticSpikesWgsl } from '../kernels/plasticity.ts';
 import { propagateBindings, propagateWgsl, synapseSharding, type SynapseSharding } from '../kernels/propagate.ts';
 import { proceduralTables } from '../compile/proceduralRows.ts';
 import { buildRowsBindings, buildRowsWgsl, drawRowsDispatches, rowPlan } from '../kernels/buildRows.ts';
 import { SAMPLE_STATE_BINDINGS, sampleStateWgsl } from '../kernels/sampleState.ts';
-import { plasticBuffers, type CompiledNetwork } from '../compile/compiled.ts';
+import { plasticBufferLayout, plasticBuffers, plasticShape, type CompiledNetwork } from '../compile/compiled.ts';
 import { bindGroupEntries, layoutEntries, storageBindingCount, type BindingTable, type BoundBuffers } from '../gpu/bindings.ts';
 import { checkBufferPlan, closeErrorScopes, DeviceLimitError, openErrorScopes, storageBuffer, uploadStorageBuffer, withValidation } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { readBuffer, StagingPair, windowTicks } from '../gpu/readback.ts';
-import { stdpUniform } from '../models/stdp.ts';
 import { nonFiniteKeyStride, type NonFinite } from '../kernels/nonFinite.ts';
 import { nonFiniteStateError } from './nonFiniteState.ts';
 import type { Backend, BackendState, Recorders, RunCounters, WordWrite } from './backend.ts';
@@ -460,6 +459,12 @@ export class GpuBackend implements Backend {
     this.dynamic = { ring, ctrl, tickSpikes, tables, groups: groupBuffers, plastic: plasticState };
     // Plastic synapses take spikes of the last arrivalTicks ticks (their largest delay).
     const arrivalTicks = net.plastic.length ? net.spikeSlots - 1 : 0;
+    const storageLimit = this.device.limits.maxStorageBuffersPerShaderStage;
+    for (const p of net.plastic)
+      if (storageBindingCount(arriveBindings(p)) > storageLimit)
+        throw new DeviceLimitError(
+          `plastic projection ${p.name}: rule ${p.rule.definition.name} reads presynaptic traces as spikes arrive, which needs ${storageBindingCount(arriveBindings(p))} storage bindings, but this adapter allows ${storageLimit}`,
+        );
     this.plasticity = (
       await Promise.all(
         net.plastic.map((p, k) => {
@@ -468,12 +473,12 @@ export class GpuBackend implements Backend {
           ) as Record<keyof ReturnType<typeof plasticBuffers>, GPUBuffer>;
           this.plasticWeights[k] = own.weight;
           plasticState[k] = { weight: own.weight, preTrace: own.preTrace, postTrace: own.postTrace };
-          this.ruleConstants[k] = stdpUniform(p.rule);
-          const stdp = this.buffer(`${p.name} stdp constants`, this.ruleConstants[k], GPUBufferUsage.UNIFORM);
-          this.ruleBuffers[k] = stdp;
-          const buffers = { ...shared, ...own, stdp };
-          const label = (kind: string) => `${p.name} stdp ${kind}`;
-          const { normalize, decay, spikes, arrive } = PLASTICITY_BINDINGS;
+          this.ruleConstants[k] = p.rule.constants.slice();
+          const rule = this.buffer(`${p.name} ${p.rule.definition.name} constants`, this.ruleConstants[k], GPUBufferUsage.UNIFORM);
+          this.ruleBuffers[k] = rule;
+          const buffers = { ...shared, ...own, rule };
+          const label = (kind: string) => `${p.name} ${p.rule.definition.name} ${kind}`;
+          const { normalize, decay, spikes } = PLASTICITY_BINDINGS;
           return Promise.all([
             ...(p.normalize
               ? [
@@ -493,8 +498,8 @@ export class GpuBackend implements Backend {
             this.kernel(
               label('arrive'),
               plasticArriveWgsl(p, constants),
-              arrive,
-              pick(buffers, arrive),
+              arriveBindings(p),
+              pick(buffers, arriveBindings(p)),
               // y: one row of workgroups per delay 1 … D; x: arrivalLanes threads per possible spike.
               this.spikeGrid(DispatchArgs.arrivals, Math.ceil((net.neuronCount * p.arrivalLanes) / WORKGROUP_SIZE), arrivalTicks),
             ),
@@ -682,11 +687,11 @@ export class GpuBackend implements Backend {
       recentSpikes,
       plastic: await Promise.all(
         plastic.map(async (p, k) => {
-          const { maxDelay, preSize, postSize, weight } = this.net.plastic[k];
+          const layout = plasticBufferLayout(plasticShape(this.net.plastic[k]));
           return {
-            weight: new Float32Array(await read(p.weight, weight.byteLength)),
-            preTrace: new Float32Array(await read(p.preTrace, 4 * (maxDelay + 1) * preSize)),
-            postTrace: new Float32Array(await read(p.postTrace, 4 * postSize)),
+            weight: new Float32Array(await read(p.weight, this.net.plastic[k].weight.byteLength)),
+            preTrace: new Float32Array(await read(p.preTrace, layout.preTrace.bytes)),
+            postTrace: new Float32Array(await read(p.postTrace, layout.postTrace.bytes)),
             rule: this.ruleConstants[k].slice(),
           };
         }),

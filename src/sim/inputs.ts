@@ -6,7 +6,7 @@
  */
 import type { CompiledNetwork, CompiledPopulation } from '../compile/compiled.ts';
 import { rateThreshold } from '../models/poisson.ts';
-import { STDP_UNIFORM_WORD } from '../models/stdp.ts';
+import { settableRuleWords } from '../models/plasticityRule.ts';
 import { layoutSpikeEvents } from '../models/spikeSource.ts';
 import { didYouMean } from '../netspec/validateSpec.ts';
 import { MAX_TICKS, wordsOf, type BackendState, type WordWrite } from './backend.ts';
@@ -165,19 +165,26 @@ export function plasticIndex(net: CompiledNetwork, name: string, prefix: string)
 }
 
 /**
- * The writes that change plastic projection `projection`'s learning amplitudes from the next
- * tick: `aPlus` and `aMinus` (weight units, ≥ 0; 0 and 0 freeze the weights while traces go on).
+ * The writes that change plastic projection `projection`'s rule parameters from the next tick:
+ * those its rule marks settable, its amplitudes (pair STDP: `aPlus` and `aMinus`, weight units,
+ * ≥ 0; 0 and 0 freeze the weights while traces go on).
  * @example plasticityWrites(net, 'input', { aPlus: 0, aMinus: 0 })
  */
-export function plasticityWrites(net: CompiledNetwork, projection: string, changes: { aPlus?: number; aMinus?: number }): WordWrite[] {
+export function plasticityWrites(net: CompiledNetwork, projection: string, changes: Record<string, number | undefined>): WordWrite[] {
   const k = plasticIndex(net, projection, 'setPlasticity: ');
+  const rule = net.plastic[k].rule;
+  const words = settableRuleWords(rule);
   const writes: WordWrite[] = [];
   for (const [key, value] of Object.entries(changes)) {
-    if (!(key in STDP_UNIFORM_WORD)) throw new Error(`setPlasticity: ${projection}: ${key} cannot be changed; expected aPlus or aMinus`);
+    if (!Object.hasOwn(words, key))
+      throw new Error(
+        `setPlasticity: ${projection}: ${key} cannot be changed${didYouMean(key, Object.keys(words))}; ${rule.definition.name} can change ${Object.keys(words).join(', ')}`,
+      );
     if (value === undefined) continue;
-    if (!(value >= 0) || !Number.isFinite(value)) throw new Error(`setPlasticity: ${projection}: ${key} is ${value}; amplitudes are finite and ≥ 0`);
-    const word = STDP_UNIFORM_WORD[key as keyof typeof STDP_UNIFORM_WORD];
-    writes.push({ target: 'rule', group: k, offset: word, words: new Uint32Array(Float32Array.of(value).buffer) });
+    const range = rule.definition.params[key].range;
+    if (!Number.isFinite(value) || (range && !inRange(value, range)))
+      throw new Error(`setPlasticity: ${projection}: ${key} is ${value}; it must be finite${range ? ` and ${describeRange(range)}` : ''}`);
+    writes.push({ target: 'rule', group: k, offset: words[key], words: new Uint32Array(Float32Array.of(value).buffer) });
   }
   return writes;
 }

@@ -383,13 +383,15 @@ export class Simulator {
   }
 
   /**
-   * Change plastic projection `projection`'s STDP amplitudes from the next tick (the spec's
-   * `aPlus`, `aMinus`; weight units, ≥ 0): anneal a learning rate, or freeze learned weights
-   * with 0 and 0 (traces go on; normalisation, if any, still applies). Checkpoints keep them.
+   * Change plastic projection `projection`'s learning amplitudes from the next tick (the
+   * parameters its rule marks settable: pair STDP's `aPlus`, `aMinus`; triplet STDP's
+   * `a2Plus`, `a3Plus`, `a2Minus`, `a3Minus`; weight units, ≥ 0): anneal a learning rate, or
+   * freeze learned weights with zeros (traces go on; normalisation, if any, still applies).
+   * Checkpoints keep them.
    * @example
    *   sim.setPlasticity('input', { aPlus: 0, aMinus: 0 }); // test without learning
    */
-  setPlasticity(projection: string, changes: { aPlus?: number; aMinus?: number }): void {
+  setPlasticity(projection: string, changes: Record<string, number | undefined>): void {
     this.checkIdle('setPlasticity');
     this.backend.write(plasticityWrites(this.network, projection, changes));
   }

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { builtinNetwork } from '../../src/networks/index.ts';
 import { Simulator } from '../../src/sim/simulator.ts';
 import type { NetworkSpec, PlasticitySpec } from '../../src/netspec/types.ts';
+import type { StdpSpec } from '../../src/models/stdp.ts';
 import { releaseTestDevice, testDevice } from './helpers.ts';
 
 afterAll(releaseTestDevice);
@@ -44,11 +45,11 @@ function windowNetwork(offsetsMs: number[], delayTicks: number, plasticity: Plas
   };
 }
 
-const RULE: PlasticitySpec = { rule: 'stdp', tauPlus: 16.8, tauMinus: 33.7, aPlus: 0.01, aMinus: 0.012, wMin: -0.5, wMax: 0.5 };
+const RULE: StdpSpec = { rule: 'stdp', tauPlus: 16.8, tauMinus: 33.7, aPlus: 0.01, aMinus: 0.012, wMin: -0.5, wMax: 0.5 };
 const OFFSETS = Array.from({ length: 101 }, (_, k) => k - 50); // Δt = t_post − t_arrival, ms
 
 /** The analytic pair-based window: Δw(Δt) for a presynaptic arrival Δt before the post spike. */
-const analytic = (dtMs: number, r: PlasticitySpec) => (dtMs >= 0 ? r.aPlus * Math.exp(-dtMs / r.tauPlus) : -r.aMinus * Math.exp(dtMs / r.tauMinus));
+const analytic = (dtMs: number, r: StdpSpec) => (dtMs >= 0 ? r.aPlus * Math.exp(-dtMs / r.tauPlus) : -r.aMinus * Math.exp(dtMs / r.tauMinus));
 
 async function measureWindow(backend: 'cpu' | 'webgpu', delayTicks: number, rule = RULE): Promise<{ dw: Float32Array; postSpikes: number }> {
   const sim = await Simulator.create(windowNetwork(OFFSETS, delayTicks, rule), { backend, device: backend === 'webgpu' ? await testDevice() : undefined });

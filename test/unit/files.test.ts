@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { f32 } from '../../src/models/model.ts';
+import { f32 } from '../../src/equations/f32.ts';
 import { csvRow, shortestF32, spikesCsv, spikesCsvChunks, spikesJsonChunks, weightsCsv, weightsCsvChunks, weightsJsonChunks } from '../../src/results/files.ts';
 import type { ProjectionWeights } from '../../src/sim/simulator.ts';
 import type { PopulationSpikes } from '../../src/sim/spikeRecorder.ts';

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinNetwork } from '../../src/networks/index.ts';
 import { SONG2000_DRIVE, SONG2000_GMAX } from '../../src/networks/song2000.ts';
 import type { NetworkSpec, ProjectionSpec } from '../../src/netspec/types.ts';
+import type { StdpSpec } from '../../src/models/stdp.ts';
 import { validateSpec } from '../../src/netspec/validateSpec.ts';
 
 const projection = (spec: NetworkSpec, name: string): ProjectionSpec => {
@@ -45,7 +46,7 @@ describe('song2000', () => {
     const gmax = SONG2000_GMAX;
     expect(gmax).toBe(0.01);
     expect(p.weight).toEqual({ uniform: [0, gmax] });
-    const pl = p.plasticity!;
+    const pl = p.plasticity as StdpSpec;
     expect(pl).toMatchObject({ rule: 'stdp', tauPlus: 20, tauMinus: 20, wMin: 0, wMax: gmax, mode: 'additive', pairing: 'all' });
     expect(pl.aPlus).toBeCloseTo(0.01 * gmax, 15);
     expect(pl.aMinus).toBeCloseTo(0.01 * gmax * 1.05, 15);
@@ -60,8 +61,8 @@ describe('song2000', () => {
     expect(SONG2000_DRIVE).toBe(60); // Ee − vr = 0 − (−60) mV
     expect(p.weight).toEqual({ uniform: [0, wMax] });
     expect(p.plasticity).toMatchObject({ wMin: 0, wMax, mode: 'additive', pairing: 'all' });
-    expect(p.plasticity!.aPlus).toBeCloseTo(0.01 * wMax, 15);
-    expect(p.plasticity!.aMinus).toBeCloseTo(0.01 * wMax * 1.05, 15);
+    expect((p.plasticity as StdpSpec).aPlus).toBeCloseTo(0.01 * wMax, 15);
+    expect((p.plasticity as StdpSpec).aMinus).toBeCloseTo(0.01 * wMax * 1.05, 15);
   });
 
   it('n sets the input count, rate the input rate, seed the spec seed', () => {

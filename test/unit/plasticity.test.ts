@@ -4,12 +4,14 @@ import { sparkline, weightHistogram, weightStats } from '../../src/analysis/weig
 import { compileNetwork } from '../../src/compile/compile.ts';
 import { plasticSynapseIds } from '../../src/compile/compiled.ts';
 import { shortestF32, weightsCsv, weightsJson } from '../../src/results/files.ts';
-import { f32 } from '../../src/models/model.ts';
-import { fixedFromF32, stdpCpu, stdpRule } from '../../src/models/stdp.ts';
+import { f32 } from '../../src/equations/f32.ts';
+import { fixedFromF32, type StdpSpec } from '../../src/models/stdp.ts';
+import { plasticityRuleOf } from '../../src/models/index.ts';
+import { ruleCode } from '../../src/models/plasticityRule.ts';
 import { WeightRecorder } from '../../src/sim/weightRecorder.ts';
 import type { NetworkSpec, PlasticitySpec } from '../../src/netspec/types.ts';
 
-const STDP: PlasticitySpec = { rule: 'stdp', tauPlus: 20, tauMinus: 30, aPlus: 0.1, aMinus: 0.12, wMin: 0, wMax: 8 };
+const STDP: StdpSpec = { rule: 'stdp', tauPlus: 20, tauMinus: 30, aPlus: 0.1, aMinus: 0.12, wMin: 0, wMax: 8 };
 
 function network(): NetworkSpec {
   return {
@@ -92,28 +94,37 @@ describe('plastic layout', () => {
 });
 
 describe('the STDP rule', () => {
-  it('constants are f32, decays exact per tick, modes and pairings', () => {
-    const r = stdpRule(STDP, 0.1);
-    expect(r.decayPlus).toBe(f32(Math.exp(-0.1 / 20)));
-    expect(r.decayMinus).toBe(f32(Math.exp(-0.1 / 30)));
-    expect(r.aPlus).toBe(f32(0.1));
-    expect([r.multiplicative, r.nearest]).toEqual([false, false]);
-    const m = stdpRule({ ...STDP, mode: 'multiplicative', pairing: 'nearest' }, 0.1);
-    expect([m.multiplicative, m.nearest]).toEqual([true, true]);
+  /** The rule's CPU functions with its constants, as the CPU reference calls them. */
+  const cpuRule = (spec: StdpSpec) => {
+    const rule = plasticityRuleOf(spec, 0.1);
+    const { cpu } = ruleCode(rule.definition);
+    const k = rule.constants;
+    return {
+      rule,
+      potentiate: (w: number, x: number) => cpu.onPost(k, w, x),
+      depress: (w: number, y: number) => cpu.onPre(k, w, y),
+      onSpike: (x: number) => cpu.preSpike[0](k, x),
+    };
+  };
+
+  it('constants are f32, decays exact per tick, in the uniform layout checkpoints have always held', () => {
+    const { rule } = cpuRule(STDP);
+    expect(rule.fields).toEqual(['aPlus', 'aMinus', 'wMin', 'wMax', 'decay_x', 'decay_y']);
+    expect(Array.from(rule.constants)).toEqual([f32(0.1), f32(0.12), 0, 8, f32(Math.exp(-0.1 / 20)), f32(Math.exp(-0.1 / 30)), 0, 0]);
   });
 
   it('additive: ± a·trace, clipped to [wMin, wMax]; all pairing adds to traces, nearest resets them', () => {
-    const all = stdpCpu(stdpRule(STDP, 0.1));
+    const all = cpuRule(STDP);
     expect(all.potentiate(4, 0.5)).toBe(f32(4 + f32(f32(0.1) * 0.5)));
     expect(all.depress(4, 0.5)).toBe(f32(4 - f32(f32(0.12) * 0.5)));
     expect(all.potentiate(7.99, 10)).toBe(8);
     expect(all.depress(0.01, 10)).toBe(0);
     expect(all.onSpike(0.25)).toBe(1.25);
-    expect(stdpCpu(stdpRule({ ...STDP, pairing: 'nearest' }, 0.1)).onSpike(0.25)).toBe(1);
+    expect(cpuRule({ ...STDP, pairing: 'nearest' }).onSpike(0.25)).toBe(1);
   });
 
   it('multiplicative: potentiation scaled by wMax − w, depression by w − wMin', () => {
-    const m = stdpCpu(stdpRule({ ...STDP, mode: 'multiplicative' }, 0.1));
+    const m = cpuRule({ ...STDP, mode: 'multiplicative' });
     expect(m.potentiate(6, 1)).toBeCloseTo(6 + 0.1 * 2, 6);
     expect(m.depress(6, 1)).toBeCloseTo(6 - 0.12 * 6, 6);
     expect(m.potentiate(8, 5)).toBe(8);

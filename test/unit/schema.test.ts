@@ -8,6 +8,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { METHODS } from '../../src/models/equationModel.ts';
 import { models } from '../../src/models/index.ts';
 import { builtinNetwork, builtinNetworks } from '../../src/networks/index.ts';
 import { SpecError } from '../../src/netspec/errors.ts';
@@ -50,6 +51,84 @@ const userStateVars = (modelName: string) =>
     .filter(([, s]) => !s.internal)
     .map(([k]) => k);
 const refName = (x: { $ref?: string; allOf?: { $ref: string }[] }) => (x.$ref ?? x.allOf?.[0].$ref)?.replace('#/definitions/', '');
+
+// Ranges (τ > 0, substeps an integer ≥ 1, ...) are compared by behaviour: each probe value
+// of each parameter gets the same verdict from the schema and from validateSpec.
+const probes: unknown[] = [
+  -1,
+  0,
+  0.5,
+  1,
+  2,
+  [1, 2],
+  [0, 1],
+  [-1, 1],
+  [1.5, 2],
+  [1, 'a'],
+  'x',
+  null,
+  true,
+  { uniform: [0, 1] },
+  { uniform: [-1, 1] },
+  { uniform: [1, 2] },
+  { uniform: [0, 1, 2] },
+  { uniform: [0, 1], clip: [0, 1] },
+  { normal: [0, 1] },
+  { normal: [0, -1] },
+  { normal: [0] },
+  { normal: [1, 1], clip: [0, 2] },
+  { normal: [0, 1], clip: [0] },
+  { gauss: [0, 1] },
+];
+
+/** Receptors, right and wrong, for the same comparison. */
+const receptorProbes: unknown[] = [
+  { kind: 'delta' },
+  { kind: 'pulse' },
+  { kind: 'current', tau: 5 },
+  { kind: 'conductance', tau: 5, eRev: 0 },
+  { kind: 'delta', tau: 5 },
+  { kind: 'current' },
+  { kind: 'current', tau: 0 },
+  { kind: 'conductance', tau: 5 },
+  { kind: 'exp', tau: 5 },
+  { tau: 5 },
+  null,
+  'delta',
+];
+
+/** Naud et al.'s tonic AdEx cell as a model given by its equations (docs/models.md). */
+const ADEX_EQUATIONS = {
+  equations: ['dv/dt = (-gL*(v - EL) + gL*DeltaT*exp((v - VT)/DeltaT) - w + I) / C', 'dw/dt = (a*(v - EL) - w) / tauw'],
+  threshold: 'v > VT + 5*DeltaT',
+  reset: ['v = Vr', 'w = w + b'],
+  refractory: 0,
+  method: 'euler',
+};
+const ADEX_PARAMS = { C: 200, gL: 10, EL: -70, VT: -50, DeltaT: 2, a: 2, tauw: 30, b: 0, Vr: -58, I: 500 };
+
+/** An equation model that reads every input, with a refractory period given by a parameter. */
+const LEAKY = {
+  equations: ['dv/dt = (vRest - v + iExt + Isyn) / tau (unless refractory)'],
+  threshold: 'v > vThresh',
+  reset: ['v = vRest'],
+  refractory: 'tRef',
+};
+const LEAKY_PARAMS = { tau: 10, vRest: -65, vThresh: -50, tRef: 2 };
+
+/** A document with one population of the AdEx equations; `change` edits it. */
+function equationDoc(change: (d: Doc) => void = () => {}): () => Doc {
+  return () => {
+    const d: Doc = {
+      version: 1,
+      dt: 0.1,
+      populations: { A: { size: 1, model: structuredClone(ADEX_EQUATIONS), params: { ...ADEX_PARAMS }, init: { v: -70, w: 0 } } },
+      record: { spikes: ['A'], state: [{ pop: 'A', var: 'w' }] },
+    };
+    change(d);
+    return d;
+  };
+}
 
 /** A valid document touching every part of the spec (as test/unit/spec.test.ts): each case breaks one thing. */
 function base(): Doc {
@@ -145,8 +224,8 @@ describe('the schema file', () => {
 });
 
 describe('the schema agrees with the models registry', () => {
-  it('has one population definition per model', () => {
-    expect(definitions.population.oneOf.map(refName)).toEqual(Object.keys(models).map((m) => `${m}Population`));
+  it('has one population definition per model, and one for models given by their equations', () => {
+    expect(definitions.population.oneOf.map(refName)).toEqual([...Object.keys(models).map((m) => `${m}Population`), 'equationPopulation']);
     for (const [name, model] of Object.entries(models)) {
       expect(definitions[`${name}Population`].properties.model.const).toBe(name);
       expect(definitions[`${name}Population`].properties.model.description).toBe(model.doc);
@@ -197,39 +276,11 @@ describe('the schema agrees with the models registry', () => {
     ]);
   });
 
-  it('record.state.var lists the state variables users can record', () => {
+  it('record.state.var lists the state variables users can record (and takes any name, for models given by their equations)', () => {
     const all = [...new Set(Object.keys(models).flatMap(userStateVars))];
-    expect(definitions.record.properties.state.items.properties.var.enum).toEqual(all);
+    expect(definitions.record.properties.state.items.properties.var.anyOf[0].enum).toEqual(all);
   });
 
-  // Ranges (τ > 0, substeps an integer ≥ 1, ...) are compared by behaviour: each probe value
-  // of each parameter gets the same verdict from the schema and from validateSpec.
-  const probes: unknown[] = [
-    -1,
-    0,
-    0.5,
-    1,
-    2,
-    [1, 2],
-    [0, 1],
-    [-1, 1],
-    [1.5, 2],
-    [1, 'a'],
-    'x',
-    null,
-    true,
-    { uniform: [0, 1] },
-    { uniform: [-1, 1] },
-    { uniform: [1, 2] },
-    { uniform: [0, 1, 2] },
-    { uniform: [0, 1], clip: [0, 1] },
-    { normal: [0, 1] },
-    { normal: [0, -1] },
-    { normal: [0] },
-    { normal: [1, 1], clip: [0, 2] },
-    { normal: [0, 1], clip: [0] },
-    { gauss: [0, 1] },
-  ];
   const cases = Object.entries(models).flatMap(([name, model]) => Object.keys(model.params).map((param) => [name, param] as const));
   it.each(cases)('%s.%s: the schema and validateSpec agree on every probe value', (name, param) => {
     const required = Object.fromEntries(
@@ -243,29 +294,52 @@ describe('the schema agrees with the models registry', () => {
     }
   });
 
-  it.each(['lif', 'izhikevich'])('%s: init values, iExt and receptors agree on every probe value', (name) => {
+  it.each(['lif', 'izhikevich', 'adex'])('%s: init values, iExt and receptors agree on every probe value', (name) => {
     for (const value of probes) {
       for (const population of [{ init: { v: value } }, { iExt: value }]) {
         const doc = { version: 1, dt: 0.1, populations: { X: { size: 2, model: name, ...population } } };
         expect(schemaAccepts(doc), JSON.stringify(population)).toBe(validatorAccepts(doc));
       }
     }
-    const receptors: unknown[] = [
-      { kind: 'delta' },
-      { kind: 'pulse' },
-      { kind: 'current', tau: 5 },
-      { kind: 'conductance', tau: 5, eRev: 0 },
-      { kind: 'delta', tau: 5 },
-      { kind: 'current' },
-      { kind: 'current', tau: 0 },
-      { kind: 'conductance', tau: 5 },
-      { kind: 'exp', tau: 5 },
-      { tau: 5 },
-      null,
-      'delta',
-    ];
-    for (const receptor of receptors) {
+    for (const receptor of receptorProbes) {
       const doc = { version: 1, dt: 0.1, populations: { X: { size: 2, model: name, params: { receptors: { r: receptor } } } } };
+      expect(schemaAccepts(doc), JSON.stringify(receptor)).toBe(validatorAccepts(doc));
+    }
+  });
+});
+
+// Models given by their equations are not in the registry: the schema takes any parameter
+// names (each a value) and any state variable names; validateSpec compiles the equations.
+describe('the schema agrees with validateSpec on models given by their equations', () => {
+  it('describes the model object: its keys, which are required, and the methods', () => {
+    const eq = definitions.neuronEquations;
+    expect(refName(definitions.equationPopulation.properties.model)).toBe('neuronEquations');
+    // validateSpec's EQUATION_KEYS, and NeuronEquations (src/models/equationModel.ts).
+    expect(Object.keys(eq.properties)).toEqual(['equations', 'threshold', 'reset', 'refractory', 'method']);
+    expect(eq.required).toEqual(['equations', 'threshold', 'reset']);
+    expect(eq.additionalProperties).toBe(false);
+    expect(eq.properties.method.enum).toEqual([...METHODS]);
+    expect(eq.properties.method.default).toBe('euler');
+    expect(Object.keys(definitions.equationPopulation.properties)).toEqual(['size', 'model', 'params', 'init', 'iExt', 'noise', 'poissonInput']);
+    expect(refName(definitions.equationPopulation.properties.params.properties.receptors)).toBe('receptors');
+    expect(refName(definitions.equationPopulation.properties.params.additionalProperties)).toBe('value');
+    expect(refName(definitions.equationPopulation.properties.init.additionalProperties)).toBe('value');
+  });
+
+  it('params, init values, iExt and receptors agree on every probe value', () => {
+    for (const value of probes) {
+      for (const population of [{ params: { ...LEAKY_PARAMS, tau: value } }, { init: { v: value } }, { iExt: value }]) {
+        const doc = { version: 1, dt: 0.1, populations: { X: { size: 2, model: LEAKY, params: LEAKY_PARAMS, ...population } } };
+        expect(schemaAccepts(doc), JSON.stringify(population)).toBe(validatorAccepts(doc));
+      }
+      // The schema cannot tell which parameter names the refractory period, so it is looser there: validateSpec also refuses negative ones.
+      const refractory = { version: 1, dt: 0.1, populations: { X: { size: 2, model: LEAKY, params: { ...LEAKY_PARAMS, tRef: value } } } };
+      if (validatorAccepts(refractory)) expect(schemaAccepts(refractory), JSON.stringify(value)).toBe(true);
+    }
+    const negative = { version: 1, dt: 0.1, populations: { X: { size: 2, model: LEAKY, params: { ...LEAKY_PARAMS, tRef: -1 } } } };
+    expect([schemaAccepts(negative), validatorAccepts(negative)]).toEqual([true, false]);
+    for (const receptor of receptorProbes) {
+      const doc = { version: 1, dt: 0.1, populations: { X: { size: 2, model: LEAKY, params: { ...LEAKY_PARAMS, receptors: { r: receptor } } } } };
       expect(schemaAccepts(doc), JSON.stringify(receptor)).toBe(validatorAccepts(doc));
     }
   });
@@ -280,6 +354,7 @@ describe('built-in networks validate against the schema', () => {
     song2000: [{ synapse: 'current', n: 10 }],
     polychronization: [{ seed: 2 }],
     microcircuit: [{ scale: 0.1, drive: 'dc' }],
+    adexPatterns: [{ dt: 0.05 }],
   };
   const cases = Object.keys(builtinNetworks).flatMap((name) => [[name, {}] as const, ...(variants[name] ?? []).map((o) => [name, o] as const)]);
 
@@ -327,6 +402,38 @@ describe('documents both accept', () => {
       }),
     ],
     ['a spikeSource without events', () => ({ version: 1, dt: 0.1, populations: { S: { size: 1, model: 'spikeSource' } } })],
+    ['a model given by its equations (AdEx), its init and a state record', equationDoc()],
+    ['equations without refractory and method', equationDoc((d) => (delete d.populations.A.model.refractory, delete d.populations.A.model.method))],
+    ['equations with method rk2 and a refractory period', equationDoc((d) => Object.assign(d.populations.A.model, { method: 'rk2', refractory: 2.5 }))],
+    [
+      'equations with an empty reset',
+      equationDoc((d) => ((d.populations.A.model.reset = []), delete d.populations.A.params.Vr, delete d.populations.A.params.b)),
+    ],
+    ['per-neuron and drawn parameters of equations', equationDoc((d) => Object.assign(d.populations.A.params, { a: [2], b: { uniform: [0, 10] } }))],
+    [
+      'equations reading iExt, Isyn and a receptor by name, with every input and method exact',
+      () => ({
+        version: 1,
+        dt: 0.1,
+        populations: {
+          L: {
+            size: 2,
+            model: { ...LEAKY, equations: ['dv/dt = (vRest - v + iExt + Isyn + 0*nmda) / tau (unless refractory)', 'dgate/dt = -gate / tau'], method: 'exact' },
+            params: {
+              ...LEAKY_PARAMS,
+              tau: [10, 20],
+              receptors: { exc: { kind: 'current', tau: 5 }, nmda: { kind: 'conductance', tau: 100, eRev: 0 }, d: { kind: 'delta' } },
+            },
+            init: { v: { uniform: [-65, -55] }, gate: 1 },
+            iExt: 1,
+            noise: { sd: 1 },
+            poissonInput: [{ count: 10, rate: 5, weight: 0.5, receptor: 'exc' }],
+          },
+        },
+        projections: [{ pre: 'L', post: 'L', connect: { rule: 'oneToOne' }, weight: 1, receptor: 'd' }],
+        record: { state: [{ pop: 'L', var: 'gate' }] },
+      }),
+    ],
   ];
   it.each(cases)('%s', (label, make) => {
     expect(validatorAccepts(make())).toBe(true);
@@ -415,6 +522,28 @@ describe('documents both reject', () => {
     ['a state record without var', edit((d) => (d.record.state = [{ pop: 'E' }]))],
     ['state every 0', edit((d) => (d.record.state = [{ pop: 'E', var: 'v', every: 0 }]))],
     ['a weights record without every', () => ({ ...withProjection({ name: 'ff', plasticity: STDP }), record: { weights: [{ projection: 'ff' }] } })],
+    ['an unknown key in a model given by its equations', equationDoc((d) => (d.populations.A.model.tau = 5))],
+    [
+      'a misspelt key in a model given by its equations',
+      equationDoc((d) => ((d.populations.A.model.equation = d.populations.A.model.equations), delete d.populations.A.model.equations)),
+    ],
+    ['an unknown integration method', equationDoc((d) => (d.populations.A.model.method = 'rk4'))],
+    ['a method that is not a string', equationDoc((d) => (d.populations.A.model.method = 2))],
+    ['equations without threshold', equationDoc((d) => delete d.populations.A.model.threshold)],
+    ['equations without reset', equationDoc((d) => delete d.populations.A.model.reset)],
+    ['an empty equations list', equationDoc((d) => (d.populations.A.model.equations = []))],
+    ['equations a string', equationDoc((d) => (d.populations.A.model.equations = 'dv/dt = -v'))],
+    ['a threshold that is not a string', equationDoc((d) => (d.populations.A.model.threshold = true))],
+    ['reset a string', equationDoc((d) => (d.populations.A.model.reset = 'v = Vr'))],
+    ['a negative refractory period', equationDoc((d) => (d.populations.A.model.refractory = -1))],
+    ['refractory null', equationDoc((d) => (d.populations.A.model.refractory = null))],
+    ['a parameter of equations that is not a value', equationDoc((d) => (d.populations.A.params.I = 'high'))],
+    ['receptors of equations that are not receptors', equationDoc((d) => (d.populations.A.params.receptors = { r: { kind: 'exp', tau: 5 } }))],
+    [
+      'init of the internal refractory counter',
+      () => ({ version: 1, dt: 0.1, populations: { L: { size: 1, model: LEAKY, params: LEAKY_PARAMS, init: { refractory: 0 } } } }),
+    ],
+    ['times on a population of equations', equationDoc((d) => (d.populations.A.times = [1]))],
   ];
 
   it.each(cases)('%s', (label, make) => {
@@ -458,6 +587,14 @@ describe('the schema is looser than validateSpec for', () => {
     ['a state variable of another model', edit((d) => (d.record.state = [{ pop: 'E', var: 'u' }]))],
     ['state every < dt', edit((d) => (d.record.state = [{ pop: 'E', var: 'v', every: 0.05 }]))],
     ['a weights record of a static projection', edit((d) => (d.record.weights = [{ projection: 'projections[0]', every: 10 }]))],
+    ['an equation that does not parse', equationDoc((d) => (d.populations.A.model.equations[1] = 'dw/dt = (a*(v - EL) - w / tauw'))],
+    ['a reset of a variable without an equation', equationDoc((d) => d.populations.A.model.reset.push('u = 0'))],
+    ['method exact on nonlinear equations', equationDoc((d) => (d.populations.A.model.method = 'exact'))],
+    ['a parameter the equations read, missing', equationDoc((d) => delete d.populations.A.params.I)],
+    ['a parameter the equations do not read', equationDoc((d) => (d.populations.A.params.tau = 10))],
+    ['iExt on equations that do not read it', equationDoc((d) => (d.populations.A.iExt = 1))],
+    ['init of a name that is not a state variable', equationDoc((d) => (d.populations.A.init.u = 0))],
+    ['a state record of a name that is not a state variable', equationDoc((d) => (d.record.state = [{ pop: 'A', var: 'x' }]))],
   ];
 
   it.each(cases)('%s', (label, make) => {

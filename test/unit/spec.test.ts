@@ -58,7 +58,7 @@ function specError(f: () => unknown): SpecError {
   throw new Error('expected a SpecError, nothing was thrown');
 }
 
-const MODELS = 'expected one of: lif, adaptiveLif, izhikevich, poisson, spikeSource';
+const MODELS = 'expected one of: lif, adaptiveLif, izhikevich, adex, poisson, spikeSource';
 const RULES = 'expected one of: allToAll, oneToOne, fixedProbability, fixedInDegree, fixedOutDegree, fixedTotal, list';
 const KINDS = 'expected one of: delta, pulse, current, conductance';
 
@@ -109,7 +109,7 @@ describe('built-in networks', () => {
 
   it('bad options are SpecErrors naming the option', () => {
     expect(specError(() => builtinNetwork('cubaa')).message).toBe(
-      'unknown network "cubaa" (did you mean "cuba"?); expected one of: cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit',
+      'unknown network "cubaa" (did you mean "cuba"?); expected one of: cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit, adexPatterns',
     );
     expect(specError(() => builtinNetwork('cuba', { bogus: 1 })).message).toBe('--set bogus: network cuba has no option "bogus"; expected one of: n');
     expect(specError(() => builtinNetwork('cuba', { n: 10 })).message).toBe('--set n: must be ≥ 80, got 10');
@@ -282,7 +282,7 @@ describe('validateSpec rejects, naming the path', () => {
         d.populations.E.model = 3;
         return d;
       },
-      `populations.E.model: must be a model name; ${MODELS}`,
+      `populations.E.model: must be a model name or a model given by its equations, {equations, threshold, reset}; ${MODELS}`,
     ],
     [
       'misspelt param key (case)',
@@ -717,7 +717,7 @@ describe('validateSpec rejects, naming the path', () => {
     [
       'plasticity with unknown rule',
       () => withProjection({ plasticity: { rule: 'hebb' } }),
-      'projections[0].plasticity.rule: unknown rule "hebb"; expected one of: stdp',
+      'projections[0].plasticity.rule: unknown rule "hebb"; expected one of: stdp, triplet',
     ],
     [
       'plasticity with tauPlus 0',

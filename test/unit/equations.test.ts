@@ -1,0 +1,232 @@
+/**
+ * The expression language and models given by equations: parsing, errors that name the spec
+ * path and the character, code generation, and the CPU reference against closed forms.
+ */
+import { describe, expect, it } from 'vitest';
+import { emitExpression, powIntF32, wgslNumber } from '../../src/equations/emit.ts';
+import { ExpressionError, parseExpression, type Expr } from '../../src/equations/expression.ts';
+import { divideF32, expF32 } from '../../src/equations/deterministicMath.ts';
+import { linearIn } from '../../src/models/equationModel.ts';
+import { models } from '../../src/models/index.ts';
+import { compileNetwork } from '../../src/compile/compile.ts';
+import { validateSpec } from '../../src/netspec/validateSpec.ts';
+import type { NetworkSpec, PopulationSpec } from '../../src/netspec/types.ts';
+import { Simulator } from '../../src/sim/simulator.ts';
+
+const f32 = Math.fround;
+
+/** The tree without positions, as nested arrays: easy to compare. */
+function shape(e: Expr): unknown {
+  switch (e.kind) {
+    case 'number':
+      return e.value;
+    case 'name':
+      return e.name;
+    case 'unary':
+      return [e.op, shape(e.arg)];
+    case 'binary':
+      return [e.op, shape(e.left), shape(e.right)];
+    case 'call':
+      return [e.fn, ...e.args.map(shape)];
+  }
+}
+
+const errorOf = (f: () => unknown): Error => {
+  try {
+    f();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected an error');
+};
+
+describe('parseExpression', () => {
+  it('follows Python precedence: ** binds tighter than unary minus, and is right-associative', () => {
+    expect(shape(parseExpression('-x**2'))).toEqual(['-', ['**', 'x', 2]]);
+    expect(shape(parseExpression('2**3**2'))).toEqual(['**', 2, ['**', 3, 2]]);
+    expect(shape(parseExpression('a - b - c'))).toEqual(['-', ['-', 'a', 'b'], 'c']);
+    expect(shape(parseExpression('a + b*c/d'))).toEqual(['+', 'a', ['/', ['*', 'b', 'c'], 'd']]);
+    expect(shape(parseExpression('not a < b and c >= 1e-3 or d == .5'))).toEqual([
+      'or',
+      ['and', ['not', ['<', 'a', 'b']], ['>=', 'c', 0.001]],
+      ['==', 'd', 0.5],
+    ]);
+    expect(shape(parseExpression('clip(v, -1.5, max(a, 2))'))).toEqual(['clip', 'v', ['-', 1.5], ['max', 'a', 2]]);
+  });
+
+  it('names the character of each mistake', () => {
+    const cases: [string, number, RegExp][] = [
+      ['v ^ 2', 2, /powers are written \*\*/],
+      ['(v + 1', 6, /expected "\)" before the end/],
+      ['v + * 2', 4, /expected a number, a name or "\("/],
+      ['expo(v)', 0, /unknown function expo/],
+      ['exp(v, 2)', 0, /exp takes 1 argument, got 2/],
+      ['a < b < c', 6, /comparisons do not chain/],
+      ['v 2', 2, /unexpected "2" after a complete expression/],
+      ['v && w', 2, /write and, or, not/],
+    ];
+    for (const [source, pos, message] of cases) {
+      const err = errorOf(() => parseExpression(source));
+      expect(err, source).toBeInstanceOf(ExpressionError);
+      expect((err as ExpressionError).pos, source).toBe(pos);
+      expect(err.message, source).toMatch(message);
+    }
+  });
+});
+
+describe('emitExpression: one tree, WGSL and JavaScript with the same operations', () => {
+  const names = () => ({ wgsl: 'x', js: 'x' });
+  it('folds constants with the CPU functions and keeps variables symbolic', () => {
+    expect(emitExpression(parseExpression('2 * 3 + x'), names)).toEqual({ wgsl: '(6.0f + x)', js: 'f(6 + x)' });
+    expect(emitExpression(parseExpression('x / 4'), names)).toEqual({ wgsl: '(x * 0.25f)', js: 'f(x * 0.25)' });
+    expect(emitExpression(parseExpression('x / 3'), names).wgsl).toBe('divideF32(x, 3.0f)');
+    expect(emitExpression(parseExpression('x ** 3'), names)).toEqual({ wgsl: 'powIntF32(x, 3u)', js: 'powIntF32(x, 3)' });
+    expect(emitExpression(parseExpression('x ** -2'), names).js).toBe('divideF32(1, powIntF32(x, 2))');
+    expect(emitExpression(parseExpression('x ** 0.5'), names).js).toBe('sqrtF32(x)');
+    expect(emitExpression(parseExpression('x ** 1.7'), names).js).toBe('powF32(x, 1.7000000476837158)');
+    expect(emitExpression(parseExpression('exp(1) * x'), names).js).toBe(`f(${expF32(1)} * x)`);
+    expect(emitExpression(parseExpression('1 / 3'), names).js).toBe(String(divideF32(1, 3)));
+    expect(emitExpression(parseExpression('pi'), () => Math.PI).js).toBe(String(f32(Math.PI)));
+    expect(emitExpression(parseExpression('-(x - 2)'), names)).toEqual({ wgsl: '(-(x - 2.0f))', js: '(-f(x - 2))' });
+  });
+  it('writes f32 constants that parse back to the same bits', () => {
+    for (const x of [0.04, -65, 1e-7, 3.4e38, 0, 123456789]) {
+      const text = wgslNumber(x).replace(/[()f]/g, '');
+      expect(f32(Number(text))).toBe(f32(x));
+    }
+  });
+  it('multiplies integer powers left to right', () => {
+    expect(powIntF32(f32(1.1), 3)).toBe(f32(f32(f32(1.1) * f32(1.1)) * f32(1.1)));
+  });
+});
+
+describe('linearIn: the form a + b·x that the exact method needs', () => {
+  const isState = (n: string) => n === 'v' || n === 'w';
+  it('splits linear right-hand sides and refuses the others', () => {
+    const lin = linearIn(parseExpression('(EL - v + I) / tau'), 'v', isState)!;
+    expect(shape(lin.a!)).toEqual(['/', ['+', 'EL', 'I'], 'tau']);
+    expect(shape(lin.b!)).toEqual(['/', ['-', 1], 'tau']);
+    expect(linearIn(parseExpression('v * v'), 'v', isState)).toBeNull();
+    expect(linearIn(parseExpression('exp(v)'), 'v', isState)).toBeNull();
+    expect(linearIn(parseExpression('(w - v) / tau'), 'v', isState)).toBeNull();
+    expect(linearIn(parseExpression('a'), 'v', isState)).toEqual({ a: expect.objectContaining({ name: 'a' }) });
+  });
+});
+
+/** A one-population spec around a model object. */
+function specWith(model: PopulationSpec['model'], extra: Partial<PopulationSpec> = {}): NetworkSpec {
+  return { version: 1, dt: 0.1, seed: 1, populations: { P: { size: 2, model, ...extra } }, projections: [] } as NetworkSpec;
+}
+
+const leaky = { equations: ['dv/dt = (iExt - v) / tau'], threshold: 'v > 1', reset: ['v = 0'] };
+
+describe('models given by equations in the spec: validation', () => {
+  it('accepts a leaky integrator; unknown names are its parameters, and each is required', () => {
+    expect(() => validateSpec(specWith(leaky, { params: { tau: 10 }, iExt: 2 }))).not.toThrow();
+    expect(errorOf(() => validateSpec(specWith(leaky, { iExt: 2 }))).message).toMatch(/^populations\.P\.params\.tau: is required/);
+    expect(errorOf(() => validateSpec(specWith(leaky, { params: { tau: 10, tua: 3 } }))).message).toMatch(
+      /^populations\.P\.params\.tua: unknown key \(did you mean "tau"\?\)/,
+    );
+  });
+
+  it('names the path and the character of each mistake', () => {
+    const cases: [PopulationSpec['model'], RegExp][] = [
+      [
+        { ...leaky, equations: ['dv/dt = (iExt - v) / tau +'] },
+        /^populations\.P\.model\.equations\[0\]: expected a number, a name or "\(" before the end \(character 27 of "dv\/dt = \(iExt - v\) \/ tau \+"\)$/,
+      ],
+      [{ ...leaky, equations: ['v = 3'] }, /^populations\.P\.model\.equations: has no differential equation/],
+      [
+        { ...leaky, reset: ['u = 0'] },
+        /^populations\.P\.model\.reset\[0\]: u is not a state variable: the state variables are those with an equation dX\/dt \(v\)/,
+      ],
+      [{ ...leaky, threshold: 'v + 1' }, /^populations\.P\.model\.threshold: expected a condition/],
+      [{ ...leaky, equations: ['dv/dt = (v > 1) / tau'] }, /^populations\.P\.model\.equations\[0\]: expected a number, found a condition \(character 12 of/],
+      [{ ...leaky, equations: ['dv/dt = a / tau', 'a = b', 'b = a'] }, /subexpressions refer to each other in a cycle: a → b → a/],
+      [{ ...leaky, equations: ['dv/dt = -v / dt_1'] }, /parameter "dt_1" is reserved/],
+      [{ ...leaky, method: 'rk4' } as never, /^populations\.P\.model\.method: must be one of euler, rk2, exact/],
+      [{ ...leaky, equations: ['dv/dt = -v*v / tau'], method: 'exact' }, /^populations\.P\.model\.equations\[0\]: method "exact" needs dv\/dt = a \+ b·v/],
+      [{ ...leaky, equation: [] } as never, /^populations\.P\.model\.equation: unknown key \(did you mean "equations"\?\)/],
+    ];
+    for (const [model, message] of cases) {
+      const err = errorOf(() => validateSpec(specWith(model, { params: { tau: 10 } })));
+      expect(err.message, JSON.stringify(model)).toMatch(message);
+    }
+  });
+
+  it('refuses inputs the equations would lose', () => {
+    const silent = { equations: ['dv/dt = -v / tau'], threshold: 'v > 1', reset: ['v = 0'] };
+    expect(errorOf(() => validateSpec(specWith(silent, { params: { tau: 10 }, iExt: 1 }))).message).toMatch(
+      /^populations\.P\.iExt: the model's equations do not read iExt/,
+    );
+    expect(errorOf(() => validateSpec(specWith(silent, { params: { tau: 10, receptors: { ampa: { kind: 'current', tau: 5 } } } }))).message).toMatch(
+      /^populations\.P\.params\.receptors\.ampa: the model's equations read neither ampa nor Isyn/,
+    );
+    const named = { equations: ['dv/dt = (ampa - v) / tau'], threshold: 'v > 1', reset: ['v = 0'] };
+    expect(() => validateSpec(specWith(named, { params: { tau: 10, receptors: { ampa: { kind: 'current', tau: 5 } } } }))).not.toThrow();
+    const delta = { equations: ['dv/dt = (kick - v) / tau'], threshold: 'v > 1', reset: ['v = 0'] };
+    expect(errorOf(() => validateSpec(specWith(delta, { params: { tau: 10, receptors: { kick: { kind: 'delta' } } } }))).message).toMatch(
+      /^populations\.P\.model\.equations\[0\]: kick is a delta receptor: its input jumps v directly/,
+    );
+  });
+
+  it('the built-in adex is a definition with documented parameters', () => {
+    expect(Object.keys(models.adex.params)).toEqual(
+      ['gL', 'EL', 'DeltaT', 'VT', 'C', 'a', 'tauw', 'tRef', 'Vr', 'b'].sort(
+        (a, b) => Object.keys(models.adex.params).indexOf(a) - Object.keys(models.adex.params).indexOf(b),
+      ),
+    );
+    for (const info of Object.values(models.adex.params)) expect(info.unit).not.toBe('');
+    expect(errorOf(() => validateSpec(specWith('adex', { params: { C: 0 } }))).message).toMatch(/^populations\.P\.params\.C: /);
+  });
+});
+
+/** Run a spec on the CPU reference; returns population P's spikes and (when recorded) its v. */
+async function simulate(spec: NetworkSpec, ms: number) {
+  const sim = await Simulator.create(spec, { backend: 'cpu' });
+  await sim.run(ms);
+  const out = { spikes: sim.spikes('P'), v: spec.record?.state ? sim.state('P', 'v') : undefined };
+  sim.dispose();
+  return out;
+}
+
+describe('models given by equations: the CPU reference against closed forms', () => {
+  it('exact integrates a linear equation exactly: v(t) = I (1 − e^(−t/τ))', async () => {
+    const spec = specWith(
+      { equations: ['dv/dt = (iExt - v) / tau'], threshold: 'v > 100', reset: ['v = 0'], method: 'exact' },
+      { params: { tau: 10 }, iExt: 2 },
+    );
+    spec.record = { state: [{ pop: 'P', var: 'v', ids: [0] }] };
+    const { v } = await simulate(spec, 20);
+    // Samples are the value at the start of each tick: tick k holds v(k·dt).
+    v!.times.forEach((t, k) => expect(v!.values[k], `t = ${t}`).toBeCloseTo(2 * (1 - Math.exp(-t / 10)), 5));
+    expect(v!.times.length).toBe(200);
+  });
+
+  it('euler and rk2 step as Brian2 defines them, and spike, reset and refractoriness follow the definition', async () => {
+    // dv/dt = 1 from 0: v = t; threshold 0.95 crossed at t = 1 ms; refractory 0.5 ms holds v (unless refractory), u keeps counting.
+    const model = {
+      equations: ['dv/dt = rate (unless refractory)', 'du/dt = rate'],
+      threshold: 'v > 0.95',
+      reset: ['v = 0', 'u *= 2'],
+      refractory: 0.5,
+    };
+    const spec = specWith(model, { params: { rate: 1 } });
+    const { spikes } = await simulate(spec, 3);
+    const times = Array.from(spikes.times).filter((_, k) => spikes.ids[k] === 0);
+    // v reaches 1.0 after 10 ticks (spike in tick 10, t = 1.0 ms), is held for 4 ticks, then 10 more ticks.
+    expect(times.length).toBe(2);
+    expect(times[1] - times[0]).toBeCloseTo(1.4, 6);
+  });
+});
+
+describe('compiled columns: costly parameter-only subexpressions are computed once on the host', () => {
+  it('keeps expressions of state in the kernel', () => {
+    const net = compileNetwork(validateSpec(specWith('adex', { iExt: 500 })));
+    const cols = net.groups[0].columns.params;
+    expect(cols).toContain('C');
+    // 1/C-like divisions by a state expression stay in the kernel; threshold VT + 5·ΔT is cheap and stays too.
+    const wgsl = net.groups[0].model.wgsl(net.groups[0].receptors);
+    expect(wgsl).toContain('expF32(divideF32((s_v - p_VT), p_DeltaT))');
+  });
+});
