@@ -60,7 +60,9 @@ export function compileNetwork(doc: unknown, options: CompileOptions = {}): Comp
   const nameOf = (p: BuiltProjection) => projectionName(p.spec, p.index);
   const synapses = buildSynapseRows(projections, { seed, dt, neuronCount, channelCount, maxDelay, exponentFor, nameOf });
   const procedural = projections.filter((p) => p.rows && !p.onDevice).map((p) => proceduralProjection(p, exponentFor(p), projectionName(p.spec, p.index), dt));
-  const plastic = projections.filter((p) => p.spec.plasticity).map((p) => plasticProjection(p, exponentFor(p), seed, dt));
+  const plastic = projections
+    .filter((p) => p.spec.plasticity)
+    .map((p) => plasticProjection(p, exponentFor(p), seed, dt, (name) => neurons.populationByName.get(name)!));
 
   const tables = fillNeuronColumns(neurons, { seed, dt, exponentOf });
 

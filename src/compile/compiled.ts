@@ -228,6 +228,10 @@ export interface PlasticShape {
   /** Traces of the rule per pre and per post neuron (pair STDP: 1 and 1). */
   preTraces: number;
   postTraces: number;
+  /** Values per synapse: the weight and the rule's synapse variables (pair STDP: 1). */
+  synapseValues: number;
+  /** Whether the rule has a neuromodulator (one word after the postsynaptic traces). */
+  modulator: boolean;
 }
 
 /**
@@ -243,12 +247,12 @@ export function plasticBufferLayout(p: PlasticShape) {
   return {
     segStart: perNeuron('segments', p.preSize * p.maxDelay + 1),
     synapsePost: perSynapse('synapse post'),
-    weight: perSynapse('weights'),
+    weight: { name: 'weights', bytes: 4 * p.synapses * p.synapseValues, perSynapse: true },
     colStart: perNeuron('column starts', p.postSize + 1),
     colSynapse: perSynapse('column synapses'),
     colPreDelay: perSynapse('column pre/delay'),
     preTrace: perNeuron('pre traces', p.preTraces * (p.maxDelay + 1) * p.preSize),
-    postTrace: perNeuron('post traces', p.postTraces * p.postSize),
+    postTrace: perNeuron('post traces', p.postTraces * p.postSize + (p.modulator ? 1 : 0)),
   };
 }
 
@@ -259,9 +263,23 @@ export const plasticShape = (p: PlasticProjection): PlasticShape => ({
   postSize: p.postSize,
   maxDelay: p.maxDelay,
   synapses: p.synapsePost.length,
-  preTraces: Object.keys(p.rule.definition.preTraces).length,
-  postTraces: Object.keys(p.rule.definition.postTraces).length,
+  ...ruleShape(p.rule),
 });
+
+/** The sizes a rule adds to its projection's buffers. */
+export const ruleShape = (rule: CompiledRule): Pick<PlasticShape, 'preTraces' | 'postTraces' | 'synapseValues' | 'modulator'> => ({
+  preTraces: Object.keys(rule.definition.preTraces).length,
+  postTraces: Object.keys(rule.definition.postTraces).length,
+  synapseValues: 1 + (rule.definition.synapseVariables?.length ?? 0),
+  modulator: rule.definition.modulator !== undefined,
+});
+
+/** The initial contents of a plastic projection's weight buffer: the weights, then each synapse variable at 0. */
+export function synapseValuesOf(p: PlasticProjection): Float32Array {
+  const values = new Float32Array(p.weight.length * ruleShape(p.rule).synapseValues);
+  values.set(p.weight);
+  return values;
+}
 
 /**
  * GPU buffers of a plastic projection, by role in the kernels: its layout (16 B per synapse)
@@ -274,7 +292,7 @@ export function plasticBuffers(p: PlasticProjection): Record<keyof ReturnType<ty
   return {
     segStart: filled('segStart', p.segStart),
     synapsePost: filled('synapsePost', p.synapsePost),
-    weight: filled('weight', p.weight),
+    weight: filled('weight', synapseValuesOf(p)),
     colStart: filled('colStart', p.colStart),
     colSynapse: filled('colSynapse', p.colSynapse),
     colPreDelay: filled('colPreDelay', p.colPreDelay),

@@ -31,7 +31,17 @@ interface PlasticInput {
  * A connected plastic projection, laid out at its receptor's fixed-point exponent; its pairs
  * are released once drawn.
  */
-export function plasticProjection(p: BuiltProjection, exponent: number, seed: number, dt: number): PlasticProjection {
+export function plasticProjection(
+  p: BuiltProjection,
+  exponent: number,
+  seed: number,
+  dt: number,
+  populationNamed: (name: string) => { offset: number; size: number },
+): PlasticProjection {
+  const spec = p.spec.plasticity!;
+  const source = 'modulatedBy' in spec && spec.modulatedBy ? populationNamed(spec.modulatedBy.population) : null;
+  const modulatedBy =
+    source && 'modulatedBy' in spec && spec.modulatedBy ? { offset: source.offset, size: source.size, amount: spec.modulatedBy.amount } : null;
   const ids = plasticSynapses(p, seed, dt);
   p.runs = null;
   return plasticLayout({
@@ -41,7 +51,7 @@ export function plasticProjection(p: BuiltProjection, exponent: number, seed: nu
     post: p.post,
     channelBase: p.base,
     exponent,
-    rule: plasticityRuleOf(p.spec.plasticity!, dt),
+    rule: plasticityRuleOf(spec, dt, modulatedBy),
     normalize: weightNormalization(p.spec.plasticity!, dt),
     bounds: { wMin: p.spec.plasticity!.wMin, wMax: p.spec.plasticity!.wMax },
     ...ids,

@@ -44,8 +44,8 @@ export interface PlasticityConstants {
   channelCount: number;
 }
 
-/** Kernels per plastic projection per tick (one more with normalisation). */
-export const PLASTICITY_KERNELS = 3;
+/** Kernels a plastic projection dispatches per tick: decay, spikes, arrive, and normalize and periodic where it has them. */
+export const plasticityKernelCount = (p: PlasticProjection): number => 3 + (p.normalize ? 1 : 0) + (p.rule.periodTicks ? 1 : 0);
 
 /** The rule's constants (a uniform buffer holding `CompiledRule.constants`), every kernel's last binding. */
 const RULE_BINDING = { name: 'rule', access: 'uniform', type: 'RuleConstants' } as const;
@@ -61,6 +61,7 @@ export const PLASTICITY_BINDINGS = {
   ],
   decay: [
     { name: 'ctrl', access: 'read', type: 'array<u32>' },
+    { name: 'tickSpikes', access: 'read', type: 'array<u32>' },
     { name: 'preTrace', access: 'read_write', type: 'array<f32>' },
     { name: 'postTrace', access: 'read_write', type: 'array<f32>' },
     RULE_BINDING,
@@ -85,6 +86,12 @@ export const PLASTICITY_BINDINGS = {
     { name: 'postTrace', access: 'read', type: 'array<f32>' },
     { name: 'ring', access: 'read_write', type: 'array<atomic<i32>>' },
     { name: 'logMeta', access: 'read_write', type: 'array<atomic<u32>>' },
+    RULE_BINDING,
+  ],
+  periodic: [
+    { name: 'ctrl', access: 'read', type: 'array<u32>' },
+    { name: 'weight', access: 'read_write', type: 'array<f32>' },
+    { name: 'postTrace', access: 'read', type: 'array<f32>' },
     RULE_BINDING,
   ],
   /** Arrivals for rules whose `onPre` reads presynaptic traces (one storage binding more). */
@@ -119,6 +126,10 @@ const postSize = ${p.postSize}u;
 /** Ticks of presynaptic trace kept: x(t − d) for every delay d of the projection. */
 const traceSlots = ${p.maxDelay + 1}u;
 const maxDelay = ${p.maxDelay}u;
+/** Synapses: the weights fill the first synapseCount words of \`weight\`, each synapse variable the next. */
+const synapseCount = ${p.synapsePost.length}u;
+/** The neuromodulator's word in \`postTrace\`, after the postsynaptic traces. */
+const modulatorIndex = ${Object.keys(p.rule.definition.postTraces).length * p.postSize}u;
 ${ruleCode(p.rule.definition).wgsl}
 ${flatIndexWgsl}
 `;
@@ -155,6 +166,24 @@ export function plasticDecayWgsl(p: PlasticProjection, k: PlasticityConstants): 
       `    preTrace[(${t}u * traceSlots + spikeTick % traceSlots) * preSize + i] = preTrace[(${t}u * traceSlots + (spikeTick + traceSlots - 1u) % traceSlots) * preSize + i] * rule.decay_${name};`,
   );
   const post = Object.keys(postTraces).map((name, t) => `    postTrace[${t}u * postSize + i] = postTrace[${t}u * postSize + i] * rule.decay_${name};`);
+  const m = p.rule.definition.modulator;
+  const source = p.rule.modulatedBy;
+  // The modulator decays, then rises by its step for each spike of its source population in tick t (one thread scans the tick's spikes).
+  const modulator = !m
+    ? ''
+    : `  if (i == 0u) {
+    var d = postTrace[modulatorIndex] * rule.decay_${m.name};
+${
+  source
+    ? `    let history = spikeTick % spikeSlots;
+    let count = ctrl[${Ctrl.spikeCount}u + history];
+    for (var s = 0u; s < count; s++) {
+      if (tickSpikes[history * neuronCount + s] - ${source.offset}u < ${source.size}u) { d = d + rule.modulatorStep; }
+    }`
+    : ''
+}
+    postTrace[modulatorIndex] = d;
+  }`;
   return /* wgsl */ `
 ${header(p, k, 'decay')}
 @compute @workgroup_size(${WORKGROUP_SIZE})
@@ -169,6 +198,7 @@ ${pre.join('\n')}
   if (i < postSize) {
 ${post.join('\n')}
   }
+${modulator}
 }
 `;
 }
@@ -218,7 +248,7 @@ ${postNames.map((name, t) => `        postTrace[${t}u * postSize + post] = ruleP
       let packed = colPreDelay[c];
       let delay = packed >> ${p.preBits}u;
 ${seen.join('\n')}
-      let syn = colSynapse[c];
+      let syn = colSynapse[c] + ${code.synapseValues.indexOf(code.target)}u * synapseCount;
       weight[syn] = ruleOnPost(${['weight[syn]', ...code.onPost.pre.map((n) => `v_${n}`), ...code.onPost.post.map((n) => `v_${n}`)].join(', ')});
     }
   }
@@ -268,9 +298,36 @@ ${beforeSpike.join('\n')}
       let w = weight[s];
       atomicAdd(&ring[ringBase + post], fixedFromF32(w));
 ${atArrival.join('\n')}
-      weight[s] = ruleOnPre(${['w', ...code.onPre.pre.map((n) => `v_${n}`), ...code.onPre.post.map((n) => `v_${n}`)].join(', ')});
+${
+  code.target === 'w'
+    ? `      weight[s] = ruleOnPre(${['w', ...code.onPre.pre.map((n) => `v_${n}`), ...code.onPre.post.map((n) => `v_${n}`)].join(', ')});`
+    : `      let slot = s + ${code.synapseValues.indexOf(code.target)}u * synapseCount;
+      weight[slot] = ruleOnPre(${['weight[slot]', ...code.onPre.pre.map((n) => `v_${n}`), ...code.onPre.post.map((n) => `v_${n}`)].join(', ')});`
+}
     }
   }
+}
+`;
+}
+
+/**
+ * Kernel 4 (rules with a `periodic` update, in ticks that are multiples of its period): every
+ * synapse's weight and variables from their old values and the modulator, one thread each.
+ */
+export function plasticPeriodicWgsl(p: PlasticProjection, k: PlasticityConstants): string {
+  const code = ruleCode(p.rule.definition);
+  const m = p.rule.definition.modulator;
+  const values = code.synapseValues.map((name, j) => `  let v_${name} = weight[s + ${j}u * synapseCount];`);
+  const args = [...code.synapseValues.map((n) => `v_${n}`), ...(m ? ['postTrace[modulatorIndex]'] : [])].join(', ');
+  return /* wgsl */ `
+${header(p, k, 'periodic')}
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  if (ctrl[${Ctrl.tick}] % ${p.rule.periodTicks}u != 0u) { return; }
+  let s = flatIndex(wid, nwg, lid);
+  if (s >= synapseCount) { return; }
+${values.join('\n')}
+${code.periodic.map((name) => `  weight[s + ${code.synapseValues.indexOf(name)}u * synapseCount] = rulePeriodic_${name}(${args});`).join('\n')}
 }
 `;
 }

@@ -8,24 +8,25 @@ import { poisson } from './poisson.ts';
 import { compileRule, type CompiledRule } from './plasticityRule.ts';
 import { spikeSource } from './spikeSource.ts';
 import { stdp, type PlasticityRuleFamily, type PlasticitySpec } from './stdp.ts';
+import { rewardStdp } from './rewardStdp.ts';
 import { triplet } from './tripletStdp.ts';
 
 export const models: Record<string, NeuronModel> = { lif, adaptiveLif, izhikevich, adex, poisson, spikeSource };
 
 /** The plasticity rules (spec: a projection's `plasticity.rule`): adding one means one file here plus its entry below. */
-export const plasticityRules: Record<string, PlasticityRuleFamily> = { stdp, triplet };
+export const plasticityRules: Record<string, PlasticityRuleFamily> = { stdp, triplet, rstdp: rewardStdp };
 
 /**
  * The rule of a (validated) plasticity spec at time step `dt` (ms): its definition for the
  * spec's options and its constants, parameters not given taking their defaults.
  * @example plasticityRuleOf({ rule: 'triplet', wMin: 0, wMax: 1 }, 0.1).fields // ['a2Plus', …, 'decay_o2']
  */
-export function plasticityRuleOf(spec: PlasticitySpec, dt: number): CompiledRule {
+export function plasticityRuleOf(spec: PlasticitySpec, dt: number, modulatedBy: CompiledRule['modulatedBy'] = null): CompiledRule {
   const family = plasticityRules[spec.rule];
   const given = spec as unknown as Record<string, number | string | undefined>;
   const options = Object.fromEntries(Object.entries(family.options).map(([k, o]) => [k, (given[k] as string | undefined) ?? o.default]));
   const values = Object.fromEntries(Object.entries(family.params).map(([k, info]) => [k, (given[k] as number | undefined) ?? info.default!]));
-  return compileRule(family.definition(options), values, dt);
+  return compileRule(family.definition(options), values, dt, modulatedBy);
 }
 
 const userModels = new Map<string, NeuronModel>();

@@ -63,8 +63,20 @@ export interface TripletSpec extends Pick<StdpSpec, 'wMin' | 'wMax' | 'pairing' 
   tauY?: number;
 }
 
+/** Reward-modulated STDP (`rewardStdp.ts`): parameters not given take their defaults. */
+export interface RewardStdpSpec
+  extends Pick<StdpSpec, 'wMin' | 'wMax'>, Partial<Pick<StdpSpec, 'pairing' | 'normalize' | 'aPlus' | 'aMinus' | 'tauPlus' | 'tauMinus'>> {
+  rule: 'rstdp';
+  baseline?: number;
+  tauC?: number;
+  tauD?: number;
+  every?: number;
+  /** Each spike of `population` raises the dopamine by `amount`. */
+  modulatedBy?: { population: string; amount: number };
+}
+
 /** A projection's `plasticity`: one of the rules of the registry (`plasticityRules`). */
-export type PlasticitySpec = StdpSpec | TripletSpec;
+export type PlasticitySpec = StdpSpec | TripletSpec | RewardStdpSpec;
 
 /** Weight normalisation as the kernels apply it: scale to `total` (f32) every `everyTicks`. */
 export interface WeightNormalization {

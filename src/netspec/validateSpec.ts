@@ -380,16 +380,17 @@ function validateProjection(spec: Obj, pr: Obj, path: string): void {
   if (pr.delay !== undefined) validateValue(pr.delay, at(path, 'delay'), undefined, { min: 0 });
   if (pr.storage !== undefined) validateStorage(pr, at(path, 'storage'));
   if (pr.plasticity !== undefined)
-    validatePlasticity(pr.plasticity, at(path, 'plasticity'), postModelReceptor.kind === 'conductance' ? (pr.receptor as string) : null);
+    validatePlasticity(pr.plasticity, at(path, 'plasticity'), postModelReceptor.kind === 'conductance' ? (pr.receptor as string) : null, pops);
 }
 
 /** A projection's `plasticity`: a rule of the registry, its parameters (defaults where it has them) and options. */
-function validatePlasticity(x: unknown, pp: string, conductance: string | null): void {
+function validatePlasticity(x: unknown, pp: string, conductance: string | null, populations: Record<string, Obj>): void {
   const pl = obj(x, pp);
   const rules = Object.keys(plasticityRules);
   if (!has(plasticityRules, pl.rule)) fail(at(pp, 'rule'), `unknown rule ${describe(pl.rule)}${suggest(String(pl.rule), rules)}`);
   const family = plasticityRules[pl.rule as string];
-  onlyKeys(pl, ['rule', ...Object.keys(family.params), ...Object.keys(family.options), 'normalize'], pp);
+  const modulated = family.definition({}).modulator !== undefined;
+  onlyKeys(pl, ['rule', ...Object.keys(family.params), ...Object.keys(family.options), 'normalize', ...(modulated ? ['modulatedBy'] : [])], pp);
   for (const [k, info] of Object.entries(family.params)) {
     if (pl[k] === undefined) {
       if (info.default === undefined) fail(at(pp, k), `is required for rule ${family.name} (${info.doc}, ${info.unit})`);
@@ -401,6 +402,14 @@ function validatePlasticity(x: unknown, pp: string, conductance: string | null):
     if (pl[k] !== undefined && !o.values.includes(pl[k] as string)) fail(at(pp, k), `must be ${o.values.map((v) => JSON.stringify(v)).join(' or ')}`);
   if ((pl.wMin as number) > (pl.wMax as number)) fail(at(pp, 'wMax'), `must be ≥ wMin (${pl.wMin})`);
   if (conductance && (pl.wMin as number) < 0) fail(at(pp, 'wMin'), `must be ≥ 0: receptor ${conductance} is a conductance`);
+  if (pl.modulatedBy !== undefined) {
+    const mp = at(pp, 'modulatedBy');
+    const m = obj(pl.modulatedBy, mp);
+    onlyKeys(m, ['population', 'amount'], mp);
+    if (!has(populations, m.population))
+      fail(at(mp, 'population'), `unknown population ${describe(m.population)}${suggest(String(m.population), Object.keys(populations))}`);
+    num(m.amount, at(mp, 'amount'));
+  }
   if (pl.normalize !== undefined) {
     const np = at(pp, 'normalize');
     const n = obj(pl.normalize, np);

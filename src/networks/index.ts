@@ -5,6 +5,7 @@ import { suggest } from '../netspec/validateSpec.ts';
 import { adexPatterns } from './adexPatterns.ts';
 import { brunel } from './brunel.ts';
 import { izhikevich2003 } from './izhikevich2003.ts';
+import { izhikevich2007 } from './izhikevich2007.ts';
 import { microcircuit } from './microcircuit.ts';
 import type { BuiltinNetwork } from './network.ts';
 import { polychronization } from './polychronization.ts';
@@ -20,6 +21,7 @@ export const builtinNetworks: Record<string, BuiltinNetwork> = {
   polychronization,
   microcircuit,
   adexPatterns,
+  izhikevich2007,
 };
 
 /** Parse and check option values (strings from `--set`, or already typed). */

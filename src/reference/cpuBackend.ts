@@ -228,6 +228,7 @@ export class CpuBackend implements Backend {
   write(writes: WordWrite[]): void {
     for (const w of writes) {
       if (w.target === 'rule') this.plastic[w.group].writeRule(w.words, w.offset);
+      else if (w.target === 'postTrace') this.plastic[w.group].writePostTrace(w.words, w.offset);
       else (w.target === 'tables' ? this.tables : wordsOf(this.groups[w.group].group[w.target])).set(w.words, w.offset);
     }
   }

@@ -1,10 +1,10 @@
 /**
- * STDP in the CPU reference: the traversal of `src/kernels/plasticity.ts` (same phases, same
- * order, as tick t + 1 begins) over the same layout, with the rule's CPU twins from
- * `src/models/stdp.ts`. Spike order within a tick does not matter: every weight and trace is
- * touched at most once per phase and ring inputs are integers.
+ * Plasticity in the CPU reference: the traversal of `src/kernels/plasticity.ts` (same phases,
+ * same order, as tick t + 1 begins) over the same layout, with the CPU twins generated from the
+ * rule's definition (`src/models/plasticityRule.ts`). Spike order within a tick does not
+ * matter: every weight and trace is touched at most once per phase and ring inputs are integers.
  */
-import type { PlasticProjection } from '../compile/compiled.ts';
+import { plasticBufferLayout, plasticShape, synapseValuesOf, type PlasticProjection } from '../compile/compiled.ts';
 import { f32 } from '../equations/f32.ts';
 import type { PlasticState } from '../sim/backend.ts';
 import { fixedFromF32, NORMALIZE_MIN_SUM } from '../models/stdp.ts';
@@ -22,7 +22,8 @@ export interface PlasticityContext {
 }
 
 export class CpuPlasticProjection {
-  readonly weight: Float32Array;
+  /** The weights, then each synapse variable of the rule (`synapseValuesOf`). */
+  private readonly values: Float32Array;
   private readonly preTrace: Float32Array;
   private readonly postTrace: Float32Array;
   /** The rule's constants as the GPU's uniform holds them (`sim.setPlasticity` writes here). */
@@ -34,22 +35,28 @@ export class CpuPlasticProjection {
 
   constructor(private readonly p: PlasticProjection) {
     const { preTraces, postTraces } = p.rule.definition;
-    this.weight = p.weight.slice();
-    this.preTrace = new Float32Array(Object.keys(preTraces).length * (p.maxDelay + 1) * p.preSize);
-    this.postTrace = new Float32Array(Object.keys(postTraces).length * p.postSize);
+    const layout = plasticBufferLayout(plasticShape(p));
+    this.values = synapseValuesOf(p);
+    this.preTrace = new Float32Array(layout.preTrace.bytes / 4);
+    this.postTrace = new Float32Array(layout.postTrace.bytes / 4);
     this.constants = p.rule.constants.slice();
     this.code = ruleCode(p.rule.definition);
     this.preDecay = Object.keys(preTraces).map((t) => p.rule.fields.indexOf(`decay_${t}`));
     this.postDecay = Object.keys(postTraces).map((t) => p.rule.fields.indexOf(`decay_${t}`));
   }
 
-  /** Weights, traces and rule constants, copied (for checkpoints). */
+  /** The current weights (a view). */
+  get weight(): Float32Array {
+    return this.values.subarray(0, this.p.weight.length);
+  }
+
+  /** Weights and synapse variables, traces and rule constants, copied (for checkpoints). */
   save(): PlasticState {
-    return { weight: this.weight.slice(), preTrace: this.preTrace.slice(), postTrace: this.postTrace.slice(), rule: this.constants.slice() };
+    return { weight: this.values.slice(), preTrace: this.preTrace.slice(), postTrace: this.postTrace.slice(), rule: this.constants.slice() };
   }
 
   load(saved: PlasticState): void {
-    this.weight.set(saved.weight);
+    this.values.set(saved.weight);
     this.preTrace.set(saved.preTrace);
     this.postTrace.set(saved.postTrace);
     this.writeRule(new Uint32Array(saved.rule.buffer, saved.rule.byteOffset, saved.rule.length), 0);
@@ -58,6 +65,11 @@ export class CpuPlasticProjection {
   /** Overwrite rule constant words from `offset` (`CompiledRule.constants` layout). */
   writeRule(words: Uint32Array, offset: number): void {
     new Uint32Array(this.constants.buffer).set(words, offset);
+  }
+
+  /** Overwrite postsynaptic trace words from `offset` (the modulator is the last). */
+  writePostTrace(words: Uint32Array, offset: number): void {
+    new Uint32Array(this.postTrace.buffer).set(words, offset);
   }
 
   /** Each post neuron's incoming weights scaled to sum to `total`, summed in column order as on the GPU. */
@@ -86,8 +98,14 @@ export class CpuPlasticProjection {
     if (p.normalize && tick % p.normalize.everyTicks === 0) this.normalize(p.normalize.total);
     if (tick === 0) return;
     const k = this.constants;
-    const { cpu, onPre, onPost } = this.code;
-    const { preTrace, postTrace, weight, preDecay, postDecay } = this;
+    const code = this.code;
+    const { cpu, onPre, onPost } = code;
+    const { preTrace, postTrace, preDecay, postDecay } = this;
+    const weight = this.values;
+    const synapses = p.weight.length;
+    /** Where the hooks write: the weights, or the synapse variable the rule targets. */
+    const targetBase = code.synapseValues.indexOf(code.target) * synapses;
+    const modulatorIndex = postDecay.length * p.postSize;
     const spikeTick = tick - 1;
     const slots = p.maxDelay + 1;
     const { preSize, postSize } = p;
@@ -105,6 +123,16 @@ export class CpuPlasticProjection {
       const decay = k[word];
       for (let i = 0; i < postSize; i++) postTrace[t * postSize + i] = f32(postTrace[t * postSize + i] * decay);
     });
+    const modulator = p.rule.definition.modulator;
+    if (modulator) {
+      let d = f32(postTrace[modulatorIndex] * k[p.rule.fields.indexOf(`decay_${modulator.name}`)]);
+      const source = p.rule.modulatedBy;
+      if (source) {
+        const step = k[p.rule.fields.indexOf('modulatorStep')];
+        for (const g of c.spikesOf(spikeTick)) if (g - source.offset >= 0 && g - source.offset < source.size) d = f32(d + step);
+      }
+      postTrace[modulatorIndex] = d;
+    }
     // 2. spikes: onPost reads post traces before this tick's spikes update them.
     const spikes = c.spikesOf(spikeTick);
     const postBefore = onPost.post.map((name) => postOf(name));
@@ -138,7 +166,7 @@ export class CpuPlasticProjection {
         args.length = 0;
         for (const t of seen) args.push(preTrace[preAt(t, spikeTick + slots - delay, j)]);
         args.push(...before);
-        const s = p.colSynapse[q];
+        const s = targetBase + p.colSynapse[q];
         weight[s] = cpu.onPost(k, weight[s], ...args);
       }
     }
@@ -161,9 +189,11 @@ export class CpuPlasticProjection {
           args.length = 0;
           args.push(...preValues);
           for (const { t, decay } of atArrival) args.push(f32(postTrace[t * postSize + post] * decay));
-          weight[s] = cpu.onPre(k, w, ...args);
+          weight[targetBase + s] = cpu.onPre(k, weight[targetBase + s], ...args);
         }
       }
     }
+    // 5. periodic: every synapse's values from their old values and the modulator
+    if (p.rule.periodTicks && tick % p.rule.periodTicks === 0) cpu.periodic(k, weight, synapses, modulator ? postTrace[modulatorIndex] : 0);
   }
 }

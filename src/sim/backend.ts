@@ -54,10 +54,11 @@ export interface PlasticState {
 /**
  * 32-bit words to overwrite, from the next tick on: in neuron group `group`'s parameter or
  * state columns (`CompiledGroup.params`, `.state`), in the shared tables (`group` unused) or
- * in plastic projection `group`'s rule constants (`stdpUniform`), starting at word `offset`.
+ * in plastic projection `group`'s rule constants (`CompiledRule.constants`) or postsynaptic
+ * traces (whose last word is the rule's neuromodulator), starting at word `offset`.
  */
 export interface WordWrite {
-  target: 'params' | 'state' | 'tables' | 'rule';
+  target: 'params' | 'state' | 'tables' | 'rule' | 'postTrace';
   group: number;
   offset: number;
   words: Uint32Array;

@@ -179,8 +179,8 @@ export function checkSnapshotFits(net: CompiledNetwork, snapshot: SimulatorSnaps
   expect('table words', b.tables?.length, net.tables.length);
   expect('plastic projections', b.plastic?.length, net.plastic.length);
   net.plastic.forEach((p, k) => {
-    expect(`${p.name} weights`, b.plastic?.[k]?.weight?.length, p.weight.length);
     const layout = plasticBufferLayout(plasticShape(p));
+    expect(`${p.name} weights`, b.plastic?.[k]?.weight?.length, layout.weight.bytes / 4);
     expect(`${p.name} presynaptic traces`, b.plastic?.[k]?.preTrace?.length, layout.preTrace.bytes / 4);
     expect(`${p.name} postsynaptic traces`, b.plastic?.[k]?.postTrace?.length, layout.postTrace.bytes / 4);
     expect(`${p.name} rule constants`, b.plastic?.[k]?.rule?.length, p.rule.constants.length);

@@ -9,7 +9,15 @@ import { ALL_FINITE, Ctrl, initialCtrl, LogMeta, WORKGROUP_SIZE, workgroupGrid }
 import { DispatchArgs, END_TICK_BINDINGS, endTickWgsl } from '../kernels/endTick.ts';
 import { FUSED_BINDINGS, FUSED_STORAGE_BINDINGS, fusedTicksWgsl } from '../kernels/fusedTicks.ts';
 import { NEURON_BINDINGS, neuronKernelWgsl } from '../kernels/neuronKernel.ts';
-import { arriveBindings, PLASTICITY_BINDINGS, plasticArriveWgsl, plasticDecayWgsl, plasticNormalizeWgsl, plasticSpikesWgsl } from '../kernels/plasticity.ts';
+import {
+  arriveBindings,
+  PLASTICITY_BINDINGS,
+  plasticArriveWgsl,
+  plasticPeriodicWgsl,
+  plasticDecayWgsl,
+  plasticNormalizeWgsl,
+  plasticSpikesWgsl,
+} from '../kernels/plasticity.ts';
 import { propagateBindings, propagateWgsl, synapseSharding, type SynapseSharding } from '../kernels/propagate.ts';
 import { proceduralTables } from '../compile/proceduralRows.ts';
 import { buildRowsBindings, buildRowsWgsl, drawRowsDispatches, rowPlan } from '../kernels/buildRows.ts';
@@ -478,7 +486,7 @@ export class GpuBackend implements Backend {
           this.ruleBuffers[k] = rule;
           const buffers = { ...shared, ...own, rule };
           const label = (kind: string) => `${p.name} ${p.rule.definition.name} ${kind}`;
-          const { normalize, decay, spikes } = PLASTICITY_BINDINGS;
+          const { normalize, decay, spikes, periodic } = PLASTICITY_BINDINGS;
           return Promise.all([
             ...(p.normalize
               ? [
@@ -503,6 +511,13 @@ export class GpuBackend implements Backend {
               // y: one row of workgroups per delay 1 … D; x: arrivalLanes threads per possible spike.
               this.spikeGrid(DispatchArgs.arrivals, Math.ceil((net.neuronCount * p.arrivalLanes) / WORKGROUP_SIZE), arrivalTicks),
             ),
+            ...(p.rule.periodTicks
+              ? [
+                  this.kernel(label('periodic'), plasticPeriodicWgsl(p, constants), periodic, pick(buffers, periodic), {
+                    grid: workgroupGrid(p.synapsePost.length),
+                  }),
+                ]
+              : []),
           ]);
         }),
       )
@@ -689,7 +704,7 @@ export class GpuBackend implements Backend {
         plastic.map(async (p, k) => {
           const layout = plasticBufferLayout(plasticShape(this.net.plastic[k]));
           return {
-            weight: new Float32Array(await read(p.weight, this.net.plastic[k].weight.byteLength)),
+            weight: new Float32Array(await read(p.weight, layout.weight.bytes)),
             preTrace: new Float32Array(await read(p.preTrace, layout.preTrace.bytes)),
             postTrace: new Float32Array(await read(p.postTrace, layout.postTrace.bytes)),
             rule: this.ruleConstants[k].slice(),
@@ -705,7 +720,14 @@ export class GpuBackend implements Backend {
     this.scoped(() => {
       for (const w of writes) {
         if (w.target === 'rule') new Uint32Array(this.ruleConstants[w.group].buffer).set(w.words, w.offset);
-        const buffer = w.target === 'tables' ? this.dynamic.tables : w.target === 'rule' ? this.ruleBuffers[w.group] : this.dynamic.groups[w.group][w.target];
+        const buffer =
+          w.target === 'tables'
+            ? this.dynamic.tables
+            : w.target === 'rule'
+              ? this.ruleBuffers[w.group]
+              : w.target === 'postTrace'
+                ? this.dynamic.plastic[w.group].postTrace
+                : this.dynamic.groups[w.group][w.target];
         this.device.queue.writeBuffer(buffer, 4 * w.offset, w.words.buffer as ArrayBuffer, w.words.byteOffset, w.words.byteLength);
       }
     });

@@ -208,6 +208,33 @@ export function resetBackendState(net: CompiledNetwork, state: BackendState): Ba
     }),
     ring: new Int32Array(state.ring.length),
     recentSpikes: state.recentSpikes.map(() => new Uint32Array(0)),
-    plastic: state.plastic.map((p) => ({ ...p, preTrace: new Float32Array(p.preTrace.length), postTrace: new Float32Array(p.postTrace.length) })),
+    plastic: state.plastic.map((p, k) => ({
+      ...p,
+      weight: weightsOnly(p.weight, net.plastic[k].weight.length),
+      preTrace: new Float32Array(p.preTrace.length),
+      postTrace: new Float32Array(p.postTrace.length),
+    })),
   };
+}
+
+/** The weights stay; the rule's synapse variables after them (an eligibility trace) go back to 0. */
+function weightsOnly(values: Float32Array, synapses: number): Float32Array {
+  const out = new Float32Array(values.length);
+  out.set(values.subarray(0, synapses));
+  return out;
+}
+
+/**
+ * The write that sets plastic projection `projection`'s neuromodulator (the dopamine of
+ * reward-modulated STDP) to `value` from the next tick.
+ * @example modulatorWrites(net, 'cortex', 0.5)
+ */
+export function modulatorWrites(net: CompiledNetwork, projection: string, value: number): WordWrite[] {
+  const k = plasticIndex(net, projection, 'setModulator: ');
+  const p = net.plastic[k];
+  const m = p.rule.definition.modulator;
+  if (!m) throw new Error(`setModulator: ${projection}: rule ${p.rule.definition.name} has no neuromodulator`);
+  if (!Number.isFinite(value)) throw new Error(`setModulator: ${projection}: ${m.name} is ${value}; it must be finite`);
+  const index = Object.keys(p.rule.definition.postTraces).length * p.postSize;
+  return [{ target: 'postTrace', group: k, offset: index, words: new Uint32Array(Float32Array.of(value).buffer) }];
 }

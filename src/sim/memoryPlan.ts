@@ -23,6 +23,7 @@ import {
   plasticBufferLayout,
   populationLayout,
   recordIds,
+  ruleShape,
   spikeHistorySlots,
   type BufferPlan,
   type NetworkShape,
@@ -30,7 +31,6 @@ import {
 } from '../compile/compiled.ts';
 import { spikeSourceCapacity } from '../models/spikeSource.ts';
 import { plasticityRuleOf } from '../models/index.ts';
-import type { CompiledRule } from '../models/plasticityRule.ts';
 import { MAX_POISSON_LAMBDA, poissonCdfTable, poissonInputLambda, poissonTableMaxK } from '../compile/poissonTable.ts';
 
 /** Neuron ids, synapse indices and buffer indices are u32. */
@@ -162,8 +162,6 @@ export interface PlannedProjection {
   /** Whether `synapses` is exact. */
   exact: boolean;
   plastic: boolean;
-  /** Plastic projections: traces of the rule per pre and per post neuron. */
-  traces?: { preTraces: number; postTraces: number };
   /** Largest delay, ticks (≥ 1). */
   /** Largest delay any synapse can draw (the ring is sized for it), ticks. */
   maxDelayTicks: number;
@@ -386,7 +384,6 @@ export function planMemory(doc: unknown, limits: MemoryLimits = {}): MemoryPlan 
       synapses,
       exact: countExact,
       plastic: pr.plasticity !== undefined,
-      traces: pr.plasticity && traceCounts(plasticityRuleOf(pr.plasticity, spec.dt)),
       procedural,
       maxDelayTicks: maxDelayTicks(pr.delay, dt),
       hostBytes: drawnElsewhere ? proceduralRowWords(pr.connect, nPre) * 4 : synapses * hostBytesPerSynapse(pr) + pairSetBytes(pr.connect, nPre, nPost),
@@ -406,7 +403,7 @@ export function planMemory(doc: unknown, limits: MemoryLimits = {}): MemoryPlan 
       postSize: spec.populations[p.post].size,
       maxDelay: p.synapses > 0 ? p.maxDelayTicks : 1,
       synapses: p.synapses,
-      ...p.traces!,
+      ...ruleShape(plasticityRuleOf(spec.projections![p.index].plasticity!, spec.dt)),
     }));
   const shape: NetworkShape = {
     neuronCount: neurons,
@@ -441,7 +438,7 @@ export function planMemory(doc: unknown, limits: MemoryLimits = {}): MemoryPlan 
   const buildBytes =
     projections.reduce((a, p) => a + p.hostBytes, 0) + HOST_BYTES.neuronColumn * columnWords + HOST_BYTES.neuron * neurons + HOST_BYTES.channel * channelCount;
   const bytesOf = (role: PlannedBuffer['role']) => buffers.filter((b) => b.role === role).reduce((a, b) => a + b.bytes, 0);
-  const plasticTraces = plastic.reduce((a, p) => a + 4 * (p.preTraces * (p.maxDelay + 1) * p.preSize + p.postTraces * p.postSize), 0);
+  const plasticTraces = plastic.reduce((a, p) => a + plasticBufferLayout(p).preTrace.bytes + plasticBufferLayout(p).postTrace.bytes, 0);
   const logBytes = bytesOf('logs');
   const backendBytes =
     backend === 'webgpu'
@@ -627,9 +624,4 @@ function findProblems(plan: MemoryPlan, spec: NetworkSpec, owners: Owner[], tabl
       limit: limits.hostMemoryBytes,
     });
   return problems;
-}
-
-/** How many traces a rule keeps per pre and per post neuron. */
-function traceCounts(rule: CompiledRule): { preTraces: number; postTraces: number } {
-  return { preTraces: Object.keys(rule.definition.preTraces).length, postTraces: Object.keys(rule.definition.postTraces).length };
 }

@@ -23,7 +23,7 @@ import { CpuBackend } from '../reference/cpuBackend.ts';
 import { MAX_TICKS, type Backend, type Recorders } from './backend.ts';
 import { GpuBackend, type PhaseTimes, type SpikeDispatch } from './gpuBackend.ts';
 import { checkSnapshotFits, decodeCheckpoint, encodeCheckpoint, type SimulatorSnapshot } from './checkpoint.ts';
-import { paramWrites, plasticIndex, plasticityWrites, rateWrites, resetBackendState, spikeWrites } from './inputs.ts';
+import { paramWrites, plasticIndex, plasticityWrites, modulatorWrites, rateWrites, resetBackendState, spikeWrites } from './inputs.ts';
 import { SpikeRecorder, type PopulationSpikes } from './spikeRecorder.ts';
 import { StateRecorder, type StateTrace } from './stateRecorder.ts';
 import { WeightRecorder, type WeightHistory } from './weightRecorder.ts';
@@ -394,6 +394,17 @@ export class Simulator {
   setPlasticity(projection: string, changes: Record<string, number | undefined>): void {
     this.checkIdle('setPlasticity');
     this.backend.write(plasticityWrites(this.network, projection, changes));
+  }
+
+  /**
+   * Set plastic projection `projection`'s neuromodulator (reward-modulated STDP's dopamine d)
+   * from the next tick: a reward given from the host, where a population's spikes
+   * (`plasticity.modulatedBy`) do not fit. It decays from there with the rule's τd.
+   * @example sim.setModulator('cortex', 0.5); // a reward now
+   */
+  setModulator(projection: string, value: number): void {
+    this.checkIdle('setModulator');
+    this.backend.write(modulatorWrites(this.network, projection, value));
   }
 
   /**

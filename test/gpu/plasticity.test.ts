@@ -7,6 +7,7 @@ import { builtinNetwork } from '../../src/networks/index.ts';
 import { Simulator } from '../../src/sim/simulator.ts';
 import type { NetworkSpec, PlasticitySpec } from '../../src/netspec/types.ts';
 import type { StdpSpec } from '../../src/models/stdp.ts';
+import { plasticityRules } from '../../src/models/index.ts';
 import { releaseTestDevice, testDevice } from './helpers.ts';
 
 afterAll(releaseTestDevice);
@@ -225,4 +226,64 @@ describe('STDP on the GPU equals the CPU reference', () => {
       sim.dispose();
     }
   });
+});
+
+describe('every plasticity rule of the registry: WGSL = CPU weights', () => {
+  for (const [rule, family] of Object.entries(plasticityRules))
+    it(`${rule} on a driven recurrent network, every option`, async () => {
+      // Required parameters get a value; the others keep their defaults.
+      const required = Object.fromEntries(
+        Object.entries(family.params)
+          .filter(([, p]) => p.default === undefined)
+          .map(([k, p]) => [k, k === 'wMax' ? 2 : k === 'wMin' ? 0 : p.unit === 'ms' ? 20 : 0.02]),
+      );
+      const modulated = family.definition({}).modulator !== undefined;
+      const options = Object.entries(family.options);
+      const spec: NetworkSpec = {
+        version: 1,
+        dt: 0.5,
+        seed: 9,
+        populations: {
+          input: { size: 40, model: 'poisson', params: { rate: 30 } },
+          reward: { size: 1, model: 'poisson', params: { rate: 5 } },
+          E: { size: 30, model: 'izhikevich', params: { receptors: { syn: { kind: 'pulse' } } }, iExt: 4, noise: { sd: 4 } },
+        },
+        // One projection per value of the rule's first option, so every variant runs.
+        projections: (options.length ? options[0][1].values : ['']).map((value, k) => ({
+          name: `p${k}`,
+          pre: k === 0 ? 'input' : 'E',
+          post: 'E',
+          connect: { rule: 'fixedProbability' as const, p: 0.3 },
+          weight: { uniform: [0, 2] as [number, number] },
+          delay: { uniform: [0.5, 3] as [number, number] },
+          receptor: 'syn',
+          plasticity: {
+            rule,
+            ...required,
+            ...(options.length ? { [options[0][0]]: value } : {}),
+            ...(modulated ? { modulatedBy: { population: 'reward', amount: 0.5 } } : {}),
+          } as unknown as PlasticitySpec,
+        })),
+      };
+      const run = async (backend: 'cpu' | 'webgpu') => {
+        const sim = await Simulator.create(spec, { backend, device: backend === 'webgpu' ? await testDevice() : undefined });
+        try {
+          await sim.run(500);
+          return {
+            weights: await Promise.all(spec.projections!.map(async (p) => Array.from((await sim.weights(p.name!)).weights))),
+            spikes: sim.spikes('E').ids.length,
+          };
+        } finally {
+          sim.dispose();
+        }
+      };
+      const cpu = await run('cpu');
+      const gpu = await run('webgpu');
+      expect(gpu.weights).toEqual(cpu.weights);
+      expect(cpu.spikes).toBeGreaterThan(50);
+      const initial = await Simulator.create(spec, { backend: 'cpu' });
+      const before = Array.from((await initial.weights('p0')).weights);
+      initial.dispose();
+      expect(cpu.weights[0].filter((w, i) => w !== before[i]).length, 'weights that learning moved').toBeGreaterThan(before.length / 4);
+    });
 });

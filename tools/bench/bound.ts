@@ -38,7 +38,7 @@
  * plasticity (traces, about 16 B per plastic event and the column walk per post spike) are
  * left out too, so ÷ bound is larger for plastic networks.
  */
-import { PLASTICITY_KERNELS } from '../../src/kernels/plasticity.ts';
+import { plasticityKernelCount } from '../../src/kernels/plasticity.ts';
 import type { BufferPlan, CompiledNetwork } from '../../src/compile/compiled.ts';
 import { DEFAULT_TICKS_PER_SUBMIT } from '../../src/gpu/readback.ts';
 
@@ -115,7 +115,7 @@ export interface Schedule {
 
 /** Dispatches per tick of the per-tick GPU schedule: propagate + the STDP kernels of each plastic projection + one per group + end-of-tick. */
 export function dispatchesPerTick(net: CompiledNetwork): number {
-  return 1 + net.plastic.reduce((a, p) => a + PLASTICITY_KERNELS + (p.normalize ? 1 : 0), 0) + net.groups.length + 1;
+  return 1 + net.plastic.reduce((a, p) => a + plasticityKernelCount(p), 0) + net.groups.length + 1;
 }
 
 /** Dispatches of a run of `ticks` ticks: per tick, or one per window on the fused path. */
