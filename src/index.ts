@@ -51,7 +51,9 @@ export {
 } from './sim/memoryPlan.ts';
 export { acquireDevice, NoAdapterError, type GpuContext } from './gpu/device.ts';
 export { DeviceLimitError } from './gpu/buffers.ts';
-export { models } from './models/index.ts';
+export { models, plasticityRules } from './models/index.ts';
+export type { NeuronEquations } from './models/equationModel.ts';
+export type { PlasticityRuleDefinition } from './models/plasticityRule.ts';
 export {
   rateCode,
   latencyCode,
@@ -92,4 +94,5 @@ export {
   type LearningPhase,
 } from './learning/diehlCook.ts';
 export { assignLabels, predictClass, confusionMatrix, accuracyOf } from './learning/labels.ts';
+export { runConditioning, rewardedFirings, type ConditioningOptions, type ConditioningResult, type ConditioningSample } from './learning/conditioning.ts';
 export { resolveEncoders, encoderKinds, type EncoderSpec, type EncoderKind } from './encoding/index.ts';

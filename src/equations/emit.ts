@@ -33,9 +33,18 @@ const isConstant = (v: Value): v is { constant: number | boolean } => 'constant'
 export function wgslNumber(x: number): string {
   const v = f32(x);
   if (Number.isNaN(v) || !Number.isFinite(v)) throw new Error(`internal: ${x} is not a finite f32`);
-  const text = Object.is(v, -0) ? '-0.0' : String(v);
+  const text = Object.is(v, -0) ? '-0.0' : shortestF32Decimal(v);
   const literal = /[.e]/.test(text) ? `${text}f` : `${text}.0f`;
   return v < 0 || Object.is(v, -0) ? `(${literal})` : literal;
+}
+
+/** The shortest decimal that rounds to the f32 `v` (0.04, not 0.03999999910593033). */
+function shortestF32Decimal(v: number): string {
+  for (let digits = 1; digits <= 9; digits++) {
+    const text = String(Number(v.toPrecision(digits)));
+    if (f32(Number(text)) === v) return text;
+  }
+  return String(v);
 }
 
 const jsNumber = (x: number) => (Object.is(x, -0) ? '-0' : String(x));

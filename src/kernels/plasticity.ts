@@ -311,7 +311,7 @@ ${
 }
 
 /**
- * Kernel 4 (rules with a `periodic` update, in ticks that are multiples of its period): every
+ * Kernel 4 (rules with a `periodic` update, in ticks that are positive multiples of its period): every
  * synapse's weight and variables from their old values and the modulator, one thread each.
  */
 export function plasticPeriodicWgsl(p: PlasticProjection, k: PlasticityConstants): string {
@@ -323,7 +323,8 @@ export function plasticPeriodicWgsl(p: PlasticProjection, k: PlasticityConstants
 ${header(p, k, 'periodic')}
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  if (ctrl[${Ctrl.tick}] % ${p.rule.periodTicks}u != 0u) { return; }
+  let tick = ctrl[${Ctrl.tick}];
+  if (tick == 0u || tick % ${p.rule.periodTicks}u != 0u) { return; }
   let s = flatIndex(wid, nwg, lid);
   if (s >= synapseCount) { return; }
 ${values.join('\n')}

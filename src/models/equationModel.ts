@@ -44,6 +44,12 @@ export interface NeuronEquations {
   refractory?: number | string;
   /** Default `euler`. */
   method?: IntegrationMethod;
+  /**
+   * Sub-steps (Izhikevich 2003's net.m; `euler` only): the `variables` take `count` (a
+   * parameter, an integer) Euler steps of dt/count while the others stay at their values of
+   * the tick's start; then the other variables take their step from the new values.
+   */
+  substeps?: { variables: string[]; count: string };
 }
 
 /** A named definition with documented parameters and state: the built-ins. */
@@ -203,6 +209,14 @@ function parseDefinition(def: NeuronEquations, path: string, inputs: string[]): 
     throw new SpecError(at(path, 'refractory'), `must be a duration in ms (≥ 0) or the name of a parameter; got ${JSON.stringify(def.refractory)}`);
   if (def.method !== undefined && !METHODS.includes(def.method))
     throw new SpecError(at(path, 'method'), `must be one of ${METHODS.join(', ')}; got ${JSON.stringify(def.method)}`);
+  if (def.substeps !== undefined) {
+    const sp = at(path, 'substeps');
+    if ((def.method ?? 'euler') !== 'euler') throw new SpecError(sp, 'sub-steps are Euler steps: use method "euler"');
+    if (!Array.isArray(def.substeps.variables) || !def.substeps.variables.length || def.substeps.variables.some((v) => !variables.includes(v)))
+      throw new SpecError(at(sp, 'variables'), `must list state variables (${variables.join(', ')})`);
+    checkName(def.substeps.count, at(sp, 'count'), 'parameter');
+    used.set(def.substeps.count, at(sp, 'count'));
+  }
 
   // Subexpressions may use each other, not themselves.
   const expanding: string[] = [];
@@ -296,6 +310,7 @@ export function equationModel(def: NeuronDefinition, path = '', inputs: string[]
     ? Object.fromEntries(Object.entries(def.params).filter(([name]) => parsed.used.has(name)))
     : Object.fromEntries([...parsed.used].map(([name, usedAt]) => [name, { unit: '', doc: `read by ${usedAt}` }]));
   if (typeof def.refractory === 'string') params[def.refractory] = { ...params[def.refractory], range: params[def.refractory].range ?? { min: 0 } };
+  if (def.substeps) params[def.substeps.count] = { ...params[def.substeps.count], range: params[def.substeps.count].range ?? { min: 1, max: 1000, int: true } };
   const variables = parsed.differentials.map((d) => d.variable);
   const membrane = variables[0];
   const method: IntegrationMethod = def.method ?? 'euler';
@@ -493,11 +508,28 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
   const current = Object.fromEntries(o.variables.map((v) => [v, `s_${v}`]));
 
   // 3. One step of the method.
-  if (o.method === 'euler') {
+  /** One Euler step of `equations` with step column `step`, each derivative from the values at the time of the call. */
+  const eulerStep = (equations: Differential[], step: string) => {
     const syn = defineIsyn(`s_${o.membrane}`);
-    parsed.differentials.forEach((d, k) => define(`k_${d.variable}`, derivative(d, current, syn, k)));
-    for (const d of parsed.differentials)
-      assign(`s_${d.variable}`, { wgsl: `s_${d.variable} + p_dt * k_${d.variable}`, js: `f(s_${d.variable} + f(p_dt * k_${d.variable}))` });
+    equations.forEach((d) => define(`k_${d.variable}`, derivative(d, current, syn, parsed.differentials.indexOf(d))));
+    for (const d of equations)
+      assign(`s_${d.variable}`, { wgsl: `s_${d.variable} + ${step} * k_${d.variable}`, js: `f(s_${d.variable} + f(${step} * k_${d.variable}))` });
+  };
+  if (o.method === 'euler' && o.def.substeps) {
+    const { variables: stepped, count } = o.def.substeps;
+    const inner = parsed.differentials.filter((d) => stepped.includes(d.variable));
+    const subDt = hoist({ kind: 'binary', op: '/', left: { kind: 'name', name: 'dt', pos: 0 }, right: { kind: 'name', name: count, pos: 0 }, pos: 0 });
+    wgsl.push(`  for (var step = 0u; step < u32(p_${count}); step++) {`);
+    js.push(`  for (let step = 0; step < p_${count}; step++) {`);
+    eulerStep(inner, `p_${(subDt as { name: string }).name}`);
+    wgsl.push('  }');
+    js.push('  }');
+    eulerStep(
+      parsed.differentials.filter((d) => !stepped.includes(d.variable)),
+      'p_dt',
+    );
+  } else if (o.method === 'euler') {
+    eulerStep(parsed.differentials, 'p_dt');
   } else if (o.method === 'rk2') {
     // Brian2's rk2 (midpoint): k = dt·f(x); x ← x + dt·f(x + k/2).
     const syn = defineIsyn(`s_${o.membrane}`);

@@ -123,7 +123,7 @@ export function validateValue(x: unknown, path: string, count?: number, range: V
   return fail(path, `must be a number, an array, {"uniform": [lo, hi]} or {"normal": [mean, sd], "clip"?: [lo, hi]}; got ${describe(x)}`);
 }
 
-const EQUATION_KEYS = ['equations', 'threshold', 'reset', 'refractory', 'method'];
+const EQUATION_KEYS = ['equations', 'threshold', 'reset', 'refractory', 'method', 'substeps'];
 
 /**
  * A population's model: a built-in by name, or compiled from its equations (whose errors name

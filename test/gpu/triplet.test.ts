@@ -6,58 +6,18 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { plasticityRules } from '../../src/models/index.ts';
 import type { TripletSpec } from '../../src/models/stdp.ts';
-import type { NetworkSpec } from '../../src/netspec/types.ts';
 import { Simulator } from '../../src/sim/simulator.ts';
+import { protocolNetwork, TRIPLET_DT as DT, TRIPLET_W0 as W0, type TripletProtocol } from '../../tools/validation/tripletPairing.ts';
 import { releaseTestDevice, testDevice } from './helpers.ts';
 
 afterAll(releaseTestDevice);
 
-const DT = 0.1;
-const W0 = 0.5;
 const defaults = Object.fromEntries(
   Object.entries(plasticityRules.triplet.params).flatMap(([k, p]) => (p.default === undefined ? [] : [[k, p.default]])),
 ) as Record<string, number>;
 
-/** One synapse's protocol: presynaptic arrival ticks and postsynaptic spike ticks. */
-interface Protocol {
-  arrivals: number[];
-  posts: number[];
-}
-
-const atTick = (tick: number) => (tick + 0.5) * DT;
-
-/**
- * Independent synapses, one per protocol: pre k (a spike source) reaches post k through a
- * plastic synapse of `delayTicks`; a driver's delta kick makes post k fire exactly in its
- * spike ticks (post is a lif that the kick takes from rest to far above threshold).
- */
-function protocolNetwork(protocols: Protocol[], rule: TripletSpec, delayTicks: number): NetworkSpec {
-  const events = (ticksOf: (p: Protocol) => number[], shift: number) => {
-    const pairs = protocols.flatMap((p, k) => ticksOf(p).map((t) => [t - shift, k] as const)).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    return { times: pairs.map(([t]) => atTick(t)), ids: pairs.map(([, k]) => k) };
-  };
-  const n = protocols.length;
-  return {
-    version: 1,
-    dt: DT,
-    populations: {
-      pre: { size: n, model: 'spikeSource', ...events((p) => p.arrivals, delayTicks) },
-      driver: { size: n, model: 'spikeSource', ...events((p) => p.posts, 1) },
-      post: {
-        size: n,
-        model: 'lif',
-        params: { vRest: -70, vThresh: -50, vReset: -70, tRef: 0, receptors: { kick: { kind: 'delta' }, plastic: { kind: 'current', tau: 1 } } },
-      },
-    },
-    projections: [
-      { name: 'drive', pre: 'driver', post: 'post', connect: { rule: 'oneToOne' }, weight: 60, delay: DT, receptor: 'kick' },
-      { name: 'triplet', pre: 'pre', post: 'post', connect: { rule: 'oneToOne' }, weight: W0, delay: delayTicks * DT, receptor: 'plastic', plasticity: rule },
-    ],
-  };
-}
-
 /** Weight changes per synapse and the post spike ticks seen, on one backend. */
-async function runProtocols(protocols: Protocol[], rule: TripletSpec, delayTicks: number, backend: 'cpu' | 'webgpu') {
+async function runProtocols(protocols: TripletProtocol[], rule: TripletSpec, delayTicks: number, backend: 'cpu' | 'webgpu') {
   const last = Math.max(...protocols.flatMap((p) => [...p.arrivals, ...p.posts]));
   const sim = await Simulator.create(protocolNetwork(protocols, rule, delayTicks), { backend, device: backend === 'webgpu' ? await testDevice() : undefined });
   try {
@@ -78,7 +38,7 @@ async function runProtocols(protocols: Protocol[], rule: TripletSpec, delayTicks
  * kernels order them: onPre as the tick begins, onPost after the neurons), each trace read
  * just before its own spike's update.
  */
-function tripletReference(p: Protocol, rule: Record<string, number>, nearest: boolean): number {
+function tripletReference(p: TripletProtocol, rule: Record<string, number>, nearest: boolean): number {
   const events = [...p.arrivals.map((t) => ({ t, pre: true })), ...p.posts.map((t) => ({ t, pre: false }))].sort(
     (a, b) => a.t - b.t || Number(b.pre) - Number(a.pre),
   );
@@ -104,7 +64,7 @@ function tripletReference(p: Protocol, rule: Record<string, number>, nearest: bo
 }
 
 /** Sjöström et al. (2001): 60 pairings at `hz`, post `offsetMs` after pre, from 100 ms. */
-function pairing(hz: number, offsetMs: number, pairings = 60): Protocol {
+function pairing(hz: number, offsetMs: number, pairings = 60): TripletProtocol {
   const start = Math.round(100 / DT);
   const period = Math.round(1000 / hz / DT);
   const pre = Array.from({ length: pairings }, (_, k) => start + k * period);
@@ -179,7 +139,7 @@ describe('triplet STDP: single pairs and triplets against the closed forms', () 
 
   it('pre-post-post adds a3Plus·exp(−(t2 − t1)/τy) to the second pairing; post-pre-post and pre-post-pre likewise', async () => {
     const [t1, t2] = [50, 150]; // ticks after the first spike: 5 and 15 ms
-    const protocols: Protocol[] = [
+    const protocols: TripletProtocol[] = [
       { arrivals: [2000], posts: [2000 + t1, 2000 + t2] }, // pre-post-post
       { arrivals: [2000 + t1], posts: [2000, 2000 + t2] }, // post-pre-post
       { arrivals: [2000, 2000 + t2], posts: [2000 + t1] }, // pre-post-pre

@@ -202,19 +202,19 @@ describe('invalid input: exit 2, one line on stderr, no stack trace', () => {
     [
       'an unknown network',
       ['run', 'cubaa', '--backend', 'cpu'],
-      'spikegpu: cubaa: no such built-in network or readable file (did you mean "cuba"?) (built-ins: cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit, adexPatterns)',
+      'spikegpu: cubaa: no such built-in network or readable file (did you mean "cuba"?) (built-ins: cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit, adexPatterns, izhikevich2007)',
     ],
     [
       'export of an unknown network',
       ['export', 'cubaa'],
-      'spikegpu: cubaa: no such built-in network or readable file (did you mean "cuba"?) (built-ins: cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit, adexPatterns)',
+      'spikegpu: cubaa: no such built-in network or readable file (did you mean "cuba"?) (built-ins: cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit, adexPatterns, izhikevich2007)',
     ],
     ['--set bogus=1', ['run', 'cuba', '--set', 'bogus=1', '--backend', 'cpu'], 'spikegpu: --set bogus: network cuba has no option "bogus"; expected one of: n'],
     ['--set without =', ['run', 'cuba', '--set', 'n', '--backend', 'cpu'], 'spikegpu: --set expects key=value, got "n"'],
     [
       '--set on a spec file',
       ['run', badSpec, '--set', 'n=5', '--backend', 'cpu'],
-      'spikegpu: --set applies to built-in networks only (cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit, adexPatterns)',
+      'spikegpu: --set applies to built-in networks only (cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit, adexPatterns, izhikevich2007)',
     ],
     ['--backend foo', ['run', 'cuba', '--backend', 'foo'], 'spikegpu: --backend: unknown value "foo"; expected one of: auto, webgpu, cpu'],
     [

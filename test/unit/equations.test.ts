@@ -230,3 +230,54 @@ describe('compiled columns: costly parameter-only subexpressions are computed on
     expect(wgsl).toContain('expF32(divideF32((s_v - p_VT), p_DeltaT))');
   });
 });
+
+describe('sub-steps (Izhikevich 2003): the stepped variables first, the others from their new values', () => {
+  it('matches a hand computation of two half-steps of v, then u from the new v', async () => {
+    const model = {
+      equations: ['dv/dt = (v*(0.04*v + 5) + 140 - u) + iExt', 'du/dt = a*(b*v - u)'],
+      threshold: 'v >= 30',
+      reset: ['v = -65', 'u += 8'],
+      substeps: { variables: ['v'], count: 'n' },
+    };
+    const spec = specWith(model, { params: { a: 0.02, b: 0.2, n: 2 }, init: { v: -70, u: -14 }, iExt: 10 });
+    spec.dt = 1;
+    spec.record = { state: [{ pop: 'P', var: 'v', ids: [0] }] };
+    const { v } = await simulate(spec, 3);
+    // Tick 0 starts at v = −70, u = −14; its result is the sample of tick 1.
+    let vv = -70,
+      uu = -14;
+    for (let k = 0; k < 2; k++) vv = f32(vv + f32(0.5 * f32(f32(f32(f32(vv * f32(f32(f32(0.04) * vv) + 5)) + 140) - uu) + 10)));
+    uu = f32(uu + f32(1 * f32(f32(0.02) * f32(f32(f32(0.2) * vv) - uu))));
+    expect(v!.values[1]).toBe(vv);
+    const sim = await Simulator.create({ ...spec, record: { state: [{ pop: 'P', var: 'u', ids: [0] }] } }, { backend: 'cpu' });
+    await sim.run(3);
+    expect(sim.state('P', 'u').values[1]).toBe(uu);
+    sim.dispose();
+    expect(errorOf(() => validateSpec(specWith({ ...model, method: 'rk2' }, { params: { a: 0.02, b: 0.2, n: 2 } }))).message).toMatch(
+      /model\.substeps: sub-steps are Euler steps/,
+    );
+    expect(errorOf(() => validateSpec(specWith(model, { params: { a: 0.02, b: 0.2, n: 1.5 } }))).message).toMatch(/params\.n: /);
+  });
+});
+
+describe('sharedColumns: parameters the same for a whole group are read once, never as literals', () => {
+  it('cuba: uniform columns shared, settable and varying ones per neuron, the record flag a literal', async () => {
+    const { builtinNetwork } = await import('../../src/networks/index.ts');
+    const { sharedColumns, neuronStepWgsl } = await import('../../src/kernels/neuronKernel.ts');
+    const net = compileNetwork(validateSpec(builtinNetwork('cuba', { n: 400 })));
+    const group = net.groups[0];
+    const shared = sharedColumns(group);
+    expect(shared.has('decayM')).toBe(true);
+    expect(shared.has('vThresh')).toBe(false); // settable: setParams may change it per neuron
+    expect(shared.get('record')).toBe(1);
+    const code = neuronStepWgsl(group, { seed: 1, neuronCount: 400, spikeSlots: 2, delaySlots: 2, channelCount: 800, nonFiniteStride: 2 });
+    const column = group.columns.params.indexOf('decayM');
+    expect(code).toContain(`let p_decayM = params[${column * group.size}u];`);
+    expect(code).toContain(`let p_vThresh = params[${group.columns.params.indexOf('vThresh') * group.size}u + i];`);
+    expect(code).toContain('let u_record = 1u;');
+    // A drawn parameter varies: per neuron.
+    const izh = compileNetwork(validateSpec(builtinNetwork('izhikevich2003', { n: 100 })));
+    expect(sharedColumns(izh.groups[0]).has('c')).toBe(false);
+    expect(sharedColumns(izh.groups[0]).has('vPeak')).toBe(true);
+  });
+});

@@ -1,15 +1,16 @@
 /**
  * schema/spec-v1.json (the JSON Schema editors use) against the models registry, the built-in
  * networks and `validateSpec` (the authority at run time). The schema is written by hand; these
- * tests are what keep it from drifting: a model parameter added, renamed, re-documented or
- * given a new range fails here until the schema says the same.
+ * tests are what keep it from drifting: a model or plasticity-rule parameter added, renamed,
+ * re-documented or given a new range fails here until the schema says the same.
  */
 import Ajv, { type ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { METHODS } from '../../src/models/equationModel.ts';
-import { models } from '../../src/models/index.ts';
+import { models, plasticityRules } from '../../src/models/index.ts';
+import type { ValueRange } from '../../src/models/model.ts';
 import { builtinNetwork, builtinNetworks } from '../../src/networks/index.ts';
 import { SpecError } from '../../src/netspec/errors.ts';
 import { validateSpec } from '../../src/netspec/validateSpec.ts';
@@ -51,6 +52,12 @@ const userStateVars = (modelName: string) =>
     .filter(([, s]) => !s.internal)
     .map(([k]) => k);
 const refName = (x: { $ref?: string; allOf?: { $ref: string }[] }) => (x.$ref ?? x.allOf?.[0].$ref)?.replace('#/definitions/', '');
+/** The schema keywords of a plain-number parameter with this range. */
+const rangeKeywords = (range: ValueRange = {}) => ({
+  type: range.int ? 'integer' : 'number',
+  ...(range.min === undefined ? {} : range.exclusiveMin ? { exclusiveMinimum: range.min } : { minimum: range.min }),
+  ...(range.max === undefined ? {} : { maximum: range.max }),
+});
 
 // Ranges (τ > 0, substeps an integer ≥ 1, ...) are compared by behaviour: each probe value
 // of each parameter gets the same verdict from the schema and from validateSpec.
@@ -308,6 +315,175 @@ describe('the schema agrees with the models registry', () => {
   });
 });
 
+// Plasticity rules (a projection's `plasticity`), one schema definition per rule of the registry,
+// compared as the models are: keys, required parameters, defaults, ranges, units and docs.
+describe('the schema agrees with the plasticity rules registry', () => {
+  const ruleNames = Object.keys(plasticityRules);
+  const ruleDefinition = (rule: string): Doc => definitions[`${rule}Plasticity`];
+  /** As validateSpec decides it: a rule whose definition has a neuromodulator takes `modulatedBy`. */
+  const modulated = (rule: string) => plasticityRules[rule].definition({}).modulator !== undefined;
+  const ruleKeys = (rule: string) => [
+    'rule',
+    ...Object.keys(plasticityRules[rule].params),
+    ...Object.keys(plasticityRules[rule].options),
+    'normalize',
+    ...(modulated(rule) ? ['modulatedBy'] : []),
+  ];
+  const requiredParams = (rule: string) =>
+    Object.entries(plasticityRules[rule].params)
+      .filter(([, info]) => info.default === undefined)
+      .map(([k]) => k);
+  /** A valid plasticity block of `rule`: its required parameters only. */
+  const minimal = (rule: string): Doc => ({
+    rule,
+    ...Object.fromEntries(requiredParams(rule).map((k) => [k, k === 'wMin' ? 0 : k === 'wMax' ? 2 : 1])),
+  });
+  const plasticDoc = (plasticity: unknown): Doc => withProjection({ plasticity });
+
+  it('has one plasticity definition per rule, named by its rule', () => {
+    expect(definitions.plasticity.oneOf.map(refName)).toEqual(ruleNames.map((r) => `${r}Plasticity`));
+    for (const [name, family] of Object.entries(plasticityRules)) {
+      expect(ruleDefinition(name).properties.rule.const).toBe(name);
+      expect(ruleDefinition(name).properties.rule.description.toLowerCase()).toContain(family.doc.toLowerCase());
+      expect(ruleDefinition(name).additionalProperties).toBe(false);
+    }
+    expect(refName(definitions.projection.properties.plasticity)).toBe('plasticity');
+  });
+
+  it.each(ruleNames)('%s: keys, required parameters, defaults, ranges, units and docs', (name) => {
+    const family = plasticityRules[name];
+    const def = ruleDefinition(name);
+    expect(Object.keys(def.properties)).toEqual(ruleKeys(name));
+    expect(def.required).toEqual(['rule', ...requiredParams(name)]);
+    for (const [k, info] of Object.entries(family.params)) {
+      const p = def.properties[k];
+      expect(p.default, `${name}.${k} default`).toBe(info.default);
+      expect(
+        Object.fromEntries(Object.entries(p).filter(([key]) => ['type', 'minimum', 'exclusiveMinimum', 'maximum'].includes(key))),
+        `${name}.${k} range`,
+      ).toEqual(rangeKeywords(info.range));
+      expect(p.description.toLowerCase(), `${name}.${k} doc`).toContain(withUnit(info.doc, info.unit).toLowerCase());
+      expect(p.description, `${name}.${k} default in words`).toContain(info.default === undefined ? 'required' : `default ${info.default}`);
+      const { min, exclusiveMin } = info.range ?? {};
+      if (min !== undefined) expect(p.description, `${name}.${k} range in words`).toContain(`must be ${exclusiveMin ? '>' : '≥'} ${min}`);
+    }
+    for (const [k, o] of Object.entries(family.options)) {
+      const p = def.properties[k];
+      expect(p.enum, `${name}.${k} values`).toEqual(o.values);
+      expect(p.default, `${name}.${k} default`).toBe(o.default);
+      expect(p.description, `${name}.${k} doc`).toContain(o.doc);
+      expect(p.description, `${name}.${k} default in words`).toContain(`default ${o.default}`);
+    }
+    expect(refName(def.properties.normalize)).toBe('weightNormalization');
+    if (modulated(name)) expect(refName(def.properties.modulatedBy)).toBe('modulatedBy');
+  });
+
+  it('describes normalize and modulatedBy as validateSpec reads them', () => {
+    const n = definitions.weightNormalization;
+    expect(Object.keys(n.properties)).toEqual(['total', 'every']);
+    expect(n.required).toEqual(['total', 'every']);
+    expect(n.additionalProperties).toBe(false);
+    const m = definitions.modulatedBy;
+    expect(Object.keys(m.properties)).toEqual(['population', 'amount']);
+    expect(m.properties.population.type).toBe('string');
+    expect(m.properties.amount.type).toBe('number');
+    expect(m.required).toEqual(['population', 'amount']);
+    expect(m.additionalProperties).toBe(false);
+  });
+
+  const agree = (plasticity: unknown, label: string) => {
+    // Through JSON for both: a member left `undefined` is left out, as in a file (validateSpec sees a JavaScript object's keys).
+    const doc = JSON.parse(JSON.stringify(plasticDoc(plasticity)));
+    expect(schemaAccepts(doc), `${label}: ${JSON.stringify(plasticity)}`).toBe(validatorAccepts(doc));
+  };
+
+  const paramProbes: unknown[] = [undefined, -1, 0, 1e-40, 0.5, 1, 2, 'x', '1', null, true, [1], { uniform: [0, 1] }];
+  const paramCases = ruleNames.flatMap((name) => Object.keys(plasticityRules[name].params).map((param) => [name, param] as const));
+  it.each(paramCases)('%s.%s: the schema and validateSpec agree on every probe value (and on leaving it out)', (name, param) => {
+    // wMin ≤ wMax is validateSpec's alone (see "looser" below): the other bound stays out of the way.
+    const other = param === 'wMin' ? { wMax: 10 } : param === 'wMax' ? { wMin: -10 } : {};
+    for (const value of paramProbes) agree({ ...minimal(name), ...other, [param]: value }, `${name}.${param}`);
+  });
+
+  it.each(ruleNames)('%s: options agree on every value, known and not', (name) => {
+    for (const [k, o] of Object.entries(plasticityRules[name].options))
+      for (const value of [undefined, ...o.values, o.values[0].toUpperCase(), 'x', '', null, 1, true]) agree({ ...minimal(name), [k]: value }, `${name}.${k}`);
+  });
+
+  it.each(ruleNames)('%s: normalize agrees on every probe', (name) => {
+    const normalizeProbes: unknown[] = [
+      undefined,
+      { total: 1, every: 10 },
+      { total: 1e-30, every: 0.1 },
+      { total: 1e-31, every: 10 },
+      { total: 0, every: 10 },
+      { total: -1, every: 10 },
+      { total: 1, every: 0 },
+      { total: 1 },
+      { every: 10 },
+      { total: 1, every: 10, x: 1 },
+      { total: '1', every: 10 },
+      null,
+      1,
+      [],
+    ];
+    for (const normalize of normalizeProbes) agree({ ...minimal(name), normalize }, `${name}.normalize`);
+  });
+
+  it.each(ruleNames)('%s: modulatedBy agrees on every probe (taken only by rules with a neuromodulator)', (name) => {
+    const modulatedByProbes: unknown[] = [
+      undefined,
+      { population: 'P', amount: 0.5 },
+      { population: 'S', amount: -1 },
+      { population: 'E', amount: 0 },
+      { population: 'P' },
+      { amount: 1 },
+      {},
+      { population: 'P', amount: '1' },
+      { population: 'P', amount: null },
+      { population: 3, amount: 1 },
+      { population: 'P', amount: 1, every: 10 },
+      null,
+      'P',
+      [],
+    ];
+    for (const modulatedBy of modulatedByProbes) agree({ ...minimal(name), modulatedBy }, `${name}.modulatedBy`);
+    const valid = plasticDoc({ ...minimal(name), modulatedBy: { population: 'P', amount: 0.5 } });
+    expect([schemaAccepts(valid), validatorAccepts(valid)]).toEqual(modulated(name) ? [true, true] : [false, false]);
+  });
+
+  it('a key of another rule is refused by both', () => {
+    const valid: Record<string, unknown> = { normalize: { total: 1, every: 10 }, modulatedBy: { population: 'P', amount: 1 } };
+    for (const name of ruleNames)
+      for (const other of ruleNames)
+        for (const key of ruleKeys(other).filter((k) => !ruleKeys(name).includes(k))) {
+          const options = plasticityRules[other].options;
+          const value = Object.hasOwn(valid, key) ? valid[key] : Object.hasOwn(options, key) ? options[key].values[0] : 1;
+          const doc = plasticDoc({ ...minimal(name), [key]: value });
+          expect([schemaAccepts(doc), validatorAccepts(doc)], `${name} with ${other}'s ${key}`).toEqual([false, false]);
+        }
+  });
+
+  it('an unknown rule, a missing one and a plasticity that is not an object are refused by both', () => {
+    const refused: unknown[] = [
+      ...['hebb', 'STDP', 'Triplet', 'rStdp', '', 'constructor', '__proto__', 'toString'].map((rule) => ({ ...minimal('stdp'), rule })),
+      { ...minimal('stdp'), rule: null },
+      { ...minimal('stdp'), rule: 1 },
+      { ...minimal('stdp'), rule: undefined },
+      { wMin: 0, wMax: 1 },
+      {},
+      null,
+      'stdp',
+      ['stdp'],
+      1,
+    ];
+    for (const plasticity of refused) {
+      const doc = plasticDoc(plasticity);
+      expect([schemaAccepts(doc), validatorAccepts(doc)], JSON.stringify(plasticity)).toEqual([false, false]);
+    }
+  });
+});
+
 // Models given by their equations are not in the registry: the schema takes any parameter
 // names (each a value) and any state variable names; validateSpec compiles the equations.
 describe('the schema agrees with validateSpec on models given by their equations', () => {
@@ -315,7 +491,7 @@ describe('the schema agrees with validateSpec on models given by their equations
     const eq = definitions.neuronEquations;
     expect(refName(definitions.equationPopulation.properties.model)).toBe('neuronEquations');
     // validateSpec's EQUATION_KEYS, and NeuronEquations (src/models/equationModel.ts).
-    expect(Object.keys(eq.properties)).toEqual(['equations', 'threshold', 'reset', 'refractory', 'method']);
+    expect(Object.keys(eq.properties)).toEqual(['equations', 'threshold', 'reset', 'refractory', 'method', 'substeps']);
     expect(eq.required).toEqual(['equations', 'threshold', 'reset']);
     expect(eq.additionalProperties).toBe(false);
     expect(eq.properties.method.enum).toEqual([...METHODS]);
@@ -355,6 +531,7 @@ describe('built-in networks validate against the schema', () => {
     polychronization: [{ seed: 2 }],
     microcircuit: [{ scale: 0.1, drive: 'dc' }],
     adexPatterns: [{ dt: 0.05 }],
+    izhikevich2007: [{ seed: 2 }],
   };
   const cases = Object.keys(builtinNetworks).flatMap((name) => [[name, {}] as const, ...(variants[name] ?? []).map((o) => [name, o] as const)]);
 
@@ -399,6 +576,30 @@ describe('documents both accept', () => {
       edit((d) => {
         d.projections[0] = { ...d.projections[0], name: 'ff', plasticity: { ...STDP, mode: 'multiplicative', pairing: 'nearest' } };
         d.record.weights = [{ projection: 'ff', every: 10 }];
+      }),
+    ],
+    ['triplet STDP with its defaults', () => withProjection({ plasticity: { rule: 'triplet', wMin: 0, wMax: 1 } })],
+    [
+      'triplet STDP with every parameter, nearest pairing and normalize',
+      () =>
+        withProjection({
+          plasticity: {
+            rule: 'triplet',
+            ...{ a2Plus: 0, a3Plus: 0.01, a2Minus: 0.005, a3Minus: 0.001, wMin: 0, wMax: 1 },
+            ...{ tauPlus: 16.8, tauMinus: 33.7, tauX: 101, tauY: 125, pairing: 'nearest', normalize: { total: 5, every: 100 } },
+          },
+        }),
+    ],
+    ['reward-modulated STDP with its defaults', () => withProjection({ plasticity: { rule: 'rstdp', wMin: 0, wMax: 4 } })],
+    [
+      'reward-modulated STDP modulated by a spike source, all pairing, and its weight record',
+      edit((d) => {
+        d.projections[0] = {
+          ...d.projections[0],
+          name: 'rl',
+          plasticity: { rule: 'rstdp', wMin: -1, wMax: 4, baseline: -0.01, tauC: 500, every: 1, pairing: 'all', modulatedBy: { population: 'S', amount: 0.5 } },
+        };
+        d.record.weights = [{ projection: 'rl', every: 10 }];
       }),
     ],
     ['a spikeSource without events', () => ({ version: 1, dt: 0.1, populations: { S: { size: 1, model: 'spikeSource' } } })],
@@ -515,6 +716,16 @@ describe('documents both reject', () => {
     ['plasticity with a negative aMinus', () => withProjection({ plasticity: { ...STDP, aMinus: -0.01 } })],
     ['plasticity without wMax', () => withProjection({ plasticity: { ...STDP, wMax: undefined } })],
     ['plasticity with a misspelt key', () => withProjection({ plasticity: { ...STDP, tau_plus: 20 } })],
+    ['plasticity without rule', () => withProjection({ plasticity: { ...STDP, rule: undefined } })],
+    ['triplet STDP without wMin', () => withProjection({ plasticity: { rule: 'triplet', wMax: 1 } })],
+    ['triplet STDP with a mode (an option of stdp)', () => withProjection({ plasticity: { rule: 'triplet', wMin: 0, wMax: 1, mode: 'additive' } })],
+    ['triplet STDP with a negative a3Plus', () => withProjection({ plasticity: { rule: 'triplet', wMin: 0, wMax: 1, a3Plus: -0.01 } })],
+    ['reward-modulated STDP with tauC 0', () => withProjection({ plasticity: { rule: 'rstdp', wMin: 0, wMax: 4, tauC: 0 } })],
+    ['reward-modulated STDP with every 0', () => withProjection({ plasticity: { rule: 'rstdp', wMin: 0, wMax: 4, every: 0 } })],
+    ['reward-modulated STDP with an unknown pairing', () => withProjection({ plasticity: { rule: 'rstdp', wMin: 0, wMax: 4, pairing: 'first' } })],
+    ['modulatedBy on pair STDP', () => withProjection({ plasticity: { ...STDP, modulatedBy: { population: 'S', amount: 1 } } })],
+    ['modulatedBy without amount', () => withProjection({ plasticity: { rule: 'rstdp', wMin: 0, wMax: 4, modulatedBy: { population: 'S' } } })],
+    ['modulatedBy a population name alone', () => withProjection({ plasticity: { rule: 'rstdp', wMin: 0, wMax: 4, modulatedBy: 'S' } })],
     ['record spikes not an array', edit((d) => (d.record.spikes = 'E'))],
     ['record spikes {pop} without ids', edit((d) => (d.record.spikes = [{ pop: 'E' }]))],
     ['an unknown record key', edit((d) => (d.record.spike = ['E']))],
@@ -572,6 +783,12 @@ describe('the schema is looser than validateSpec for', () => {
     ['a negative conductance weight', () => withProjection({ receptor: 'inh', weight: -1 })],
     ['plasticity with wMin > wMax', () => withProjection({ plasticity: { ...STDP, wMin: 5, wMax: 1 } })],
     ['plastic conductance with wMin < 0', () => withProjection({ receptor: 'inh', plasticity: { ...STDP, wMin: -1 } })],
+    ['triplet STDP with wMin > wMax', () => withProjection({ plasticity: { rule: 'triplet', wMin: 2, wMax: 1 } })],
+    ['normalize with wMin < 0', () => withProjection({ plasticity: { rule: 'triplet', wMin: -1, wMax: 1, normalize: { total: 1, every: 10 } } })],
+    [
+      'modulatedBy an unknown population',
+      () => withProjection({ plasticity: { rule: 'rstdp', wMin: 0, wMax: 4, modulatedBy: { population: 'reward', amount: 1 } } }),
+    ],
     [
       'two projections with one name',
       edit(

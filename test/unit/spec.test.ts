@@ -109,7 +109,7 @@ describe('built-in networks', () => {
 
   it('bad options are SpecErrors naming the option', () => {
     expect(specError(() => builtinNetwork('cubaa')).message).toBe(
-      'unknown network "cubaa" (did you mean "cuba"?); expected one of: cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit, adexPatterns',
+      'unknown network "cubaa" (did you mean "cuba"?); expected one of: cuba, coba, brunel, izhikevich2003, song2000, polychronization, microcircuit, adexPatterns, izhikevich2007',
     );
     expect(specError(() => builtinNetwork('cuba', { bogus: 1 })).message).toBe('--set bogus: network cuba has no option "bogus"; expected one of: n');
     expect(specError(() => builtinNetwork('cuba', { n: 10 })).message).toBe('--set n: must be ≥ 80, got 10');
@@ -717,7 +717,7 @@ describe('validateSpec rejects, naming the path', () => {
     [
       'plasticity with unknown rule',
       () => withProjection({ plasticity: { rule: 'hebb' } }),
-      'projections[0].plasticity.rule: unknown rule "hebb"; expected one of: stdp, triplet',
+      'projections[0].plasticity.rule: unknown rule "hebb"; expected one of: stdp, triplet, rstdp',
     ],
     [
       'plasticity with tauPlus 0',

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { builtinNetwork, Simulator } from '../../src/index.ts';
-import { runConditioning, type ConditioningResult } from '../../src/learning/conditioning.ts';
+import { runConditioning, type ConditioningResult } from '../../src/index.ts';
 import { IZHIKEVICH2007_RULE } from '../../src/networks/izhikevich2007.ts';
 import { escapeXml } from './report.ts';
 
@@ -85,7 +85,7 @@ if (isMain) {
   const seed = Number(values.seed);
   if (!(seconds > 0) || !Number.isInteger(seed)) throw new Error('--duration-s must be a positive number of seconds, --seed an integer');
   const sim = await Simulator.create(builtinNetwork('izhikevich2007', { seed }), { backend });
-  console.log(`izhikevich2007 conditioning: ${seconds} s simulated on ${sim.backendName} (${sim.adapter ?? 'cpu'}), seed ${seed}`);
+  console.log(`izhikevich2007 conditioning: ${seconds} s simulated on ${sim.adapter}, seed ${seed}`);
   let nextReport = 60_000;
   const result = await runConditioning(sim, {
     durationMs: seconds * 1000,
