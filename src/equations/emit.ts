@@ -106,7 +106,7 @@ const call = (name: string, args: Code[]): Code => ({
   js: `${name}(${args.map((a) => a.js).join(', ')})`,
 });
 
-function emitPower(base: Value, exponent: Value, pos: number): Value {
+function emitPower(base: Value, exponent: Value): Value {
   if (isConstant(base) && isConstant(exponent)) return { constant: power(base.constant as number, exponent.constant as number) };
   if (isConstant(exponent)) {
     const n = exponent.constant as number;
@@ -118,7 +118,6 @@ function emitPower(base: Value, exponent: Value, pos: number): Value {
     }
     if (n === 0.5) return call('sqrtF32', [code(base)]);
   }
-  void pos;
   return call('powF32', [code(base), code(exponent)]);
 }
 
@@ -152,7 +151,7 @@ function emitValue(e: Expr, resolve: Resolve): Value {
           b = code(r);
         return { wgsl: `(${a.wgsl} ${op} ${b.wgsl})`, js: `(${a.js} ${op} ${b.js})` };
       }
-      if (e.op === '**') return emitPower(l, r, e.pos);
+      if (e.op === '**') return emitPower(l, r);
       if (isConstant(l) && isConstant(r)) return { constant: binaryConstant[e.op](l.constant as number, r.constant as number) };
       if (e.op === '/') {
         if (isConstant(r) && reciprocalIsExact(r.constant as number)) return emitArithmetic('*', code(l), code({ constant: 1 / (r.constant as number) }));
@@ -162,8 +161,8 @@ function emitValue(e: Expr, resolve: Resolve): Value {
     }
     case 'call': {
       const args = e.args.map((a) => emitValue(a, resolve));
-      const [a, b, c] = args;
-      if (e.fn === 'pow') return emitPower(a, b, e.pos);
+      const [a, b] = args;
+      if (e.fn === 'pow') return emitPower(a, b);
       if (e.fn === 'clip')
         return emitValue(
           { kind: 'call', fn: 'min', pos: e.pos, args: [{ kind: 'call', fn: 'max', pos: e.pos, args: [e.args[0], e.args[1]] }, e.args[2]] },
@@ -192,7 +191,6 @@ function emitValue(e: Expr, resolve: Resolve): Value {
           return { wgsl: `${e.fn}(${x.wgsl}, ${y.wgsl})`, js: `Math.${e.fn}(${x.js}, ${y.js})` };
         }
       }
-      void c;
       throw new ExpressionError(e.pos, `internal: no code for ${e.fn}`);
     }
   }

@@ -50,6 +50,21 @@ export const plasticityKernelCount = (p: PlasticProjection): number => 3 + (p.no
 /** The rule's constants (a uniform buffer holding `CompiledRule.constants`), every kernel's last binding. */
 const RULE_BINDING = { name: 'rule', access: 'uniform', type: 'RuleConstants' } as const;
 
+/** The arrival kernel's bindings, before and after where a rule reading presynaptic traces adds them. */
+const ARRIVE_READS = [
+  { name: 'ctrl', access: 'read', type: 'array<u32>' },
+  { name: 'tickSpikes', access: 'read', type: 'array<u32>' },
+  { name: 'segStart', access: 'read', type: 'array<u32>' },
+  { name: 'synapsePost', access: 'read', type: 'array<u32>' },
+  { name: 'weight', access: 'read_write', type: 'array<f32>' },
+  { name: 'postTrace', access: 'read', type: 'array<f32>' },
+] as const;
+const ARRIVE_WRITES = [
+  { name: 'ring', access: 'read_write', type: 'array<atomic<i32>>' },
+  { name: 'logMeta', access: 'read_write', type: 'array<atomic<u32>>' },
+  RULE_BINDING,
+] as const;
+
 /** Bindings of the kernels. */
 export const PLASTICITY_BINDINGS = {
   normalize: [
@@ -77,17 +92,7 @@ export const PLASTICITY_BINDINGS = {
     { name: 'weight', access: 'read_write', type: 'array<f32>' },
     RULE_BINDING,
   ],
-  arrive: [
-    { name: 'ctrl', access: 'read', type: 'array<u32>' },
-    { name: 'tickSpikes', access: 'read', type: 'array<u32>' },
-    { name: 'segStart', access: 'read', type: 'array<u32>' },
-    { name: 'synapsePost', access: 'read', type: 'array<u32>' },
-    { name: 'weight', access: 'read_write', type: 'array<f32>' },
-    { name: 'postTrace', access: 'read', type: 'array<f32>' },
-    { name: 'ring', access: 'read_write', type: 'array<atomic<i32>>' },
-    { name: 'logMeta', access: 'read_write', type: 'array<atomic<u32>>' },
-    RULE_BINDING,
-  ],
+  arrive: [...ARRIVE_READS, ...ARRIVE_WRITES],
   periodic: [
     { name: 'ctrl', access: 'read', type: 'array<u32>' },
     { name: 'weight', access: 'read_write', type: 'array<f32>' },
@@ -95,18 +100,7 @@ export const PLASTICITY_BINDINGS = {
     RULE_BINDING,
   ],
   /** Arrivals for rules whose `onPre` reads presynaptic traces (one storage binding more). */
-  arriveReadingPreTraces: [
-    { name: 'ctrl', access: 'read', type: 'array<u32>' },
-    { name: 'tickSpikes', access: 'read', type: 'array<u32>' },
-    { name: 'segStart', access: 'read', type: 'array<u32>' },
-    { name: 'synapsePost', access: 'read', type: 'array<u32>' },
-    { name: 'weight', access: 'read_write', type: 'array<f32>' },
-    { name: 'postTrace', access: 'read', type: 'array<f32>' },
-    { name: 'preTrace', access: 'read', type: 'array<f32>' },
-    { name: 'ring', access: 'read_write', type: 'array<atomic<i32>>' },
-    { name: 'logMeta', access: 'read_write', type: 'array<atomic<u32>>' },
-    RULE_BINDING,
-  ],
+  arriveReadingPreTraces: [...ARRIVE_READS, { name: 'preTrace', access: 'read', type: 'array<f32>' }, ...ARRIVE_WRITES],
 } as const satisfies Record<string, BindingTable>;
 
 /** The arrival kernel's bindings for a projection's rule. */

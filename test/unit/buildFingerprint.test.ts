@@ -1,6 +1,7 @@
 /**
  * Build fingerprints: sha256 of every typed array of the CompiledNetwork (and of the raw
- * connect-rule pair lists) for several networks, against recorded values (re-recorded when Poisson sources gained
+ * connect-rule pair lists) for several networks, against recorded values (re-recorded when izhikevich became a
+ * definition in equations, whose parameter columns are laid out differently with the same spikes; when Poisson sources gained
  * rate-table columns and spike sources reserved table capacity; before that when
  * weights, delays and multapse partners became keyed draws, for procedural synapses). Any change to the synapses, their
  * order, weights, delays, the fixed-point scales, parameters or state shows up here.
@@ -221,7 +222,7 @@ const expected: Record<string, Record<string, string>> = {
     populations: 'd52fcd7c8bc15094089cc45d',
     'populations.E.recordIds': 'null',
     'populations.I.recordIds': 'null',
-    'groups[0].params': 'Float32Array[12000] 2d9cf296c4c6a886ed954414',
+    'groups[0].params': 'Float32Array[12000] c44b3432284681e7e9356b70',
     'groups[0].state': 'Float32Array[2000] 63074558ba3916602ffdda00',
     'synapses.rowStart': 'Uint32Array[1001] 93814d845805889fd50cfd3c',
     'synapses.target': 'Uint32Array[1000000] 5c85dd55991ddd2813401334',
@@ -282,7 +283,7 @@ const expected: Record<string, Record<string, string>> = {
     'populations.E.recordIds': 'null',
     'populations.I.recordIds': 'null',
     'populations.thalamus.recordIds': 'Uint32Array[0] e3b0c44298fc1c149afbf4c8',
-    'groups[0].params': 'Float32Array[11000] 8e85860ec27c08cc61b122c5',
+    'groups[0].params': 'Float32Array[11000] 7ec9a9d5480c57ed29e3db63',
     'groups[0].state': 'Float32Array[2000] a1e8905de5ecb9514cfc09da',
     'groups[1].params': 'Float32Array[6000] 7383ba29b85d215583ebcaff',
     'groups[1].state': 'Float32Array[0] e3b0c44298fc1c149afbf4c8',

@@ -5,14 +5,13 @@
  * prints progress every simulated minute and a summary, and writes
  * `conditioning-<backend>-<duration>s.json` and `.svg` (the weights over time) to the out dir.
  */
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { builtinNetwork, Simulator } from '../../src/index.ts';
-import { runConditioning, type ConditioningResult } from '../../src/index.ts';
+import { builtinNetwork, runConditioning, Simulator, type ConditioningResult } from '../../src/index.ts';
 import { IZHIKEVICH2007_RULE } from '../../src/networks/izhikevich2007.ts';
 import { escapeXml } from './report.ts';
+import { isMainModule } from '../isMain.ts';
 
 /** The weights over time as an SVG line plot: the conditioned synapse, and the others' mean and maximum. */
 export function conditioningSvg(result: ConditioningResult, title: string): string {
@@ -26,9 +25,10 @@ export function conditioningSvg(result: ConditioningResult, title: string): stri
   const wMax = IZHIKEVICH2007_RULE.wMax;
   const x = (t: number) => left + ((width - left - right) * t) / tMax;
   const y = (w: number) => top + (height - top - bottom) * (1 - w / wMax);
+  // The legend sits bottom right, below the mean once learning has begun.
   const line = (values: number[], colour: string, label: string, k: number) =>
     `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${result.samples.map((s, i) => `${x(s.timeMs).toFixed(1)},${y(values[i]).toFixed(1)}`).join(' ')}"/>` +
-    `<text x="${left + 8}" y="${top + 14 + 16 * k}" fill="${colour}" font-size="12">${escapeXml(label)}</text>`;
+    `<text x="${width - right - 8}" y="${y(0) - 12 - 16 * (2 - k)}" fill="${colour}" font-size="12" text-anchor="end">${escapeXml(label)}</text>`;
   const minutes = tMax / 60000;
   const ticks = Array.from({ length: 5 }, (_, i) => (i * tMax) / 4);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
@@ -62,15 +62,7 @@ ${line(
 `;
 }
 
-const isMain = (() => {
-  try {
-    return process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
-  } catch {
-    return false;
-  }
-})();
-
-if (isMain) {
+if (isMainModule(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       'duration-s': { type: 'string', default: '3600' },

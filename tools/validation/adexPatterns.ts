@@ -7,13 +7,12 @@
  * prints the table and exits 1 if a pattern fails. Node only: it starts Python.
  */
 import { execFile } from 'node:child_process';
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { builtinNetwork, Simulator, type GpuContext, type PopulationSpikes } from '../../src/index.ts';
 import { ADEX_FIRING_PATTERNS } from '../../src/networks/adexPatterns.ts';
 import { packagePath } from '../packagePath.ts';
 import { REFERENCE_PYTHON } from '../referencePython.ts';
+import { isMainModule } from '../isMain.ts';
 
 const run = promisify(execFile);
 
@@ -126,15 +125,7 @@ export async function compareAdexPatterns(options: AdexPatternsOptions = {}): Pr
   return { rows, pass: rows.every((r) => r.pass), table: patternTable(rows) };
 }
 
-const isMain = (() => {
-  try {
-    return process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
-  } catch {
-    return false;
-  }
-})();
-
-if (isMain) {
+if (isMainModule(import.meta.url)) {
   const { values } = parseArgs({
     options: { backend: { type: 'string', default: 'cpu' }, duration: { type: 'string', default: '500' }, dt: { type: 'string', default: '0.1' } },
   });

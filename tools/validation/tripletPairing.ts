@@ -11,8 +11,6 @@
  * prints the table and exits 1 if a row fails. Node only: it starts Python.
  */
 import { execFile } from 'node:child_process';
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { plasticityRules } from '../../src/models/index.ts';
 import type { TripletSpec } from '../../src/models/stdp.ts';
@@ -21,6 +19,7 @@ import type { GpuContext } from '../../src/gpu/device.ts';
 import { Simulator } from '../../src/sim/simulator.ts';
 import { packagePath } from '../packagePath.ts';
 import { REFERENCE_PYTHON } from '../referencePython.ts';
+import { isMainModule } from '../isMain.ts';
 
 const run = promisify(execFile);
 
@@ -227,15 +226,7 @@ export async function compareTripletPairing(options: TripletPairingOptions = {})
   return { rows, pass: rows.every((r) => r.pass), table: pairingTable(rows), brian2: theirs.brian2 };
 }
 
-const isMain = (() => {
-  try {
-    return process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
-  } catch {
-    return false;
-  }
-})();
-
-if (isMain) {
+if (isMainModule(import.meta.url)) {
   const { values } = parseArgs({ options: { backend: { type: 'string', default: 'cpu' }, pairing: { type: 'string', default: 'all' } } });
   const { backend, pairing } = values;
   if (backend !== 'cpu' && backend !== 'webgpu') throw new Error(`--backend must be cpu or webgpu, not "${backend}"`);
