@@ -131,6 +131,7 @@ function reciprocalIsExact(c: number): boolean {
 function emitValue(e: Expr, resolve: Resolve): Value {
   switch (e.kind) {
     case 'number':
+      if (!Number.isFinite(f32(e.value))) throw new ExpressionError(e.pos, `${e.value} is beyond f32's range (±3.4·10³⁸)`);
       return { constant: f32(e.value) };
     case 'name': {
       const r = resolve(e.name, e.pos);
@@ -209,10 +210,4 @@ function emitArithmetic(op: string, a: Code, b: Code): Code {
  */
 export function emitExpression(e: Expr, resolve: Resolve): Code {
   return code(emitValue(e, resolve));
-}
-
-/** The folded value of an expression that uses constants only, or undefined. */
-export function constantValue(e: Expr, resolve: Resolve): number | boolean | undefined {
-  const v = emitValue(e, resolve);
-  return isConstant(v) ? v.constant : undefined;
 }

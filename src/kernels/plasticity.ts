@@ -13,7 +13,7 @@
  *               postsynaptic trace y ← y·exp(−dt/τ).
  *   2. spikes:  one workgroup per spike of tick t. If the rule's `onPost` reads postsynaptic
  *               traces, every thread first reads the neuron's (their values just before this
- *               spike) and a barrier follows. Its first thread applies `onSpike` to the
+ *               spike) and a storage barrier follows. Its first thread applies `onSpike` to the
  *               neuron's x(t) and y; then, if it is a post neuron, the threads walk its column:
  *               each incoming synapse (pre j, delay d) gets `onPost` with x_j(t − d), the
  *               presynaptic traces as the synapse sees them (arrivals up to and including tick
@@ -206,7 +206,7 @@ export function plasticSpikesWgsl(p: PlasticProjection, k: PlasticityConstants):
   const code = ruleCode(p.rule.definition);
   const preNames = Object.keys(preTraces);
   const postNames = Object.keys(postTraces);
-  // onPost reads post traces as they were before this spike: every thread reads them, then a barrier, then thread 0 writes.
+  // onPost reads post traces as they were before this spike: every thread reads them, then a storage barrier, then thread 0 writes.
   const readsPost = code.onPost.post.length > 0;
   const before = code.onPost.post.map((name) => `    let v_${name} = postTrace[${postNames.indexOf(name)}u * postSize + min(post, postSize - 1u)];`);
   const seen = code.onPost.pre.map(
@@ -227,7 +227,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     let pre = neuron - preOffset;
     let post = neuron - postOffset;
 ${before.join('\n')}
-${readsPost ? '    workgroupBarrier();' : ''}
+${readsPost ? '    storageBarrier();' : ''}
     if (lid == 0u) {
       if (pre < preSize) {
 ${preNames.map((name, t) => `        let x${t} = (${t}u * traceSlots + spikeTick % traceSlots) * preSize + pre;\n        preTrace[x${t}] = rulePreSpike_${name}(preTrace[x${t}]);`).join('\n')}

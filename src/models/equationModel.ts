@@ -79,6 +79,7 @@ export const RESERVED_NAMES = [
 /** Kernel column names with an index suffix (receptor columns, hoisted values) belong to the framework too. */
 const INDEXED_NAME = /_\d+$/;
 
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DIFFERENTIAL = /^\s*d\s*([A-Za-z_][A-Za-z0-9_]*)\s*\/\s*dt\s*=(.*?)(\(\s*unless\s+refractory\s*\))?\s*$/;
 const ASSIGNMENT = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*([-+*]?=)(.*)$/;
 
@@ -203,6 +204,8 @@ function parseDefinition(def: NeuronEquations, path: string, inputs: string[]): 
   check(threshold, 'boolean', at(path, 'threshold'), def.threshold);
   reset.forEach((r, k) => check(r.rhs, 'number', at(at(path, 'reset'), k), def.reset[k]));
   if (typeof def.refractory === 'string') {
+    if (!IDENTIFIER.test(def.refractory))
+      throw new SpecError(at(path, 'refractory'), `must be a duration in ms or the name of a parameter; got ${JSON.stringify(def.refractory)}`);
     checkName(def.refractory, at(path, 'refractory'), 'parameter');
     used.set(def.refractory, at(path, 'refractory'));
   } else if (def.refractory !== undefined && !(typeof def.refractory === 'number' && def.refractory >= 0))
@@ -211,6 +214,12 @@ function parseDefinition(def: NeuronEquations, path: string, inputs: string[]): 
     throw new SpecError(at(path, 'method'), `must be one of ${METHODS.join(', ')}; got ${JSON.stringify(def.method)}`);
   if (def.substeps !== undefined) {
     const sp = at(path, 'substeps');
+    const given = def.substeps as unknown;
+    if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new SpecError(sp, 'must be {variables, count}');
+    const extra = Object.keys(given).filter((k) => k !== 'variables' && k !== 'count');
+    if (extra.length) throw new SpecError(at(sp, extra[0]), 'unknown key; expected variables, count');
+    if (typeof def.substeps.count !== 'string' || !IDENTIFIER.test(def.substeps.count))
+      throw new SpecError(at(sp, 'count'), `must name a parameter; got ${JSON.stringify(def.substeps.count)}`);
     if ((def.method ?? 'euler') !== 'euler') throw new SpecError(sp, 'sub-steps are Euler steps: use method "euler"');
     if (!Array.isArray(def.substeps.variables) || !def.substeps.variables.length || def.substeps.variables.some((v) => !variables.includes(v)))
       throw new SpecError(at(sp, 'variables'), `must list state variables (${variables.join(', ')})`);
@@ -354,7 +363,7 @@ export function equationModel(def: NeuronDefinition, path = '', inputs: string[]
         out.refractoryTicks = ms.map((t) => Math.round(t / dt));
       }
       for (const [column, e] of codeFor(receptors).hoisted) {
-        const { js } = emitExpression(e, (name) => ({ wgsl: '', js: name === 'dt' ? 'dt' : `p.${name}[i]` }));
+        const { js } = emitExpression(e, (name) => (name in CONSTANTS ? CONSTANTS[name] : { wgsl: '', js: name === 'dt' ? 'dt' : `p.${name}[i]` }));
         const evaluate = new Function('rt', 'p', 'dt', 'i', `const { f, divideF32, expF32, logF32, sqrtF32, powF32, powIntF32 } = rt; return ${js};`);
         const f32p = Object.fromEntries(Object.keys(params).map((k) => [k, Float32Array.from(p[k])]));
         out[column] = Float64Array.from({ length: n }, (_, i) => evaluate(JS_RUNTIME, f32p, Math.fround(dt), i));
@@ -410,14 +419,14 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
     return e;
   };
 
-  /** Names → code; `values` maps state variables to the locals holding the stage's values. */
+  /** Names → code; `values` maps state variables to the locals holding the stage's values, `syn` names the stage's Isyn. */
   const resolver =
-    (values: Record<string, string>): Resolve =>
+    (values: Record<string, string>, syn: string): Resolve =>
     (name, pos) => {
       if (name in values) return { wgsl: values[name], js: values[name] };
-      if (name.startsWith('h_') || paramNames.has(name) || name === 'dt') return { wgsl: `p_${name}`, js: `p_${name}` };
+      if (hoisted.has(name) || paramNames.has(name) || name === 'dt') return { wgsl: `p_${name}`, js: `p_${name}` };
       if (name === 'iExt') return { wgsl: 'iConst', js: 'iConst' };
-      if (name === 'Isyn') return { wgsl: 'iSyn', js: 'iSyn' };
+      if (name === 'Isyn') return { wgsl: syn, js: syn };
       if (name in CONSTANTS) return CONSTANTS[name];
       const r = receptorByName.get(name);
       if (r && (r.spec.kind === 'current' || r.spec.kind === 'conductance')) return { wgsl: `g_${r.index}`, js: `g_${r.index}` };
@@ -428,9 +437,9 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
         );
       throw new ExpressionError(pos, `unknown name ${name}`);
     };
-  const emitAt = (e: Expr, values: Record<string, string>, path: string, source: string): Code => {
+  const emitAt = (e: Expr, values: Record<string, string>, path: string, source: string, syn = 'iSyn'): Code => {
     try {
-      return emitExpression(hoist(inline(e, parsed.subexpressions)), resolver(values));
+      return emitExpression(hoist(inline(e, parsed.subexpressions)), resolver(values, syn));
     } catch (err) {
       if (err instanceof ExpressionError) throw new SpecError(path, problemAt(source, err.pos, err.problem));
       throw err;
@@ -501,9 +510,8 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
 
   /** The derivative of d (0 while held, for `(unless refractory)` variables). */
   const derivative = (d: Differential, values: Record<string, string>, iSynName: string, k: number): Code => {
-    const c = emitAt(d.rhs, values, d.path, o.def.equations[k]);
-    const withSyn = { wgsl: c.wgsl.replaceAll('iSyn', iSynName), js: c.js.replaceAll('iSyn', iSynName) };
-    return d.unlessRefractory ? { wgsl: `select(${withSyn.wgsl}, 0.0f, held)`, js: `(held ? 0 : ${withSyn.js})` } : withSyn;
+    const c = emitAt(d.rhs, values, d.path, o.def.equations[k], iSynName);
+    return d.unlessRefractory ? { wgsl: `select(${c.wgsl}, 0.0f, held)`, js: `(held ? 0 : ${c.js})` } : c;
   };
   const current = Object.fromEntries(o.variables.map((v) => [v, `s_${v}`]));
 
@@ -556,8 +564,7 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
           `method "exact" needs d${d.variable}/dt = a + b·${d.variable} with a and b free of state variables (a linear equation on its own); use "euler" or "rk2"`,
         );
       const x = `s_${d.variable}`;
-      const withSyn = (c: Code) => ({ wgsl: c.wgsl.replaceAll('iSyn', syn), js: c.js.replaceAll('iSyn', syn) });
-      const a = linear.a ? withSyn(emitAt(linear.a, current, d.path, o.def.equations[k])) : { wgsl: '0.0f', js: '0' };
+      const a = linear.a ? emitAt(linear.a, current, d.path, o.def.equations[k], syn) : { wgsl: '0.0f', js: '0' };
       const held = (c: Code): Code => (d.unlessRefractory ? { wgsl: `select(${c.wgsl}, ${x}, held)`, js: `(held ? ${x} : ${c.js})` } : c);
       if (!linear.b) {
         updates.push([x, held({ wgsl: `${x} + p_dt * ${a.wgsl}`, js: `f(${x} + f(p_dt * ${a.js}))` })]);
@@ -588,15 +595,14 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
 
   // 4. Threshold and reset, on the new values.
   const syn = defineIsyn(`s_${o.membrane}`);
-  const thr = emitAt(parsed.threshold, current, at(o.path, 'threshold'), o.def.threshold);
-  const thresholdCode = { wgsl: thr.wgsl.replaceAll('iSyn', syn), js: thr.js.replaceAll('iSyn', syn) };
+  const thresholdCode = emitAt(parsed.threshold, current, at(o.path, 'threshold'), o.def.threshold, syn);
   wgsl.push(`  if (!held && ${thresholdCode.wgsl}) {`, '    spiked = true;');
   js.push(`  if (!held && ${thresholdCode.js}) {`, '    spiked = true;');
   parsed.reset.forEach((r, k) => {
-    const rhs = emitAt(r.rhs, current, at(at(o.path, 'reset'), k), o.def.reset[k]);
+    const rhs = emitAt(r.rhs, current, at(at(o.path, 'reset'), k), o.def.reset[k], syn);
     const x = `s_${r.variable}`;
     const value: Code = r.op === '=' ? rhs : { wgsl: `${x} ${r.op[0]} ${rhs.wgsl}`, js: `f(${x} ${r.op[0]} ${rhs.js})` };
-    assign(x, { wgsl: value.wgsl.replaceAll('iSyn', syn), js: value.js.replaceAll('iSyn', syn) }, '    ');
+    assign(x, value, '    ');
   });
   if (o.refractory) assign('s_refractory', { wgsl: 'p_refractoryTicks', js: 'p_refractoryTicks' }, '    ');
   wgsl.push('  }');

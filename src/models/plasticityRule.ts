@@ -119,7 +119,8 @@ export function compileRule(
     else if (field in derived) constants[k] = derived[field];
     else constants[k] = values[field];
   });
-  const periodTicks = definition.periodic ? Math.max(1, Math.round(values[definition.periodic.every] / dt)) : 0;
+  // At most a u32: the kernels test tick % periodTicks.
+  const periodTicks = definition.periodic ? Math.min(2 ** 32 - 1, Math.max(1, Math.round(values[definition.periodic.every] / dt))) : 0;
   return { definition, fields, constants, periodTicks, modulatedBy };
 }
 
@@ -283,9 +284,4 @@ ${periodic.map((x, u) => `    values[s + ${synapseValues.indexOf(x.name)} * syna
 /** Word offset in a rule's uniform of each parameter `sim.setPlasticity` may change. */
 export function settableRuleWords(rule: CompiledRule): Record<string, number> {
   return Object.fromEntries(Object.entries(rule.definition.params).flatMap(([name, info]) => (info.settable ? [[name, rule.fields.indexOf(name)]] : [])));
-}
-
-/** A rule's constants read back from uniform words (for messages and tests). */
-export function ruleConstant(rule: CompiledRule, words: Float32Array, name: string): number {
-  return f32(words[rule.fields.indexOf(name)]);
 }

@@ -281,3 +281,32 @@ describe('sharedColumns: parameters the same for a whole group are read once, ne
     expect(sharedColumns(izh.groups[0]).has('vPeak')).toBe(true);
   });
 });
+
+describe('review regressions: names that look like generated ones, constants, malformed keys', () => {
+  it('a parameter whose name contains iSyn, a receptor named h_…, and pi in a host-computed column all compile and run', async () => {
+    const model = {
+      equations: ['dv/dt = (iExt + iSynGain*Isyn + h_e - v) / tau * exp(-pi/tau)'],
+      threshold: 'v > 1',
+      reset: ['v = 0'],
+      method: 'rk2' as const,
+    };
+    const spec = specWith(model, { params: { tau: 10, iSynGain: 2, receptors: { h_e: { kind: 'current', tau: 5 } } }, iExt: 3 });
+    const { spikes } = await simulate(spec, 50);
+    expect(spikes.ids.length).toBeGreaterThan(0);
+  });
+
+  it('refuses literals beyond f32, malformed substeps and refractory names, with paths', () => {
+    expect(errorOf(() => validateSpec(specWith({ ...leaky, threshold: 'v > 1e39' }, { params: { tau: 10 } }))).message).toMatch(
+      /^populations\.P\.model\.threshold: 1e\+39 is beyond f32's range/,
+    );
+    expect(errorOf(() => validateSpec(specWith({ ...leaky, substeps: null } as never, { params: { tau: 10 } }))).message).toMatch(
+      /model\.substeps: must be \{variables, count\}/,
+    );
+    expect(errorOf(() => validateSpec(specWith({ ...leaky, substeps: { variables: ['v'], count: 2 } } as never, { params: { tau: 10 } }))).message).toMatch(
+      /model\.substeps\.count: must name a parameter/,
+    );
+    expect(errorOf(() => validateSpec(specWith({ ...leaky, refractory: '5 ms' }, { params: { tau: 10 } }))).message).toMatch(
+      /model\.refractory: must be a duration/,
+    );
+  });
+});
