@@ -274,6 +274,9 @@ export const ruleShape = (rule: CompiledRule): Pick<PlasticShape, 'preTraces' | 
   modulator: rule.definition.modulator !== undefined,
 });
 
+/** Where a plastic projection's neuromodulator lives: the word of `postTrace` after its postsynaptic traces. */
+export const modulatorWord = (p: PlasticProjection): number => Object.keys(p.rule.definition.postTraces).length * p.postSize;
+
 /** The initial contents of a plastic projection's weight buffer: the weights, then each synapse variable at 0. */
 export function synapseValuesOf(p: PlasticProjection): Float32Array {
   const values = new Float32Array(p.weight.length * ruleShape(p.rule).synapseValues);

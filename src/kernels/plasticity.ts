@@ -30,7 +30,7 @@
  * trace k of post neuron i is postTrace[k·postSize + i]. The rule's arithmetic is generated from
  * its definition (`src/models/plasticityRule.ts`); the CPU reference mirrors this traversal.
  */
-import type { PlasticProjection } from '../compile/compiled.ts';
+import { modulatorWord, type PlasticProjection } from '../compile/compiled.ts';
 import { fixedFromF32Wgsl, NORMALIZE_MIN_SUM, type WeightNormalization } from '../models/stdp.ts';
 import { ruleCode } from '../models/plasticityRule.ts';
 import { f32Literal } from '../equations/f32.ts';
@@ -123,7 +123,7 @@ const maxDelay = ${p.maxDelay}u;
 /** Synapses: the weights fill the first synapseCount words of \`weight\`, each synapse variable the next. */
 const synapseCount = ${p.synapsePost.length}u;
 /** The neuromodulator's word in \`postTrace\`, after the postsynaptic traces. */
-const modulatorIndex = ${Object.keys(p.rule.definition.postTraces).length * p.postSize}u;
+const modulatorIndex = ${modulatorWord(p)}u;
 ${ruleCode(p.rule.definition).wgsl}
 ${flatIndexWgsl}
 `;

@@ -579,7 +579,8 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
       );
       define(`a_${d.variable}`, a);
       define(`b_${d.variable}`, b);
-      define(`r_${d.variable}`, { wgsl: `divideF32(a_${d.variable}, b_${d.variable})`, js: `divideF32(a_${d.variable}, b_${d.variable})` });
+      // a/b from the trees, so a ratio of parameters alone is computed once on the host.
+      define(`r_${d.variable}`, linear.a ? emitAt(bin('/', linear.a, linear.b), current, d.path, o.def.equations[k], syn) : { wgsl: '0.0f', js: '0' });
       define(`e_${d.variable}`, growth);
       const v = d.variable;
       updates.push([

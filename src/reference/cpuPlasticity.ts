@@ -4,7 +4,7 @@
  * rule's definition (`src/models/plasticityRule.ts`). Spike order within a tick does not
  * matter: every weight and trace is touched at most once per phase and ring inputs are integers.
  */
-import { plasticBufferLayout, plasticShape, synapseValuesOf, type PlasticProjection } from '../compile/compiled.ts';
+import { modulatorWord, plasticBufferLayout, plasticShape, synapseValuesOf, type PlasticProjection } from '../compile/compiled.ts';
 import { f32 } from '../equations/f32.ts';
 import type { PlasticState } from '../sim/backend.ts';
 import { fixedFromF32, NORMALIZE_MIN_SUM } from '../models/stdp.ts';
@@ -105,7 +105,7 @@ export class CpuPlasticProjection {
     const synapses = p.weight.length;
     /** Where the hooks write: the weights, or the synapse variable the rule targets. */
     const targetBase = code.synapseValues.indexOf(code.target) * synapses;
-    const modulatorIndex = postDecay.length * p.postSize;
+    const modulatorIndex = modulatorWord(p);
     const spikeTick = tick - 1;
     const slots = p.maxDelay + 1;
     const { preSize, postSize } = p;

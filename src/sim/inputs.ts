@@ -4,7 +4,7 @@
  * reset returns to. Pure functions of the compiled network, so both backends get the same
  * words and stay bit-identical.
  */
-import type { CompiledNetwork, CompiledPopulation } from '../compile/compiled.ts';
+import { modulatorWord, type CompiledNetwork, type CompiledPopulation } from '../compile/compiled.ts';
 import { rateThreshold } from '../models/poisson.ts';
 import { settableRuleWords } from '../models/plasticityRule.ts';
 import { layoutSpikeEvents } from '../models/spikeSource.ts';
@@ -235,6 +235,5 @@ export function modulatorWrites(net: CompiledNetwork, projection: string, value:
   const m = p.rule.definition.modulator;
   if (!m) throw new Error(`setModulator: ${projection}: rule ${p.rule.definition.name} has no neuromodulator`);
   if (!Number.isFinite(value)) throw new Error(`setModulator: ${projection}: ${m.name} is ${value}; it must be finite`);
-  const index = Object.keys(p.rule.definition.postTraces).length * p.postSize;
-  return [{ target: 'postTrace', group: k, offset: index, words: new Uint32Array(Float32Array.of(value).buffer) }];
+  return [{ target: 'postTrace', group: k, offset: modulatorWord(p), words: new Uint32Array(Float32Array.of(value).buffer) }];
 }
