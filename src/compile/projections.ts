@@ -16,6 +16,7 @@ import { Stream, streamId } from '../rng/counterHash.ts';
 import { delayTicks, type CompiledPopulation } from './compiled.ts';
 import { connectRuns, keyedPartners, keyedRowCounts, type DrawKey, type PairRuns } from './connectivity.ts';
 import { type ProceduralProjection, type ProceduralRows } from './proceduralRows.ts';
+import { receptorKindOf } from '../models/receptors.ts';
 import {
   delayTicksOf,
   drawAt,
@@ -119,12 +120,12 @@ export function connectProjection(
   const weightList = Array.isArray(pr.weight) ? Float64Array.from(pr.weight) : null;
   const listRange = (xs: Float64Array): [number, number] => xs.reduce(([lo, hi], w) => [Math.min(lo, w), Math.max(hi, w)], [Infinity, -Infinity]);
   const [wLo, wHi] = weightForm !== null ? formRange(weightForm) : listRange(weightList!);
-  if (receptor.spec.kind === 'conductance' && wLo < 0)
+  if (receptorKindOf(receptor.spec).nonNegativeWeights && wLo < 0)
     throw new SpecError(
       at(path, 'weight'),
       weightForm !== null && typeof weightForm !== 'number'
-        ? 'conductance weights must be ≥ 0 (the distribution can produce negative values: clip it at 0)'
-        : 'conductance weights must be ≥ 0',
+        ? `${receptor.spec.kind} weights must be ≥ 0 (the distribution can produce negative values: clip it at 0)`
+        : `${receptor.spec.kind} weights must be ≥ 0`,
     );
   if (!Number.isFinite(Math.fround(Math.max(Math.abs(wLo), Math.abs(wHi)))))
     throw new SpecError(

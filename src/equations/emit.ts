@@ -68,6 +68,16 @@ const MAX_INT_POWER = 16;
 /** Functions the emitted JavaScript calls, by the names it uses. */
 export const JS_RUNTIME = { f: f32, divideF32, expF32, logF32, sqrtF32, powF32, powIntF32 };
 
+/**
+ * Emitted JavaScript as a function: `body` is a function body (ending in `return …`) that may
+ * call the runtime's functions by their names. The CPU reference's code is built from parsed
+ * expressions only, never from raw spec text.
+ * @example compileJs<() => number>('return () => f(0.1 + 0.2);')() // 0.30000001192092896
+ */
+export function compileJs<T>(body: string): T {
+  return new Function('rt', `const { ${Object.keys(JS_RUNTIME).join(', ')} } = rt;\n${body}`)(JS_RUNTIME) as T;
+}
+
 /** WGSL the emitted code calls: the deterministic functions and `powIntF32`. */
 export const WGSL_RUNTIME = `${deterministicMathWgsl}
 fn powIntF32(x: f32, n: u32) -> f32 {

@@ -95,7 +95,7 @@ ${checkStateWgsl(state, k.nonFiniteStride)}
  * flag, only ever compared, is a literal. Kept per neuron: the columns `sim.setParams` may
  * change (a model's `settable` parameters) and the u32 columns models own (the input setters
  * rewrite source tables' pointers).
- * @example sharedColumns(cubaExcitatoryGroup).has('decayM') // true: exp(−dt/τm) is the same for all
+ * @example sharedColumns(cubaExcitatoryGroup).has('vRest') // false: settable, so per neuron; a host column of exp(−dt/τm) is shared
  */
 export function sharedColumns(group: CompiledGroup): Map<string, number> {
   const { params, u32Params } = group.columns;

@@ -2,13 +2,14 @@
  * Input shared by every non-source model, WGSL and CPU side by side: receptors read their
  * tick's slot of the delay ring (i32 fixed point → f32), Poisson input (Brian2's
  * PoissonInput: a summed Poisson count per neuron per tick) and Gaussian noise are added,
- * and each receptor kind turns its input into what the model sees:
- * - `delta`: summed into `delta` (the model jumps v unless refractory);
- * - `pulse`: added to `iConst` for this tick only;
- * - `current` / `conductance`: added to `g_<r>`, which decays by `decay_<r>` after the step.
+ * and each receptor's kind (`receptors.ts`) says where its input goes:
+ * - `membrane`: summed into `delta` (the model jumps its membrane unless refractory);
+ * - `iExt`: added to `iConst` for this tick only;
+ * - `g`: added to `g_<r>`, which decays by `decay_<r>` = exp(−dt/τ) after the step.
  */
 import { hash4, normalFromHashes, Stream, streamId } from '../rng/counterHash.ts';
 import { type CpuColumns, type ModelColumns, type ReceptorSlot } from './model.ts';
+import { hasValue, receptorColumn, receptorKindOf, receptorTermParams } from './receptors.ts';
 import { f32 } from '../equations/f32.ts';
 
 /** One Poisson input as the kernel sees it: which receptor it feeds. */
@@ -26,23 +27,21 @@ export interface DriveLayout {
 export const NOISE_STREAM = streamId(Stream.noise);
 export const poissonInputStream = (j: number) => streamId(Stream.poissonInput, j);
 
-const isDecaying = (r: ReceptorSlot) => r.spec.kind === 'current' || r.spec.kind === 'conductance';
-
 /** Columns the drive code reads and writes. */
 export function driveColumns(layout: DriveLayout): ModelColumns {
   const params = ['iExt'];
   if (layout.noise) params.push('noiseSd');
   for (const r of layout.receptors) {
     params.push(`invScale_${r.index}`);
-    if (isDecaying(r)) params.push(`decay_${r.index}`);
-    if (r.spec.kind === 'conductance') params.push(`eRev_${r.index}`);
+    if (hasValue(r)) params.push(`decay_${r.index}`);
+    params.push(...receptorTermParams(r).map((p) => receptorColumn(p, r)));
   }
   const u32Params: string[] = [];
   for (const j of layout.poissonInputs) {
     params.push(`pinWeight_${j.index}`);
     u32Params.push(`pinTable_${j.index}`, `pinLength_${j.index}`);
   }
-  return { params, u32Params, state: layout.receptors.filter(isDecaying).map((r) => `g_${r.index}`) };
+  return { params, u32Params, state: layout.receptors.filter(hasValue).map((r) => `g_${r.index}`) };
 }
 
 /**
@@ -103,8 +102,9 @@ export function driveInputWgsl(layout: DriveLayout): string {
         `${x} = ${x} + f32(poissonCount(u_pinTable_${j.index}, u_pinLength_${j.index}, hash4(seed, ${poissonInputStream(j.index)}u, globalId, tick))) * p_pinWeight_${j.index};`,
       );
     }
-    if (r.spec.kind === 'delta') lines.push(`delta = delta + ${x};`);
-    else if (r.spec.kind === 'pulse') lines.push(`iConst = iConst + ${x};`);
+    const input = receptorKindOf(r.spec).input;
+    if (input === 'membrane') lines.push(`delta = delta + ${x};`);
+    else if (input === 'iExt') lines.push(`iConst = iConst + ${x};`);
     else lines.push(`var g_${r.index} = s_g_${r.index} + ${x};`);
   }
   return lines.map((l) => `  ${l}`).join('\n');
@@ -113,7 +113,7 @@ export function driveInputWgsl(layout: DriveLayout): string {
 /** WGSL run after the model snippet: receptor values decay exactly over one dt. */
 export function driveDecayWgsl(layout: DriveLayout): string {
   return layout.receptors
-    .filter(isDecaying)
+    .filter(hasValue)
     .map((r) => `  s_g_${r.index} = g_${r.index} * p_decay_${r.index};`)
     .join('\n');
 }
@@ -122,7 +122,7 @@ export function driveDecayWgsl(layout: DriveLayout): string {
 export function cpuDrive(layout: DriveLayout) {
   const receptors = layout.receptors.map((r) => ({
     index: r.index,
-    kind: r.spec.kind,
+    input: receptorKindOf(r.spec).input,
     invScale: `invScale_${r.index}`,
     decay: `decay_${r.index}`,
     g: `g_${r.index}`,
@@ -152,15 +152,15 @@ export function cpuDrive(layout: DriveLayout) {
           const k = poissonCount(d.tables, c.u[j.table][i], c.u[j.length][i], hash4(d.seed, j.stream, d.globalId, d.tick));
           x = f32(x + f32(k * c.p[j.weight][i]));
         }
-        if (r.kind === 'delta') delta = f32(delta + x);
-        else if (r.kind === 'pulse') iConst = f32(iConst + x);
+        if (r.input === 'membrane') delta = f32(delta + x);
+        else if (r.input === 'iExt') iConst = f32(iConst + x);
         else d.g[r.index] = f32(c.s[r.g][i] + x);
       }
       d.iConst = iConst;
       d.delta = delta;
     },
     decay(c: CpuColumns, i: number, g: Float32Array) {
-      for (const r of receptors) if (r.kind === 'current' || r.kind === 'conductance') c.s[r.g][i] = f32(g[r.index] * c.p[r.decay][i]);
+      for (const r of receptors) if (r.input === 'g') c.s[r.g][i] = f32(g[r.index] * c.p[r.decay][i]);
     },
   };
 }

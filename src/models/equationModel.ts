@@ -8,28 +8,32 @@
  *    tested, variables whose equation ends `(unless refractory)` are held, and delta inputs are
  *    discarded (the same rule as `lif`: docs/design.md, "A tick").
  * 2. Delta receptor inputs jump the membrane, the first differential variable.
- * 3. Every differential variable takes one step of the method (`euler`, `rk2`, `exact`),
- *    all from the values at the start of the tick.
+ * 3. Every differential variable takes one step of its method (`euler`, `rk2`, `exact`,
+ *    `implicit`; with a list, the first that applies to the equation), all from the values at
+ *    the start of the tick.
  * 4. The threshold condition is tested on the new values; on a spike the reset statements run
  *    in order.
  *
  * Names inside the expressions: the state variables, the parameters, subexpressions
  * (`name = expr` lines), `iExt` (the population's iExt plus noise plus pulse receptors),
- * receptors of kind current or conductance by their names (their value g), `Isyn` (the sum
- * of the current receptors' g and the conductance receptors' g·(eRev − membrane)), `dt` (ms),
- * and the constants `pi`, `e`.
+ * receptors with a value (current, conductance) by their names (their value g), `Isyn` (the
+ * sum of the receptors' terms, `receptors.ts`: g, g·(eRev − membrane); `x + Isyn` adds them to
+ * x one by one, in receptor order), `dt` (ms), and the constants `pi`, `e`.
  *
- * Parameter-only subexpressions that are costly (a division, exp, log, sqrt or pow) are
- * computed once per neuron on the host, with the same f32 functions, into kernel columns
- * `h_<k>`: the kernels never repeat them.
+ * Parameter-only subexpressions that are costly (a division, exp, log, sqrt or pow), the
+ * step dt/τ of an equation f = X/τ, and the exact method's propagators are computed once
+ * per neuron on the host in double precision, rounded once into kernel columns `h_<k>`: the
+ * kernels never repeat them, and only the parameters the kernel code reads get a column.
  */
-import { JS_RUNTIME, WGSL_RUNTIME, emitExpression, type Code, type Resolve } from '../equations/emit.ts';
-import { CONSTANTS, ExpressionError, FUNCTIONS, KEYWORDS, checkTypes, namesIn, parseExpression, type Expr } from '../equations/expression.ts';
+import { WGSL_RUNTIME, compileJs, emitExpression, type Code, type Resolve } from '../equations/emit.ts';
+import { CONSTANTS, ExpressionError, FUNCTIONS, KEYWORDS, checkTypes, namesIn, parseExpression, type BinaryOp, type Expr } from '../equations/expression.ts';
+import { evaluateF64 } from '../equations/evaluate.ts';
+import { hasValue, receptorColumn, receptorKindOf, receptorTerm, receptorTermParams } from './receptors.ts';
 import { at, SpecError } from '../netspec/errors.ts';
 import type { CpuColumns, CpuDrive, NeuronModel, ParamInfo, ReceptorSlot, StateInfo } from './model.ts';
 
 /** Integration methods: see docs/models.md, "Integration methods". */
-export const METHODS = ['euler', 'rk2', 'exact'] as const;
+export const METHODS = ['euler', 'rk2', 'exact', 'implicit'] as const;
 export type IntegrationMethod = (typeof METHODS)[number];
 
 /** A neuron model as equations: a population's `model` object in the spec, and every built-in definition. */
@@ -42,8 +46,12 @@ export interface NeuronEquations {
   reset: string[];
   /** Refractory period: ms, or the name of a parameter in ms. Default none. */
   refractory?: number | string;
-  /** Default `euler`. */
-  method?: IntegrationMethod;
+  /**
+   * Default `euler`. A list (Brian2's convention) gives each equation the first method that
+   * applies to it with the population's receptors: `["exact", "euler"]` integrates a linear
+   * equation exactly and falls back to Euler where a conductance makes it nonlinear.
+   */
+  method?: IntegrationMethod | IntegrationMethod[];
   /**
    * Sub-steps (Izhikevich 2003's net.m; `euler` only): the `variables` take `count` (a
    * parameter, an integer) Euler steps of dt/count while the others stay at their values of
@@ -133,6 +141,23 @@ function checkName(name: string, path: string, what: string): void {
     );
 }
 
+/** The definition's methods as a list, checked: known names, rk2 alone. */
+function methodsOf(def: NeuronEquations, path: string): IntegrationMethod[] {
+  const given = def.method ?? 'euler';
+  const list = Array.isArray(given) ? given : [given];
+  list.forEach((m, k) => {
+    if (!METHODS.includes(m))
+      throw new SpecError(
+        Array.isArray(given) ? at(at(path, 'method'), k) : at(path, 'method'),
+        `must be one of ${METHODS.join(', ')}; got ${JSON.stringify(m)}`,
+      );
+  });
+  if (!list.length) throw new SpecError(at(path, 'method'), `must name a method (${METHODS.join(', ')}) or list some`);
+  if (list.length > 1 && list.includes('rk2'))
+    throw new SpecError(at(path, 'method'), 'rk2 steps all equations together from a midpoint: give it alone, not in a list');
+  return list;
+}
+
 /**
  * Parse a definition's text. `inputs` are the names the population supplies besides
  * parameters (its receptors); everything else an expression reads is a parameter.
@@ -210,8 +235,7 @@ function parseDefinition(def: NeuronEquations, path: string, inputs: string[]): 
     used.set(def.refractory, at(path, 'refractory'));
   } else if (def.refractory !== undefined && !(typeof def.refractory === 'number' && def.refractory >= 0))
     throw new SpecError(at(path, 'refractory'), `must be a duration in ms (≥ 0) or the name of a parameter; got ${JSON.stringify(def.refractory)}`);
-  if (def.method !== undefined && !METHODS.includes(def.method))
-    throw new SpecError(at(path, 'method'), `must be one of ${METHODS.join(', ')}; got ${JSON.stringify(def.method)}`);
+  methodsOf(def, path);
   if (def.substeps !== undefined) {
     const sp = at(path, 'substeps');
     const given = def.substeps as unknown;
@@ -220,7 +244,7 @@ function parseDefinition(def: NeuronEquations, path: string, inputs: string[]): 
     if (extra.length) throw new SpecError(at(sp, extra[0]), 'unknown key; expected variables, count');
     if (typeof def.substeps.count !== 'string' || !IDENTIFIER.test(def.substeps.count))
       throw new SpecError(at(sp, 'count'), `must name a parameter; got ${JSON.stringify(def.substeps.count)}`);
-    if ((def.method ?? 'euler') !== 'euler') throw new SpecError(sp, 'sub-steps are Euler steps: use method "euler"');
+    if (methodsOf(def, path).join() !== 'euler') throw new SpecError(sp, 'sub-steps are Euler steps: use method "euler"');
     if (!Array.isArray(def.substeps.variables) || !def.substeps.variables.length || def.substeps.variables.some((v) => !variables.includes(v)))
       throw new SpecError(at(sp, 'variables'), `must list state variables (${variables.join(', ')})`);
     checkName(def.substeps.count, at(sp, 'count'), 'parameter');
@@ -257,7 +281,7 @@ function inline(e: Expr, subs: Map<string, Expr>): Expr {
 }
 
 const num = (value: number, pos: number): Expr => ({ kind: 'number', value, pos });
-const bin = (op: '+' | '-' | '*' | '/', left: Expr, right: Expr): Expr => ({ kind: 'binary', op, left, right, pos: left.pos });
+const bin = (op: BinaryOp, left: Expr, right: Expr): Expr => ({ kind: 'binary', op, left, right, pos: left.pos });
 
 /**
  * f as a + b·x with a and b free of state variables, for `exact`; null when f is not of that
@@ -293,12 +317,17 @@ export function linearIn(f: Expr, x: string, isState: (name: string) => boolean)
   }
 }
 
+/** A per-neuron constant computed on the host in double precision from the neuron's parameters (and `dt`). */
+type HostColumn = (value: (name: string) => number) => number;
+
 /** The code of one receptor-dependent model: WGSL statements and the CPU function's body. */
 interface ModelCode {
   wgsl: string[];
   js: string[];
-  /** Parameter-only subexpressions computed on the host, by column name. */
-  hoisted: Map<string, Expr>;
+  /** Columns computed on the host (parameter-only subexpressions, propagators), by name. */
+  hoisted: Map<string, HostColumn>;
+  /** Parameters (and `dt`) the code reads from kernel columns. */
+  read: Set<string>;
 }
 
 /**
@@ -322,7 +351,8 @@ export function equationModel(def: NeuronDefinition, path = '', inputs: string[]
   if (def.substeps) params[def.substeps.count] = { ...params[def.substeps.count], range: params[def.substeps.count].range ?? { min: 1, max: 1000, int: true } };
   const variables = parsed.differentials.map((d) => d.variable);
   const membrane = variables[0];
-  const method: IntegrationMethod = def.method ?? 'euler';
+  const methods = methodsOf(def, path);
+  const settable = new Set(Object.keys(params).filter((k) => params[k].settable));
   const refractory = def.refractory !== undefined && def.refractory !== 0;
   const state: Record<string, StateInfo> = {};
   for (const v of variables) {
@@ -339,7 +369,7 @@ export function equationModel(def: NeuronDefinition, path = '', inputs: string[]
   const cache = new Map<string, ModelCode>();
   const codeFor = (receptors: ReceptorSlot[]): ModelCode => {
     const key = receptors.map((r) => `${r.name}:${r.spec.kind}`).join(',');
-    if (!cache.has(key)) cache.set(key, generate(parsed, receptors, { membrane, method, refractory, variables, path, def }));
+    if (!cache.has(key)) cache.set(key, generate(parsed, receptors, { membrane, settable, methods, refractory, variables, path, def }));
     return cache.get(key)!;
   };
 
@@ -351,7 +381,13 @@ export function equationModel(def: NeuronDefinition, path = '', inputs: string[]
     state,
     columns(receptors) {
       return {
-        params: [...Object.keys(params), 'dt', ...(refractory ? ['refractoryTicks'] : []), ...codeFor(receptors).hoisted.keys()],
+        params: [
+          // Settable parameters keep a column even where no equation reads them, so sim.setParams finds it.
+          ...Object.keys(params).filter((k) => codeFor(receptors).read.has(k) || params[k].settable),
+          ...(codeFor(receptors).read.has('dt') ? ['dt'] : []),
+          ...(refractory ? ['refractoryTicks'] : []),
+          ...codeFor(receptors).hoisted.keys(),
+        ],
         u32Params: [],
         state: [...variables, ...(refractory ? ['refractory'] : [])],
       };
@@ -362,11 +398,13 @@ export function equationModel(def: NeuronDefinition, path = '', inputs: string[]
         const ms = typeof def.refractory === 'number' ? new Float64Array(n).fill(def.refractory) : p[def.refractory as string];
         out.refractoryTicks = ms.map((t) => Math.round(t / dt));
       }
-      for (const [column, e] of codeFor(receptors).hoisted) {
-        const { js } = emitExpression(e, (name) => (name in CONSTANTS ? CONSTANTS[name] : { wgsl: '', js: name === 'dt' ? 'dt' : `p.${name}[i]` }));
-        const evaluate = new Function('rt', 'p', 'dt', 'i', `const { f, divideF32, expF32, logF32, sqrtF32, powF32, powIntF32 } = rt; return ${js};`);
-        const f32p = Object.fromEntries(Object.keys(params).map((k) => [k, Float32Array.from(p[k])]));
-        out[column] = Float64Array.from({ length: n }, (_, i) => evaluate(JS_RUNTIME, f32p, Math.fround(dt), i));
+      for (const [column, value] of codeFor(receptors).hoisted) {
+        // Computed once where every parameter it reads is the same for all neurons (the usual case).
+        const read = new Set<string>();
+        const at = (i: number) => value((name) => (read.add(name), name === 'dt' ? dt : p[name][i]));
+        const first = at(0);
+        const uniform = [...read].every((name) => name === 'dt' || p[name].every((x) => x === p[name][0]));
+        out[column] = uniform ? new Float64Array(n).fill(first) : Float64Array.from({ length: n }, (_, i) => at(i));
       }
       return out;
     },
@@ -375,15 +413,16 @@ export function equationModel(def: NeuronDefinition, path = '', inputs: string[]
     wgslFunctions: () => WGSL_RUNTIME,
     cpu(receptors) {
       const { js } = codeFor(receptors);
-      const make = new Function('rt', `const { f, divideF32, expF32, logF32, sqrtF32, powF32, powIntF32 } = rt;\nreturn (c, i, d) => {\n${js.join('\n')}\n};`);
-      return make(JS_RUNTIME) as (c: CpuColumns, i: number, d: CpuDrive) => boolean;
+      return compileJs<(c: CpuColumns, i: number, d: CpuDrive) => boolean>(`return (c, i, d) => {\n${js.join('\n')}\n};`);
     },
   };
 }
 
 interface GenerateOptions {
   membrane: string;
-  method: IntegrationMethod;
+  /** Parameters `sim.setParams` may change. */
+  settable: Set<string>;
+  methods: IntegrationMethod[];
   refractory: boolean;
   variables: string[];
   path: string;
@@ -393,53 +432,99 @@ interface GenerateOptions {
 
 /** Both programs of one model for one set of receptors. */
 function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOptions): ModelCode {
-  const hoisted = new Map<string, Expr>();
+  const hoisted = new Map<string, HostColumn>();
   const hoistedKeys = new Map<string, string>();
+  /** Parameters (and dt) the kernel code reads; the others live only on the host. */
+  const read = new Set<string>();
   const isState = (n: string) => o.variables.includes(n);
   const paramNames = new Set(parsed.used.keys());
   const receptorByName = new Map(receptors.map((r) => [r.name, r]));
+  /** Receptors with a value g, under the one name the analysis uses (`__g_<index>`). */
+  const valued = receptors.filter(hasValue);
+  const gName = (r: ReceptorSlot) => `__g_${r.index}`;
+  const termParam = (r: ReceptorSlot) => (p: string) => `__${p}_${r.index}`;
+  const termParamColumns = new Map(valued.flatMap((r) => receptorTermParams(r).map((p) => [termParam(r)(p), receptorColumn(p, r)])));
+  const isInput = (n: string) => n.startsWith('__g_');
 
-  /** Whether a tree reads parameters and constants only, and costs more than a few f32 operations. */
-  const paramOnly = (e: Expr) => [...namesIn(e).keys()].every((n) => paramNames.has(n) || n === 'dt' || n in CONSTANTS);
+  /** Whether a tree reads parameters and constants only, none that sim.setParams may change (their columns are read as they are). */
+  const paramOnly = (e: Expr) => [...namesIn(e).keys()].every((n) => (paramNames.has(n) && !o.settable.has(n)) || n === 'dt' || n in CONSTANTS);
   const costly = (e: Expr): boolean =>
     e.kind === 'call' || (e.kind === 'binary' && (e.op === '/' || e.op === '**' || costly(e.left) || costly(e.right))) || (e.kind === 'unary' && costly(e.arg));
-  const hoist = (e: Expr): Expr => {
-    if (e.kind !== 'number' && e.kind !== 'name' && paramOnly(e) && costly(e) && namesIn(e).size > 0) {
-      const key = JSON.stringify(e, (k, v) => (k === 'pos' ? undefined : v));
-      if (!hoistedKeys.has(key)) {
-        const column = `h_${hoistedKeys.size}`;
-        hoistedKeys.set(key, column);
-        hoisted.set(column, e);
-      }
-      return { kind: 'name', name: hoistedKeys.get(key)!, pos: e.pos };
+  /** A host column computed by `value`, shared by equal keys. */
+  const hostColumn = (key: string, value: HostColumn): string => {
+    if (!hoistedKeys.has(key)) {
+      const column = `h_${hoistedKeys.size}`;
+      hoistedKeys.set(key, column);
+      hoisted.set(column, value);
     }
+    return hoistedKeys.get(key)!;
+  };
+  const treeKey = (e: Expr) => JSON.stringify(e, (k, v) => (k === 'pos' ? undefined : v));
+  /** Costly parameter-only subtrees replaced by host columns (evaluated in double precision). */
+  const hoist = (e: Expr): Expr => {
+    if (e.kind !== 'number' && e.kind !== 'name' && paramOnly(e) && costly(e) && namesIn(e).size > 0)
+      return { kind: 'name', name: hostColumn(treeKey(e), (value) => evaluateF64(e, value)), pos: e.pos };
     if (e.kind === 'unary') return { ...e, arg: hoist(e.arg) };
     if (e.kind === 'binary') return { ...e, left: hoist(e.left), right: hoist(e.right) };
     if (e.kind === 'call') return { ...e, args: e.args.map(hoist) };
     return e;
   };
 
-  /** Names → code; `values` maps state variables to the locals holding the stage's values, `syn` names the stage's Isyn. */
+  /**
+   * Subexpressions inlined, receptor names made canonical and Isyn expanded into its terms in
+   * receptor order; `x + Isyn` adds them one by one to x, as a hand-written sum would.
+   */
+  const expand = (e: Expr): Expr => {
+    const terms = () => valued.map((r) => receptorTerm(r, o.membrane, gName(r), termParam(r))).filter((t): t is Expr => t !== null);
+    const walk = (x: Expr): Expr => {
+      switch (x.kind) {
+        case 'name': {
+          if (x.name === 'Isyn') {
+            const all = terms();
+            return all.length ? all.reduce((sum, t) => bin('+', sum, t)) : num(0, x.pos);
+          }
+          const r = receptorByName.get(x.name);
+          return r && hasValue(r) ? { ...x, name: gName(r) } : x;
+        }
+        case 'unary':
+          return { ...x, arg: walk(x.arg) };
+        case 'binary':
+          if (x.op === '+' && x.right.kind === 'name' && x.right.name === 'Isyn') return terms().reduce((sum, t) => bin('+', sum, t), walk(x.left));
+          return { ...x, left: walk(x.left), right: walk(x.right) };
+        case 'call':
+          return { ...x, args: x.args.map(walk) };
+        default:
+          return x;
+      }
+    };
+    return walk(inline(e, parsed.subexpressions));
+  };
+
+  /** Names → code; `values` maps state variables to the locals holding the stage's values. */
   const resolver =
-    (values: Record<string, string>, syn: string): Resolve =>
+    (values: Record<string, string>): Resolve =>
     (name, pos) => {
       if (name in values) return { wgsl: values[name], js: values[name] };
-      if (hoisted.has(name) || paramNames.has(name) || name === 'dt') return { wgsl: `p_${name}`, js: `p_${name}` };
+      if (hoisted.has(name) || paramNames.has(name) || name === 'dt') {
+        if (!hoisted.has(name)) read.add(name);
+        return { wgsl: `p_${name}`, js: `p_${name}` };
+      }
       if (name === 'iExt') return { wgsl: 'iConst', js: 'iConst' };
-      if (name === 'Isyn') return { wgsl: syn, js: syn };
       if (name in CONSTANTS) return CONSTANTS[name];
+      if (isInput(name)) return { wgsl: `g_${name.slice(4)}`, js: `g_${name.slice(4)}` };
+      if (termParamColumns.has(name)) return { wgsl: `p_${termParamColumns.get(name)}`, js: `p_${termParamColumns.get(name)}` };
       const r = receptorByName.get(name);
-      if (r && (r.spec.kind === 'current' || r.spec.kind === 'conductance')) return { wgsl: `g_${r.index}`, js: `g_${r.index}` };
       if (r)
         throw new ExpressionError(
           pos,
-          `${name} is a ${r.spec.kind} receptor: ${r.spec.kind === 'delta' ? `its input jumps ${o.membrane} directly` : 'its input is part of iExt'}; only current and conductance receptors are variables`,
+          `${name} is a ${r.spec.kind} receptor: ${receptorKindOf(r.spec).input === 'membrane' ? `its input jumps ${o.membrane} directly` : 'its input is part of iExt'}; only receptors with a value (current, conductance) are variables`,
         );
       throw new ExpressionError(pos, `unknown name ${name}`);
     };
-  const emitAt = (e: Expr, values: Record<string, string>, path: string, source: string, syn = 'iSyn'): Code => {
+  /** An expanded tree as code; errors name `path` and quote `source`. */
+  const emitAt = (e: Expr, values: Record<string, string>, path: string, source: string): Code => {
     try {
-      return emitExpression(hoist(inline(e, parsed.subexpressions)), resolver(values, syn));
+      return emitExpression(hoist(e), resolver(values));
     } catch (err) {
       if (err instanceof ExpressionError) throw new SpecError(path, problemAt(source, err.pos, err.problem));
       throw err;
@@ -459,17 +544,13 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
   };
 
   // CPU preamble: columns and drive as locals, with the names the WGSL kernel gives them.
-  const paramColumns = [...paramNames, 'dt', ...(o.refractory ? ['refractoryTicks'] : [])];
-  js.push(...paramColumns.map((c) => `  const p_${c} = c.p.${c}[i];`));
   js.push(`  const iConst = d.iConst, delta = d.delta;`);
-  for (const r of receptors) {
-    if (r.spec.kind === 'current' || r.spec.kind === 'conductance') js.push(`  const g_${r.index} = d.g[${r.index}];`);
-    if (r.spec.kind === 'conductance') js.push(`  const p_eRev_${r.index} = c.p.eRev_${r.index}[i];`);
-  }
+  for (const r of valued) js.push(`  const g_${r.index} = d.g[${r.index}];`);
+  for (const column of termParamColumns.values()) js.push(`  const p_${column} = c.p.${column}[i];`);
   for (const v of [...o.variables, ...(o.refractory ? ['refractory'] : [])]) js.push(`  let s_${v} = c.s.${v}[i];`);
   js.push('  let spiked = false;');
-  // Hoisted columns are read lazily: their names are known only once the expressions are emitted.
-  const hoistedLoadAt = js.length;
+  // Parameter and host columns are loaded last: which are read is known once the expressions are emitted.
+  const columnLoadAt = js.length;
 
   // 1–2. Refractoriness and delta inputs.
   if (o.refractory) {
@@ -482,125 +563,173 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
     js.push('  const held = false;', `  s_${o.membrane} = f(s_${o.membrane} + delta);`);
   }
 
-  /** Isyn at the given membrane value. */
-  const iSyn = (membraneValue: string): Code => {
-    let w = '0.0f',
-      j = '0';
-    for (const r of receptors) {
-      if (r.spec.kind === 'current') {
-        w = `(${w} + g_${r.index})`;
-        j = `f(${j} + g_${r.index})`;
-      } else if (r.spec.kind === 'conductance') {
-        w = `(${w} + (g_${r.index} * (p_eRev_${r.index} - ${membraneValue})))`;
-        j = `f(${j} + f(g_${r.index} * f(p_eRev_${r.index} - ${membraneValue})))`;
-      }
-    }
-    return { wgsl: w, js: j };
-  };
-  const usesIsyn = [...parsed.differentials.map((d) => d.rhs), parsed.threshold, ...parsed.reset.map((r) => r.rhs), ...parsed.subexpressions.values()].some(
-    (e) => namesIn(inline(e, parsed.subexpressions)).has('Isyn'),
-  );
-  let iSynStage = 0;
-  const defineIsyn = (membraneValue: string) => {
-    if (!usesIsyn) return 'iSyn';
-    const name = `iSyn${iSynStage++ || ''}`;
-    define(name, iSyn(membraneValue));
-    return name;
-  };
-
-  /** The derivative of d (0 while held, for `(unless refractory)` variables). */
-  const derivative = (d: Differential, values: Record<string, string>, iSynName: string, k: number): Code => {
-    const c = emitAt(d.rhs, values, d.path, o.def.equations[k], iSynName);
-    return d.unlessRefractory ? { wgsl: `select(${c.wgsl}, 0.0f, held)`, js: `(held ? 0 : ${c.js})` } : c;
-  };
   const current = Object.fromEntries(o.variables.map((v) => [v, `s_${v}`]));
+  const dt: Expr = { kind: 'name', name: 'dt', pos: 0 };
+  const source = (d: Differential) => o.def.equations[parsed.differentials.indexOf(d)];
+  /** `c` where the variable is not held, its value where `(unless refractory)` holds it. */
+  const unlessHeld = (d: Differential, c: Code): Code =>
+    d.unlessRefractory ? { wgsl: `select(${c.wgsl}, s_${d.variable}, held)`, js: `(held ? s_${d.variable} : ${c.js})` } : c;
+  /** dt·f, with dt/k taken on the host when f = X/k for parameters k (no division per tick). */
+  const timesDt = (f: Expr): Expr => (f.kind === 'binary' && f.op === '/' && paramOnly(f.right) ? bin('*', bin('/', dt, f.right), f.left) : bin('*', dt, f));
 
-  // 3. One step of the method.
-  /** One Euler step of `equations` with step column `step`, each derivative from the values at the time of the call. */
-  const eulerStep = (equations: Differential[], step: string) => {
-    const syn = defineIsyn(`s_${o.membrane}`);
-    equations.forEach((d) => define(`k_${d.variable}`, derivative(d, current, syn, parsed.differentials.indexOf(d))));
-    for (const d of equations)
-      assign(`s_${d.variable}`, { wgsl: `s_${d.variable} + ${step} * k_${d.variable}`, js: `f(s_${d.variable} + f(${step} * k_${d.variable}))` });
-  };
-  if (o.method === 'euler' && o.def.substeps) {
+  // 3. One step of the method, every equation from the values at the start of the tick.
+  if (o.methods[0] === 'rk2') {
+    // Brian2's rk2 (midpoint): k = dt·f(x); x ← x + dt·f(x + k/2).
+    read.add('dt');
+    const derivative = (d: Differential, values: Record<string, string>): Code => {
+      const c = emitAt(expand(d.rhs), values, d.path, source(d));
+      return d.unlessRefractory ? { wgsl: `select(${c.wgsl}, 0.0f, held)`, js: `(held ? 0 : ${c.js})` } : c;
+    };
+    for (const d of parsed.differentials) {
+      const f = derivative(d, current);
+      define(`k_${d.variable}`, { wgsl: `p_dt * ${f.wgsl}`, js: `f(p_dt * ${f.js})` });
+    }
+    for (const d of parsed.differentials)
+      define(`m_${d.variable}`, { wgsl: `s_${d.variable} + 0.5f * k_${d.variable}`, js: `f(s_${d.variable} + f(0.5 * k_${d.variable}))` });
+    const mid = Object.fromEntries(o.variables.map((v) => [v, `m_${v}`]));
+    for (const d of parsed.differentials) define(`n_${d.variable}`, derivative(d, mid));
+    for (const d of parsed.differentials)
+      assign(`s_${d.variable}`, { wgsl: `s_${d.variable} + p_dt * n_${d.variable}`, js: `f(s_${d.variable} + f(p_dt * n_${d.variable}))` });
+  } else if (o.def.substeps) {
+    // Euler sub-steps: the listed variables take `count` steps of dt/count, then the others one step from the new values.
     const { variables: stepped, count } = o.def.substeps;
-    const inner = parsed.differentials.filter((d) => stepped.includes(d.variable));
-    const subDt = hoist({ kind: 'binary', op: '/', left: { kind: 'name', name: 'dt', pos: 0 }, right: { kind: 'name', name: count, pos: 0 }, pos: 0 });
+    const eulerStep = (equations: Differential[], step: Expr) => {
+      equations.forEach((d) => define(`k_${d.variable}`, emitAt(bin('*', step, expand(d.rhs)), current, d.path, source(d))));
+      for (const d of equations)
+        assign(`s_${d.variable}`, unlessHeld(d, { wgsl: `s_${d.variable} + k_${d.variable}`, js: `f(s_${d.variable} + k_${d.variable})` }));
+    };
+    read.add(count);
     wgsl.push(`  for (var step = 0u; step < u32(p_${count}); step++) {`);
     js.push(`  for (let step = 0; step < p_${count}; step++) {`);
-    eulerStep(inner, `p_${(subDt as { name: string }).name}`);
+    eulerStep(
+      parsed.differentials.filter((d) => stepped.includes(d.variable)),
+      bin('/', dt, { kind: 'name', name: count, pos: 0 }),
+    );
     wgsl.push('  }');
     js.push('  }');
     eulerStep(
       parsed.differentials.filter((d) => !stepped.includes(d.variable)),
-      'p_dt',
+      dt,
     );
-  } else if (o.method === 'euler') {
-    eulerStep(parsed.differentials, 'p_dt');
-  } else if (o.method === 'rk2') {
-    // Brian2's rk2 (midpoint): k = dt·f(x); x ← x + dt·f(x + k/2).
-    const syn = defineIsyn(`s_${o.membrane}`);
-    parsed.differentials.forEach((d, k) => {
-      const f = derivative(d, current, syn, k);
-      define(`k_${d.variable}`, { wgsl: `p_dt * ${f.wgsl}`, js: `f(p_dt * ${f.js})` });
-    });
-    for (const d of parsed.differentials)
-      define(`m_${d.variable}`, { wgsl: `s_${d.variable} + 0.5f * k_${d.variable}`, js: `f(s_${d.variable} + f(0.5 * k_${d.variable}))` });
-    const mid = Object.fromEntries(o.variables.map((v) => [v, `m_${v}`]));
-    const midSyn = defineIsyn(`m_${o.membrane}`);
-    parsed.differentials.forEach((d, k) => define(`n_${d.variable}`, derivative(d, mid, midSyn, k)));
-    for (const d of parsed.differentials)
-      assign(`s_${d.variable}`, { wgsl: `s_${d.variable} + p_dt * n_${d.variable}`, js: `f(s_${d.variable} + f(p_dt * n_${d.variable}))` });
   } else {
-    // exact: dx/dt = a + b·x with a, b constant over the tick: x ← (x + a/b)·exp(b·dt) − a/b, or x + a·dt when b = 0.
-    const syn = defineIsyn(`s_${o.membrane}`);
-    const updates: [string, Code][] = [];
-    parsed.differentials.forEach((d, k) => {
-      const linear = linearIn(inline(d.rhs, parsed.subexpressions), d.variable, isState);
-      if (!linear)
+    const reasons: string[] = [];
+    for (const d of parsed.differentials) {
+      const f = expand(d.rhs);
+      let step: Code | null = null;
+      for (const method of o.methods) {
+        const attempt =
+          method === 'exact'
+            ? exactStep(d, f)
+            : method === 'implicit'
+              ? implicitStep(d, f)
+              : emitAt(bin('+', name(d.variable), timesDt(f)), current, d.path, source(d));
+        if (typeof attempt === 'string') reasons.push(attempt);
+        else {
+          step = attempt;
+          break;
+        }
+      }
+      if (!step)
         throw new SpecError(
           d.path,
-          `method "exact" needs d${d.variable}/dt = a + b·${d.variable} with a and b free of state variables (a linear equation on its own); use "euler" or "rk2"`,
+          `${reasons.join('; ')}${o.methods.length > 1 ? '' : `; use ${METHODS.filter((m) => m !== o.methods[0] && m !== 'rk2').join(' or ')} or rk2, or a list such as ["${o.methods[0]}", "euler"]`}`,
         );
-      const x = `s_${d.variable}`;
-      const a = linear.a ? emitAt(linear.a, current, d.path, o.def.equations[k], syn) : { wgsl: '0.0f', js: '0' };
-      const held = (c: Code): Code => (d.unlessRefractory ? { wgsl: `select(${c.wgsl}, ${x}, held)`, js: `(held ? ${x} : ${c.js})` } : c);
-      if (!linear.b) {
-        updates.push([x, held({ wgsl: `${x} + p_dt * ${a.wgsl}`, js: `f(${x} + f(p_dt * ${a.js}))` })]);
-        return;
+      define(`n_${d.variable}`, unlessHeld(d, step));
+      reasons.length = 0;
+    }
+    for (const d of parsed.differentials) assign(`s_${d.variable}`, { wgsl: `n_${d.variable}`, js: `n_${d.variable}` });
+  }
+
+  /**
+   * exact: dx/dt = a + b·x + Σ c_r·g_r with a, b, c_r constant over the tick and g_r the
+   * receptors' exponentially decaying values, integrated exactly:
+   *   x ← x∞ + (x − x∞)·e^(b·dt) + Σ g_r·P_r,   x∞ = −a/b   (x + a·dt where e^(b·dt) rounds to 1),
+   *   P_r = c_r·(e^(b·dt) − e^(−dt/τ_r)) / (b + 1/τ_r),
+   * the propagators computed on the host in double precision. Why not, as a message, otherwise.
+   */
+  function exactStep(d: Differential, f: Expr): Code | string {
+    const x = d.variable;
+    const notApplicable = (why: string) => `method "exact" needs d${x}/dt = a + b·${x}${valued.length ? ' + c·g (g a receptor)' : ''} ${why}`;
+    const linear = linearIn(f, x, isState);
+    if (!linear) return notApplicable('with a and b free of state variables (a linear equation on its own)');
+    const b = linear.b;
+    if (b && [...namesIn(b).keys()].some(isInput)) return notApplicable('with b free of receptor values: a conductance makes the equation nonlinear');
+    // Split a into the part free of receptors and a factor per receptor.
+    let rest = linear.a;
+    const coefficients: [ReceptorSlot, Expr][] = [];
+    for (const r of valued) {
+      if (!rest || !namesIn(rest).has(gName(r))) continue;
+      const split = linearIn(rest, gName(r), (n) => n === gName(r) || isState(n));
+      if (!split || (split.b && [...namesIn(split.b).keys()].some(isInput))) return notApplicable(`with ${r.name} entering linearly, times parameters`);
+      rest = split.a;
+      if (split.b) coefficients.push([r, split.b]);
+    }
+    if (rest && [...namesIn(rest).keys()].some(isInput)) return notApplicable('with the receptor values entering linearly');
+    if (coefficients.length && b && !paramOnly(b)) return notApplicable('with b made of parameters when receptor values enter');
+    for (const [r, c] of coefficients) if (!paramOnly(c)) return notApplicable(`with the factor of ${r.name} made of parameters`);
+    const xs = `s_${x}`;
+    const code = (e: Expr) => emitAt(e, current, d.path, source(d));
+    let update: Code;
+    if (!b) update = rest ? code(bin('+', name(x), timesDt(rest))) : { wgsl: xs, js: xs };
+    else {
+      const growth = code(call('exp', [timesDt(b)]));
+      if (!rest) update = { wgsl: `${xs} * ${growth.wgsl}`, js: `f(${xs} * ${growth.js})` };
+      else {
+        const fixed = code(negate(ratio(rest, b)));
+        define(`i_${x}`, fixed);
+        define(`e_${x}`, growth);
+        // e^(b·dt) = 1 where b = 0 (x∞ undefined), or b·dt is below f32's resolution: then the drift x + dt·a is the better step.
+        define(`z_${x}`, { wgsl: `e_${x} == 1.0f`, js: `e_${x} === 1` });
+        const drift = code(bin('+', name(x), timesDt(rest)));
+        update = {
+          wgsl: `select(i_${x} + (${xs} - i_${x}) * e_${x}, ${drift.wgsl}, z_${x})`,
+          js: `(z_${x} ? ${drift.js} : f(i_${x} + f(f(${xs} - i_${x}) * e_${x})))`,
+        };
       }
-      const b = emitAt(linear.b, current, d.path, o.def.equations[k]);
-      const growth = emitAt(
-        { kind: 'call', fn: 'exp', args: [bin('*', linear.b, { kind: 'name', name: 'dt', pos: 0 })], pos: 0 },
-        current,
-        d.path,
-        o.def.equations[k],
-      );
-      define(`a_${d.variable}`, a);
-      define(`b_${d.variable}`, b);
-      // a/b from the trees, so a ratio of parameters alone is computed once on the host.
-      define(`r_${d.variable}`, linear.a ? emitAt(bin('/', linear.a, linear.b), current, d.path, o.def.equations[k], syn) : { wgsl: '0.0f', js: '0' });
-      define(`e_${d.variable}`, growth);
-      const v = d.variable;
-      updates.push([
-        x,
-        held({
-          wgsl: `select((${x} + r_${v}) * e_${v} - r_${v}, ${x} + p_dt * a_${v}, b_${v} == 0.0f)`,
-          js: `(b_${v} === 0 ? f(${x} + f(p_dt * a_${v})) : f(f(f(${x} + r_${v}) * e_${v}) - r_${v}))`,
-        }),
-      ]);
-    });
-    for (const [x, c] of updates) assign(x, c);
+    }
+    for (const [r, c] of coefficients) {
+      const tau = (r.spec as unknown as Record<string, number>)[receptorKindOf(r.spec).decayTau!];
+      const bDt = b ? timesDt(b) : num(0, 0);
+      const column = hostColumn(`propagator ${treeKey(b ?? num(0, 0))} ${treeKey(c)} ${tau}`, (value) => {
+        const rate = b ? evaluateF64(b, value) : 0;
+        const growth = Math.exp(evaluateF64(bDt, value));
+        const denominator = rate + 1 / tau;
+        const dtMs = value('dt');
+        return Math.abs(denominator) <= 1e-12 * Math.max(Math.abs(rate), 1 / tau)
+          ? evaluateF64(c, value) * dtMs * growth
+          : (evaluateF64(c, value) * (growth - Math.exp(-dtMs / tau))) / denominator;
+      });
+      update = { wgsl: `${update.wgsl} + g_${r.index} * p_${column}`, js: `f(${update.js} + f(g_${r.index} * p_${column}))` };
+    }
+    return update;
+  }
+
+  /**
+   * implicit (backward Euler) for dx/dt = a + b·x, a and b taken at the start of the tick:
+   * x ← (x + dt·a) / (1 − dt·b), stable for any b ≤ 0 (a conductance of any size).
+   */
+  function implicitStep(d: Differential, f: Expr): Code | string {
+    const x = d.variable;
+    const linear = linearIn(f, x, (n) => n === x);
+    if (!linear) return `method "implicit" needs d${x}/dt = a + b·${x} with a and b free of ${x}`;
+    let { a, b } = linear;
+    let step: Expr = dt;
+    // A divisor common to a and b (…/τ) goes into dt/τ, taken on the host.
+    if (a && b && a.kind === 'binary' && a.op === '/' && b.kind === 'binary' && b.op === '/' && treeKey(a.right) === treeKey(b.right) && paramOnly(a.right)) {
+      step = bin('/', dt, a.right);
+      a = a.left;
+      b = b.left;
+    } else if (!a && b) ({ step, b } = b.kind === 'binary' && b.op === '/' && paramOnly(b.right) ? { step: bin('/', dt, b.right), b: b.left } : { step, b });
+    const numerator = a ? bin('+', name(x), bin('*', step, a)) : name(x);
+    return emitAt(b ? bin('/', numerator, bin('-', num(1, 0), bin('*', step, b))) : numerator, current, d.path, source(d));
   }
 
   // 4. Threshold and reset, on the new values.
-  const syn = defineIsyn(`s_${o.membrane}`);
-  const thresholdCode = emitAt(parsed.threshold, current, at(o.path, 'threshold'), o.def.threshold, syn);
+  const thresholdCode = emitAt(expand(parsed.threshold), current, at(o.path, 'threshold'), o.def.threshold);
   wgsl.push(`  if (!held && ${thresholdCode.wgsl}) {`, '    spiked = true;');
   js.push(`  if (!held && ${thresholdCode.js}) {`, '    spiked = true;');
   parsed.reset.forEach((r, k) => {
-    const rhs = emitAt(r.rhs, current, at(at(o.path, 'reset'), k), o.def.reset[k], syn);
+    const rhs = emitAt(expand(r.rhs), current, at(at(o.path, 'reset'), k), o.def.reset[k]);
     const x = `s_${r.variable}`;
     const value: Code = r.op === '=' ? rhs : { wgsl: `${x} ${r.op[0]} ${rhs.wgsl}`, js: `f(${x} ${r.op[0]} ${rhs.js})` };
     assign(x, value, '    ');
@@ -609,9 +738,27 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
   wgsl.push('  }');
   js.push('  }');
 
-  // CPU epilogue: store the state, report the spike; hoisted columns loaded after the preamble.
-  js.splice(hoistedLoadAt, 0, ...[...hoisted.keys()].map((c) => `  const p_${c} = c.p.${c}[i];`));
+  // CPU epilogue: store the state, report the spike; columns loaded after the preamble.
+  const columns = [...read, ...(o.refractory ? ['refractoryTicks'] : []), ...hoisted.keys()];
+  js.splice(columnLoadAt, 0, ...columns.map((c) => `  const p_${c} = c.p.${c}[i];`));
   for (const v of [...o.variables, ...(o.refractory ? ['refractory'] : [])]) js.push(`  c.s.${v}[i] = s_${v};`);
   js.push('  return spiked;');
-  return { wgsl, js, hoisted };
+  return { wgsl, js, hoisted, read };
+}
+
+const name = (n: string): Expr => ({ kind: 'name', name: n, pos: 0 });
+const call = (fn: string, args: Expr[]): Expr => ({ kind: 'call', fn, args, pos: args[0]?.pos ?? 0 });
+const sameTree = (a: Expr, b: Expr) =>
+  JSON.stringify(a, (k, v) => (k === 'pos' ? undefined : v)) === JSON.stringify(b, (k, v) => (k === 'pos' ? undefined : v));
+const isOne = (e: Expr) => e.kind === 'number' && e.value === 1;
+/** −e, cancelling a negation. */
+function negate(e: Expr): Expr {
+  return e.kind === 'unary' && e.op === '-' ? e.arg : { kind: 'unary', op: '-', arg: e, pos: e.pos };
+}
+/** a/b, cancelling a common divisor and a divisor of ±1 (so (E − v)/τ has the fixed point E, computed as written). */
+function ratio(a: Expr, b: Expr): Expr {
+  if (a.kind === 'binary' && a.op === '/' && b.kind === 'binary' && b.op === '/' && sameTree(a.right, b.right)) return ratio(a.left, b.left);
+  if (isOne(b)) return a;
+  if (b.kind === 'unary' && b.op === '-' && isOne(b.arg)) return negate(a);
+  return bin('/', a, b);
 }

@@ -40,10 +40,12 @@ const userModels = new Map<string, NeuronModel>();
 export function modelOf(model: string | NeuronEquations, receptors: string[], path: string): NeuronModel {
   if (typeof model === 'string') return models[model];
   const key = userModelKey(model, receptors);
-  let m = userModels.get(key);
+  // One instance per path too: errors found later (for the receptors' kinds) name the population asking.
+  const cacheKey = JSON.stringify([key, path]);
+  let m = userModels.get(cacheKey);
   if (!m) {
     m = equationModel({ ...model, name: `equations#${fnv1a(key)}`, doc: 'a model given by its equations in the spec', params: {} }, path, receptors);
-    userModels.set(key, m);
+    userModels.set(cacheKey, m);
   }
   return m;
 }

@@ -5,7 +5,8 @@
  * `src/kernels/neuronKernel.ts` / `src/reference` wrap the snippets.
  *
  * Bit-identical backends: every f32 operation in a CPU step is rounded with `f32` in the same
- * order as the WGSL, and transcendental factors (exp) are computed once on the host.
+ * order as the WGSL, and constant factors (exp(−dt/τ)) are computed once on the host. Neuron
+ * models are written as equations (`equationModel.ts`), which generates both.
  *
  * Inside a snippet, parameter columns are locals named `p_<name>`, state columns `s_<name>`
  * (written back after the snippet), u32 columns `u_<name>`. The shared drive code
@@ -16,7 +17,7 @@
 
 import type { RateTableSpec } from '../netspec/types.ts';
 
-/** How a receptor turns synaptic input into what the model sees (spec: `params.receptors`). */
+/** A receptor of a population (spec: `params.receptors`); what each kind does is its definition in `receptors.ts`. */
 export type ReceptorSpec =
   /** v jumps by w (discarded while refractory). */
   | { kind: 'delta' }
@@ -154,9 +155,4 @@ export interface NeuronModel {
   reads?(input: string): boolean;
   /** The CPU twin of `wgsl`: returns whether neuron `i` spiked. */
   cpu(receptors: ReceptorSlot[]): (c: CpuColumns, i: number, d: CpuDrive) => boolean;
-}
-
-/** Receptor slots of a kind. */
-export function slotsOf(receptors: ReceptorSlot[], ...kinds: ReceptorKind[]): ReceptorSlot[] {
-  return receptors.filter((r) => kinds.includes(r.spec.kind));
 }

@@ -28,7 +28,7 @@
  * `every` ms, which sees the modulator. `derived` constants (such as exp(−every/τc)) are
  * computed once on the host with the CPU's f32 functions and stored in the uniform.
  */
-import { emitExpression, JS_RUNTIME, WGSL_RUNTIME, type Code } from '../equations/emit.ts';
+import { compileJs, emitExpression, WGSL_RUNTIME, type Code } from '../equations/emit.ts';
 import { ExpressionError, checkTypes, namesIn, parseExpression, type Expr } from '../equations/expression.ts';
 import { f32 } from '../equations/f32.ts';
 import { SpecError } from '../netspec/errors.ts';
@@ -134,7 +134,7 @@ function derivedConstants(def: PlasticityRuleDefinition, values: Record<string, 
       if (Object.hasOwn(out, n)) return out[n];
       throw new SpecError('', `derived ${name}: unknown name ${n} (character ${pos + 1} of "${source}")`);
     });
-    out[name] = new Function('rt', `const { f, divideF32, expF32, logF32, sqrtF32, powF32, powIntF32 } = rt; return ${js};`)(JS_RUNTIME);
+    out[name] = compileJs<number>(`return ${js};`);
   }
   return out;
 }
@@ -217,8 +217,7 @@ function generateRule(def: PlasticityRuleDefinition, path: string): RuleCode {
     `struct RuleConstants { ${Array.from({ length: Math.ceil(fields.length / UNIFORM_ALIGN_WORDS) * UNIFORM_ALIGN_WORDS }, (_, k) => `${fields[k] ?? `pad${k}`}: f32`).join(', ')} }`,
     WGSL_RUNTIME,
   ];
-  const build = (args: string[], body: Code) =>
-    new Function('rt', `const { f, divideF32, expF32, logF32, sqrtF32, powF32, powIntF32 } = rt; return (k, ${args.join(', ')}) => ${body.js};`)(JS_RUNTIME);
+  const build = (args: string[], body: Code) => compileJs(`return (k, ${args.join(', ')}) => ${body.js};`);
   /** The value of `name` after an update: clipped to the weight bounds when it is the weight. */
   const bounded = (name: string, c: Code): Code =>
     name === 'w' ? { wgsl: `clamp(${c.wgsl}, rule.wMin, rule.wMax)`, js: `Math.min(Math.max(${c.js}, ${constant('wMin').js}), ${constant('wMax').js})` } : c;
@@ -257,17 +256,15 @@ function generateRule(def: PlasticityRuleDefinition, path: string): RuleCode {
     return { name, js: c.js };
   });
   // The CPU twin loops over the synapses in one generated function: all new values from the old ones, then stored.
-  const periodicLoop = new Function(
-    'rt',
-    `const { f, divideF32, expF32, logF32, sqrtF32, powF32, powIntF32 } = rt;
-return (k, values, synapses, v_${def.modulator?.name ?? 'modulator'}) => {
+  const periodicLoop = compileJs<RuleCode['cpu']['periodic']>(
+    `return (k, values, synapses, v_${def.modulator?.name ?? 'modulator'}) => {
   for (let s = 0; s < synapses; s++) {
 ${synapseValues.map((n, j) => `    const v_${n} = values[s + ${j} * synapses];`).join('\n')}
 ${periodic.map((x, u) => `    const next${u} = ${x.js};`).join('\n')}
 ${periodic.map((x, u) => `    values[s + ${synapseValues.indexOf(x.name)} * synapses] = next${u};`).join('\n')}
   }
 };`,
-  )(JS_RUNTIME);
+  );
   for (const [name, t] of Object.entries({ ...def.preTraces, ...def.postTraces }))
     if (!Object.hasOwn(def.params, t.tau)) throw new SpecError(path, `trace ${name}: tau names ${JSON.stringify(t.tau)}, which is not a parameter of the rule`);
   return {

@@ -6,6 +6,7 @@
  */
 import { modelOf, models, plasticityRules, type NeuronEquations } from '../models/index.ts';
 import type { NeuronModel, ReceptorSpec, ValueRange } from '../models/model.ts';
+import { receptorKinds } from '../models/receptors.ts';
 import { at, SpecError } from './errors.ts';
 import type { NetworkSpec, Value } from './types.ts';
 
@@ -157,18 +158,11 @@ function checkEquationInputs(model: NeuronModel, p: Obj, path: string): void {
     if (p[key] !== undefined && !reads('iExt'))
       fail(at(path, key), "the model's equations do not read iExt, so this input would be lost: add iExt to an equation");
   for (const [name, r] of receptors)
-    if ((r.kind === 'current' || r.kind === 'conductance') && !reads(name) && !reads('Isyn'))
+    if (receptorKinds[r.kind].input === 'g' && !reads(name) && !reads('Isyn'))
       fail(at(at(at(path, 'params'), 'receptors'), name), `the model's equations read neither ${name} nor Isyn, so its input would be lost`);
-    else if (r.kind === 'pulse' && !reads('iExt'))
+    else if (receptorKinds[r.kind].input === 'iExt' && !reads('iExt'))
       fail(at(at(at(path, 'params'), 'receptors'), name), `a pulse receptor adds to iExt, which the model's equations do not read`);
 }
-
-const receptorKeys: Record<string, string[]> = {
-  delta: ['kind'],
-  pulse: ['kind'],
-  current: ['kind', 'tau'],
-  conductance: ['kind', 'tau', 'eRev'],
-};
 
 /** Names results cannot carry: a plain JavaScript object given the key `__proto__` changes its prototype instead. */
 const RESERVED_NAMES = ['__proto__'];
@@ -203,11 +197,11 @@ function validatePopulation(name: string, p: Obj, path: string): void {
     const rp = at(at(path, 'params'), 'receptors');
     for (const [rn, r] of Object.entries(obj(params.receptors, rp))) {
       const ro = obj(r, at(rp, rn));
-      const kinds = Object.keys(receptorKeys);
-      if (!kinds.includes(ro.kind as string)) fail(at(at(rp, rn), 'kind'), `unknown receptor kind ${describe(ro.kind)}${suggest(String(ro.kind), kinds)}`);
-      onlyKeys(ro, receptorKeys[ro.kind as string], at(rp, rn));
-      if (receptorKeys[ro.kind as string].includes('tau')) num(ro.tau, at(at(rp, rn), 'tau'), { min: 0, exclusiveMin: true });
-      if (ro.kind === 'conductance') num(ro.eRev, at(at(rp, rn), 'eRev'));
+      const kinds = Object.keys(receptorKinds);
+      if (!has(receptorKinds, ro.kind)) fail(at(at(rp, rn), 'kind'), `unknown receptor kind ${describe(ro.kind)}${suggest(String(ro.kind), kinds)}`);
+      const kind = receptorKinds[ro.kind as keyof typeof receptorKinds];
+      onlyKeys(ro, ['kind', ...Object.keys(kind.params)], at(rp, rn));
+      for (const [k, info] of Object.entries(kind.params)) num(ro[k], at(at(rp, rn), k), info.range);
       receptorNames.push(rn);
     }
   }
@@ -376,15 +370,17 @@ function validateProjection(spec: Obj, pr: Obj, path: string): void {
     }
   }
   const postModelReceptor = ((post.params as Obj | undefined)?.receptors as Record<string, Obj>)[pr.receptor as string];
-  validateValue(pr.weight, at(path, 'weight'), undefined, postModelReceptor.kind === 'conductance' ? { min: 0 } : {});
+  const nonNegative = receptorKinds[postModelReceptor.kind as keyof typeof receptorKinds].nonNegativeWeights === true;
+  validateValue(pr.weight, at(path, 'weight'), undefined, nonNegative ? { min: 0 } : {});
   if (pr.delay !== undefined) validateValue(pr.delay, at(path, 'delay'), undefined, { min: 0 });
   if (pr.storage !== undefined) validateStorage(pr, at(path, 'storage'));
   if (pr.plasticity !== undefined)
-    validatePlasticity(pr.plasticity, at(path, 'plasticity'), postModelReceptor.kind === 'conductance' ? (pr.receptor as string) : null, pops);
+    validatePlasticity(pr.plasticity, at(path, 'plasticity'), nonNegative ? `${pr.receptor as string} is a ${postModelReceptor.kind as string}` : null, pops);
 }
 
 /** A projection's `plasticity`: a rule of the registry, its parameters (defaults where it has them) and options. */
-function validatePlasticity(x: unknown, pp: string, conductance: string | null, populations: Record<string, Obj>): void {
+/** `nonNegative`: why weights must stay ≥ 0 ("exc is a conductance"), or null. */
+function validatePlasticity(x: unknown, pp: string, nonNegative: string | null, populations: Record<string, Obj>): void {
   const pl = obj(x, pp);
   const rules = Object.keys(plasticityRules);
   if (!has(plasticityRules, pl.rule)) fail(at(pp, 'rule'), `unknown rule ${describe(pl.rule)}${suggest(String(pl.rule), rules)}`);
@@ -401,7 +397,7 @@ function validatePlasticity(x: unknown, pp: string, conductance: string | null, 
   for (const [k, o] of Object.entries(family.options))
     if (pl[k] !== undefined && !o.values.includes(pl[k] as string)) fail(at(pp, k), `must be ${o.values.map((v) => JSON.stringify(v)).join(' or ')}`);
   if ((pl.wMin as number) > (pl.wMax as number)) fail(at(pp, 'wMax'), `must be ≥ wMin (${pl.wMin})`);
-  if (conductance && (pl.wMin as number) < 0) fail(at(pp, 'wMin'), `must be ≥ 0: receptor ${conductance} is a conductance`);
+  if (nonNegative && (pl.wMin as number) < 0) fail(at(pp, 'wMin'), `must be ≥ 0: receptor ${nonNegative}`);
   if (pl.modulatedBy !== undefined) {
     const mp = at(pp, 'modulatedBy');
     const m = obj(pl.modulatedBy, mp);

@@ -43,7 +43,7 @@ export class CheckpointError extends Error {
 
 const MAGIC = 'SPKGCKPT';
 /** Bump when the layout of the header or of any saved array changes. */
-export const CHECKPOINT_FORMAT = 2;
+export const CHECKPOINT_FORMAT = 3;
 const PREAMBLE_BYTES = 24;
 
 const ARRAY_TYPES = { u32: Uint32Array, i32: Int32Array, f32: Float32Array } as const;

@@ -114,7 +114,7 @@ describe('models given by equations: WGSL = CPU, bit for bit', () => {
       expect(await expectGpuEqualsCpu(spec, 100)).toBeGreaterThan(50);
     });
 
-  it('the exact method on a linear model with Isyn', async () => {
+  it('the exact method on a linear model with Isyn: propagators of the decaying currents, delta inputs', async () => {
     const model = {
       equations: ['dv/dt = (vRest - v + iExt + Isyn) / tau', 'dz/dt = -z / tauZ + 0.1'],
       threshold: 'v > -50',
@@ -124,12 +124,12 @@ describe('models given by equations: WGSL = CPU, bit for bit', () => {
     const target = {
       size: 30,
       model,
-      params: { vRest: -65, tau: { uniform: [15, 25] }, tauZ: 50, receptors: { ampa: receptors.ampa, gaba: receptors.gaba } },
+      params: { vRest: -65, tau: { uniform: [15, 25] }, tauZ: 50, receptors: { ampa: receptors.ampa, kick: receptors.kick } },
       init: { v: -60 },
       iExt: 18,
       noise: { sd: 4 },
     } as PopulationSpec;
-    const spec = drivenNetwork(target, ['ampa', 'gaba'], {
+    const spec = drivenNetwork(target, ['ampa', 'kick'], {
       record: {
         spikes: ['N'],
         state: [
@@ -149,23 +149,29 @@ describe('every model of the registry: WGSL = CPU on a driven network', () => {
     izhikevich: { iExt: 10, params: { substeps: 2 } },
     adex: { iExt: 300, params: { b: { uniform: [0, 60] }, a: { uniform: [-5, 5] }, tRef: 1 } },
   };
-  for (const [name, model] of Object.entries(models)) {
-    if (model.isSource) continue;
-    it(`${name} (current and conductance receptors)`, async () => {
-      const drive = inputOf[name];
-      expect(drive, `a test input for ${name}: add one here`).toBeDefined();
-      const target = {
-        size: 40,
-        model: name,
-        params: { ...drive.params, receptors: { exc: { kind: 'current', tau: 5 }, inh: { kind: 'conductance', tau: 10, eRev: -80 } } },
-        iExt: drive.iExt,
-        noise: { sd: 2 },
-      } as PopulationSpec;
-      const vars = Object.entries(model.state)
-        .filter(([, s]) => !s.internal)
-        .map(([v]) => v);
-      const spec = drivenNetwork(target, ['exc', 'inh'], { record: { spikes: ['N'], state: vars.map((v) => ({ pop: 'N', var: v, ids: [0, 9] })) } });
-      expect(await expectGpuEqualsCpu(spec, 100)).toBeGreaterThan(10);
-    });
-  }
+  // Two receptor sets: lif takes its exact step with currents, Euler (adaptiveLif: implicit) with a conductance.
+  const receptorSets = {
+    'current and conductance': { exc: { kind: 'current', tau: 5 }, inh: { kind: 'conductance', tau: 10, eRev: -80 } },
+    'current and delta': { exc: { kind: 'current', tau: 5 }, inh: { kind: 'delta' } },
+  };
+  for (const [name, model] of Object.entries(models))
+    for (const [receptorsLabel, receptorSet] of Object.entries(receptorSets)) {
+      if (model.isSource) continue;
+      it(`${name} (${receptorsLabel} receptors)`, async () => {
+        const drive = inputOf[name];
+        expect(drive, `a test input for ${name}: add one here`).toBeDefined();
+        const target = {
+          size: 40,
+          model: name,
+          params: { ...drive.params, receptors: receptorSet },
+          iExt: drive.iExt,
+          noise: { sd: 2 },
+        } as PopulationSpec;
+        const vars = Object.entries(model.state)
+          .filter(([, s]) => !s.internal)
+          .map(([v]) => v);
+        const spec = drivenNetwork(target, ['exc', 'inh'], { record: { spikes: ['N'], state: vars.map((v) => ({ pop: 'N', var: v, ids: [0, 9] })) } });
+        expect(await expectGpuEqualsCpu(spec, 100)).toBeGreaterThan(10);
+      });
+    }
 });

@@ -1,6 +1,7 @@
 /**
  * Build fingerprints: sha256 of every typed array of the CompiledNetwork (and of the raw
- * connect-rule pair lists) for several networks, against recorded values (re-recorded when izhikevich became a
+ * connect-rule pair lists) for several networks, against recorded values (re-recorded when lif became a definition in
+ * equations, whose exact step with currents keeps one more host column (dt/τm) with the same spikes; when izhikevich became a
  * definition in equations, whose parameter columns are laid out differently with the same spikes; when Poisson sources gained
  * rate-table columns and spike sources reserved table capacity; before that when
  * weights, delays and multapse partners became keyed draws, for procedural synapses). Any change to the synapses, their
@@ -138,7 +139,7 @@ const expected: Record<string, Record<string, string>> = {
     populations: '1635b6962c7379e619f70cab',
     'populations.E.recordIds': 'null',
     'populations.I.recordIds': 'null',
-    'groups[0].params': 'Float32Array[26000] bf0db2d42e08475ebd607fc8',
+    'groups[0].params': 'Float32Array[28000] 8491a6b16d1d6a9890b43d32',
     'groups[0].state': 'Float32Array[8000] b31f99105c21b04f969c26df',
     'synapses.rowStart': 'Uint32Array[2001] 81356dd63398238136d298f3',
     'synapses.target': 'Uint32Array[160300] 22729ab5d014ae5205628f40',
@@ -166,7 +167,7 @@ const expected: Record<string, Record<string, string>> = {
     populations: '1e7f3499a2ae5a0a434fcd1f',
     'populations.E.recordIds': 'null',
     'populations.I.recordIds': 'null',
-    'groups[0].params': 'Float32Array[30000] 71084256c94799a64d683c92',
+    'groups[0].params': 'Float32Array[32500] 1c91b30bda31a15724dffb78',
     'groups[0].state': 'Float32Array[5000] 28b4f41a7f3ee6d8cc87272d',
     'synapses.rowStart': 'Uint32Array[2501] 7d07a6c0c5c8ee542ffe665b',
     'synapses.target': 'Uint32Array[3125000] 0d748c9992af44d12f4b3ca7',
@@ -180,7 +181,7 @@ const expected: Record<string, Record<string, string>> = {
     populations: '1e7f3499a2ae5a0a434fcd1f',
     'populations.E.recordIds': 'null',
     'populations.I.recordIds': 'null',
-    'groups[0].params': 'Float32Array[30000] 71084256c94799a64d683c92',
+    'groups[0].params': 'Float32Array[32500] 1c91b30bda31a15724dffb78',
     'groups[0].state': 'Float32Array[5000] 28b4f41a7f3ee6d8cc87272d',
     'synapses.rowStart': 'Uint32Array[2501] 7d07a6c0c5c8ee542ffe665b',
     'synapses.target': 'Uint32Array[3125000] 0d748c9992af44d12f4b3ca7',
@@ -194,7 +195,7 @@ const expected: Record<string, Record<string, string>> = {
     populations: '1e7f3499a2ae5a0a434fcd1f',
     'populations.E.recordIds': 'null',
     'populations.I.recordIds': 'null',
-    'groups[0].params': 'Float32Array[30000] 05f6dbf64a66de73e3a18f3a',
+    'groups[0].params': 'Float32Array[32500] 92fffaf65f5eb11756037ba4',
     'groups[0].state': 'Float32Array[5000] 28b4f41a7f3ee6d8cc87272d',
     'synapses.rowStart': 'Uint32Array[2501] c2328b286bd513fda6e36770',
     'synapses.target': 'Uint32Array[3127006] eddf1c70028ebdd2c8c8c4a8',
@@ -208,7 +209,7 @@ const expected: Record<string, Record<string, string>> = {
     populations: '1e7f3499a2ae5a0a434fcd1f',
     'populations.E.recordIds': 'null',
     'populations.I.recordIds': 'null',
-    'groups[0].params': 'Float32Array[30000] 12e7c6ff261627540be842df',
+    'groups[0].params': 'Float32Array[32500] 75cc705ffe9e2c1449c81b6a',
     'groups[0].state': 'Float32Array[5000] 28b4f41a7f3ee6d8cc87272d',
     'synapses.rowStart': 'Uint32Array[2501] c2328b286bd513fda6e36770',
     'synapses.target': 'Uint32Array[3127006] 052f4cf0fc3cb47e87d40d26',
@@ -261,7 +262,7 @@ const expected: Record<string, Record<string, string>> = {
     'populations.neuron.recordIds': 'null',
     'groups[0].params': 'Float32Array[1800] 64f35aa492c7332977270ff3',
     'groups[0].state': 'Float32Array[0] e3b0c44298fc1c149afbf4c8',
-    'groups[1].params': 'Float32Array[10] a5d64f645827f05eee608892',
+    'groups[1].params': 'Float32Array[11] ecebd5034201a1be013602ad',
     'groups[1].state': 'Float32Array[3] 00b318259603707c422046ac',
     'synapses.rowStart': 'Uint32Array[302] 83e89195b31736ad0c35ecc6',
     'synapses.target': 'Uint32Array[0] e3b0c44298fc1c149afbf4c8',
@@ -315,7 +316,7 @@ const expected: Record<string, Record<string, string>> = {
     'populations.B.recordIds': 'Uint32Array[3] 28b7693c3d769182510cf291',
     'populations.P.recordIds': 'Uint32Array[0] e3b0c44298fc1c149afbf4c8',
     'populations.S.recordIds': 'Uint32Array[0] e3b0c44298fc1c149afbf4c8',
-    'groups[0].params': 'Float32Array[6110] 047976955db2b057a7b1a64e',
+    'groups[0].params': 'Float32Array[6580] 924ef436cce0519f15222bcf',
     'groups[0].state': 'Float32Array[1880] 5432f27ba37cfc8d9776298f',
     'groups[1].params': 'Float32Array[540] 355ff8db3cdc6b6be524627d',
     'groups[1].state': 'Float32Array[0] e3b0c44298fc1c149afbf4c8',

@@ -60,7 +60,7 @@ describe('checkpoint files', () => {
     }
     refused(bytes.subarray(0, bytes.length - 4), /CRC-32 does not match/);
     const future = bytes.slice();
-    future[8] = 3;
-    refused(future, /checkpoint format 3; this spikegpu reads format 2/);
+    future[8] = 4;
+    refused(future, /checkpoint format 4; this spikegpu reads format 3/);
   });
 });

@@ -579,7 +579,7 @@ describe('memory planned before anything is allocated', () => {
     expect(r.stdout).toMatch(/^brunel-C: 100000 neurons, 125000000 synapses, dt 0\.1 ms; dry run, nothing built/);
     expect(r.stdout).toMatch(/^projections\[0\]\s+E → E\s+fixedInDegree\s+80000000\s+15 ticks\s+915\.5 MiB \(12 B\/synapse\)$/m);
     expect(r.stdout).toMatch(/^synapse targets\s+synapses\s+500000000\s+476\.8 MiB$/m);
-    expect(r.stdout).toMatch(/^network buffers\s+1019600140\s+972\.4 MiB$/m);
+    expect(r.stdout).toMatch(/^network buffers\s+1020000140\s+972\.7 MiB$/m);
     expect(r.stdout).toContain('8.16 B per synapse');
     expect(r.stdout).toMatch(/^host memory: about [\d.]+ GiB at peak: .* for the cpu backend; this machine has [\d.]+ GiB$/m);
     expect(r.stdout).toContain('adapter: CPU reference (--backend cpu)\n  GPU limits do not apply; host memory does\n');

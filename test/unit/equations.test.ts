@@ -224,10 +224,12 @@ describe('compiled columns: costly parameter-only subexpressions are computed on
   it('keeps expressions of state in the kernel', () => {
     const net = compileNetwork(validateSpec(specWith('adex', { iExt: 500 })));
     const cols = net.groups[0].columns.params;
-    expect(cols).toContain('C');
-    // 1/C-like divisions by a state expression stay in the kernel; threshold VT + 5·ΔT is cheap and stays too.
+    // dv/dt = X / C: the step is (dt/C)·X, dt/C a host column, so C itself is not read per tick.
+    expect(cols).not.toContain('C');
+    // Divisions of a state expression stay in the kernel; threshold VT + 5·ΔT is cheap and stays too.
     const wgsl = net.groups[0].model.wgsl(net.groups[0].receptors);
     expect(wgsl).toContain('expF32(divideF32((s_v - p_VT), p_DeltaT))');
+    expect(wgsl).not.toMatch(/divideF32\([^;]*p_C\)/);
   });
 });
 
@@ -267,12 +269,18 @@ describe('sharedColumns: parameters the same for a whole group are read once, ne
     const net = compileNetwork(validateSpec(builtinNetwork('cuba', { n: 400 })));
     const group = net.groups[0];
     const shared = sharedColumns(group);
-    expect(shared.has('decayM')).toBe(true);
+    // exp(−dt/τm), computed on the host: one value for the group.
+    const growth = group.columns.params.find(
+      (c) => c.startsWith('h_') && Math.abs(group.params[group.columns.params.indexOf(c) * group.size] - Math.exp(-0.1 / 20)) < 1e-7,
+    )!;
+    expect(growth).toBeDefined();
+    expect(shared.has(growth)).toBe(true);
+    expect(group.columns.params).not.toContain('tauM'); // only the host reads it
     expect(shared.has('vThresh')).toBe(false); // settable: setParams may change it per neuron
     expect(shared.get('record')).toBe(1);
     const code = neuronStepWgsl(group, { seed: 1, neuronCount: 400, spikeSlots: 2, delaySlots: 2, channelCount: 800, nonFiniteStride: 2 });
-    const column = group.columns.params.indexOf('decayM');
-    expect(code).toContain(`let p_decayM = params[${column * group.size}u];`);
+    const column = group.columns.params.indexOf(growth);
+    expect(code).toContain(`let p_${growth} = params[${column * group.size}u];`);
     expect(code).toContain(`let p_vThresh = params[${group.columns.params.indexOf('vThresh') * group.size}u + i];`);
     expect(code).toContain('let u_record = 1u;');
     // A drawn parameter varies: per neuron.
@@ -308,5 +316,144 @@ describe('review regressions: names that look like generated ones, constants, ma
     expect(errorOf(() => validateSpec(specWith({ ...leaky, refractory: '5 ms' }, { params: { tau: 10 } }))).message).toMatch(
       /model\.refractory: must be a duration/,
     );
+  });
+});
+
+describe('methods and receptors as definitions: exact with receptor decay, implicit, method lists', () => {
+  /** One input spike of weight w at t = 1 ms into receptor exc (current, τs = 5 ms) of P; P's v recorded. */
+  function kicked(model: PopulationSpec['model'], params: Record<string, unknown>, w: number): NetworkSpec {
+    return {
+      version: 1,
+      dt: 0.1,
+      seed: 1,
+      populations: {
+        S: { size: 1, model: 'spikeSource', times: [1], ids: [0] },
+        P: { size: 1, model, params: { ...params, receptors: { exc: { kind: 'current', tau: 5 } } } },
+      },
+      projections: [{ pre: 'S', post: 'P', connect: { rule: 'oneToOne' }, weight: w, receptor: 'exc' }],
+      record: { state: [{ pop: 'P', var: 'v', ids: [0] }] },
+    } as NetworkSpec;
+  }
+
+  it.each([
+    ['the built-in lif', 'lif' as PopulationSpec['model'], { tauM: 20, vRest: 0, vReset: 0, vThresh: 100 }, 1 / 20],
+    [
+      'a definition with a factor on Isyn',
+      { equations: ['dv/dt = (-v + 2*Isyn) / tau'], threshold: 'v > 100', reset: ['v = 0'], method: 'exact' } as PopulationSpec['model'],
+      { tau: 20 },
+      2 / 20,
+    ],
+  ])('exact integrates the receptor decay into v: %s follows c·w·(e^(−s/τm) − e^(−s/τs)) / (1/τs − 1/τm)', async (_label, model, params, c) => {
+    const w = 3;
+    const { v } = await simulate(kicked(model, params, w), 30);
+    const first = v!.values.findIndex((x) => x !== 0);
+    expect(first).toBeGreaterThan(0);
+    // The input enters g in the tick before the first non-zero sample: that sample is v one dt later.
+    const t0 = v!.times[first] - 0.1;
+    for (let k = first; k < v!.times.length; k++) {
+      const s = v!.times[k] - t0;
+      const exact = (c * w * (Math.exp(-s / 20) - Math.exp(-s / 5))) / (1 / 5 - 1 / 20);
+      expect(v!.values[k], `s = ${s}`).toBeCloseTo(exact, 5);
+    }
+  });
+
+  it('lif steps v ← v∞ + (v − v∞)·exp(−dt/τm) in f32, with the exponential computed once in double precision', async () => {
+    const spec = specWith('lif', { params: { tauM: 20, vRest: -65, vThresh: 100 }, iExt: 20 });
+    spec.record = { state: [{ pop: 'P', var: 'v', ids: [0] }] };
+    const { v } = await simulate(spec, 2);
+    const growth = f32(Math.exp(-0.1 / 20));
+    const vInf = f32(-65 + 20);
+    let expected = -65;
+    for (const value of v!.values) {
+      expect(value).toBe(expected);
+      expected = f32(vInf + f32(f32(expected - vInf) * growth));
+    }
+  });
+
+  const conductanceModel = (method: unknown) =>
+    ({ equations: ['dv/dt = (vRest - v + Isyn) / tau'], threshold: 'v > 100', reset: ['v = vRest'], method }) as PopulationSpec['model'];
+  const conductanceParams: Partial<PopulationSpec> = { params: { vRest: -65, tau: 10, receptors: { inh: { kind: 'conductance', tau: 5, eRev: -80 } } } };
+
+  it('a method list gives each equation the first method that applies; exact alone refuses a conductance, naming why', () => {
+    expect(errorOf(() => validateSpec(specWith(conductanceModel('exact'), conductanceParams))).message).toMatch(
+      /^populations\.P\.model\.equations\[0\]: method "exact" needs dv\/dt = a \+ b·v \+ c·g \(g a receptor\) with b free of receptor values: a conductance makes the equation nonlinear; use euler or implicit or rk2/,
+    );
+    const net = compileNetwork(validateSpec(specWith(conductanceModel(['exact', 'euler']), conductanceParams)));
+    const wgsl = net.groups[0].model.wgsl(net.groups[0].receptors);
+    expect(wgsl).not.toContain('expF32'); // Euler: no propagator
+    expect(wgsl).toMatch(/s_v \+ \(p_h_\d+ \* /); // v + (dt/τ)·(…)
+    expect(errorOf(() => validateSpec(specWith(conductanceModel(['rk2', 'euler']), conductanceParams))).message).toMatch(
+      /^populations\.P\.model\.method: rk2 steps all equations together/,
+    );
+    expect(errorOf(() => validateSpec(specWith(conductanceModel(['exact', 'rk4']), conductanceParams))).message).toMatch(
+      /^populations\.P\.model\.method\[1\]: must be one of euler, rk2, exact, implicit/,
+    );
+    // Without receptors, the same equation is linear: exact applies.
+    const plain = compileNetwork(validateSpec(specWith(conductanceModel(['exact', 'euler']), { params: { vRest: -65, tau: 10 } })));
+    expect(plain.groups[0].model.wgsl(plain.groups[0].receptors)).toContain('e_v');
+  });
+
+  it("an error found for one population's receptors names that population, though another shares the definition", () => {
+    const model = { equations: ['dv/dt = (-v + Isyn) / tau'], threshold: 'v > 1', reset: ['v = 0'], method: 'exact' } as PopulationSpec['model'];
+    const spec = {
+      version: 1,
+      dt: 0.1,
+      populations: {
+        P: { size: 1, model, params: { tau: 10, receptors: { exc: { kind: 'current', tau: 5 } } } },
+        Q: { size: 1, model, params: { tau: 10, receptors: { exc: { kind: 'conductance', tau: 5, eRev: 0 } } } },
+      },
+    } as NetworkSpec;
+    expect(errorOf(() => validateSpec(spec)).message).toMatch(/^populations\.Q\.model\.equations\[0\]: method "exact" needs/);
+  });
+
+  it('implicit stays between the reversal potentials under a conductance that makes Euler diverge', async () => {
+    const run = async (method: string) => {
+      const spec: NetworkSpec = {
+        version: 1,
+        dt: 0.1,
+        seed: 1,
+        populations: {
+          S: { size: 1, model: 'spikeSource', times: [0.5], ids: [0] },
+          P: { size: 1, model: conductanceModel(method), ...conductanceParams, init: { v: -65 } },
+        },
+        projections: [{ pre: 'S', post: 'P', connect: { rule: 'oneToOne' }, weight: 500, receptor: 'inh' }],
+        record: { state: [{ pop: 'P', var: 'v', ids: [0] }] },
+      } as NetworkSpec;
+      return Array.from((await simulate(spec, 3)).v!.values);
+    };
+    const implicit = await run('implicit');
+    expect(Math.min(...implicit)).toBeGreaterThanOrEqual(-80);
+    expect(Math.max(...implicit)).toBeLessThanOrEqual(-65);
+    expect(Math.min(...implicit)).toBeLessThan(-79); // pulled to eRev
+    const euler = await run('euler');
+    expect(Math.min(...euler) < -81 || Math.max(...euler) > -64).toBe(true);
+  });
+
+  it('receptor kinds are definitions: where input goes, the decay, the term of Isyn', async () => {
+    const { receptorKinds, receptorTerm, receptorTermParams } = await import('../../src/models/receptors.ts');
+    expect(Object.fromEntries(Object.entries(receptorKinds).map(([k, d]) => [k, d.input]))).toEqual({
+      delta: 'membrane',
+      pulse: 'iExt',
+      current: 'g',
+      conductance: 'g',
+    });
+    const inh = { name: 'inh', index: 1, spec: { kind: 'conductance' as const, tau: 10, eRev: -80 } };
+    expect(shape(receptorTerm(inh, 'v', '__g_1', (p) => `__${p}_1`)!)).toEqual(['*', '__g_1', ['-', '__eRev_1', 'v']]);
+    expect(receptorTermParams(inh)).toEqual(['eRev']);
+    expect(receptorTerm({ name: 'k', index: 0, spec: { kind: 'delta' } }, 'v', '__g_0', (p) => p)).toBeNull();
+    // The spec's receptor keys and their ranges come from the definitions.
+    expect(errorOf(() => validateSpec(specWith('lif', { params: { receptors: { e: { kind: 'current', tau: 0 } } } }))).message).toMatch(
+      /^populations\.P\.params\.receptors\.e\.tau: /,
+    );
+    expect(errorOf(() => validateSpec(specWith('lif', { params: { receptors: { e: { kind: 'current', tau: 5, eRev: 0 } as never } } }))).message).toMatch(
+      /^populations\.P\.params\.receptors\.e\.eRev: unknown key/,
+    );
+  });
+
+  it('host constants are evaluated in double precision', async () => {
+    const { evaluateF64 } = await import('../../src/equations/evaluate.ts');
+    const values: Record<string, number> = { dt: 0.1, tau: 20 };
+    expect(evaluateF64(parseExpression('exp(-dt/tau)'), (n) => values[n])).toBe(Math.exp(-0.1 / 20));
+    expect(evaluateF64(parseExpression('clip(dt*pi, 0, 1) + (tau > 10)'), (n) => values[n])).toBe(0.1 * Math.PI + 1);
   });
 });

@@ -494,7 +494,11 @@ describe('the schema agrees with validateSpec on models given by their equations
     expect(Object.keys(eq.properties)).toEqual(['equations', 'threshold', 'reset', 'refractory', 'method', 'substeps']);
     expect(eq.required).toEqual(['equations', 'threshold', 'reset']);
     expect(eq.additionalProperties).toBe(false);
-    expect(eq.properties.method.enum).toEqual([...METHODS]);
+    expect(definitions.integrationMethod.enum).toEqual([...METHODS]);
+    expect(eq.properties.method.oneOf.map((o: { $ref?: string; items?: { $ref: string } }) => o.$ref ?? o.items!.$ref)).toEqual([
+      '#/definitions/integrationMethod',
+      '#/definitions/integrationMethod',
+    ]);
     expect(eq.properties.method.default).toBe('euler');
     expect(Object.keys(definitions.equationPopulation.properties)).toEqual(['size', 'model', 'params', 'init', 'iExt', 'noise', 'poissonInput']);
     expect(refName(definitions.equationPopulation.properties.params.properties.receptors)).toBe('receptors');
@@ -612,14 +616,18 @@ describe('documents both accept', () => {
     ],
     ['per-neuron and drawn parameters of equations', equationDoc((d) => Object.assign(d.populations.A.params, { a: [2], b: { uniform: [0, 10] } }))],
     [
-      'equations reading iExt, Isyn and a receptor by name, with every input and method exact',
+      'equations reading iExt, Isyn and a receptor by name, with every input and methods exact then euler',
       () => ({
         version: 1,
         dt: 0.1,
         populations: {
           L: {
             size: 2,
-            model: { ...LEAKY, equations: ['dv/dt = (vRest - v + iExt + Isyn + 0*nmda) / tau (unless refractory)', 'dgate/dt = -gate / tau'], method: 'exact' },
+            model: {
+              ...LEAKY,
+              equations: ['dv/dt = (vRest - v + iExt + Isyn + 0*nmda) / tau (unless refractory)', 'dgate/dt = -gate / tau'],
+              method: ['exact', 'euler'],
+            },
             params: {
               ...LEAKY_PARAMS,
               tau: [10, 20],
