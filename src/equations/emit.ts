@@ -66,7 +66,7 @@ export function powIntF32(x: number, n: number): number {
 const MAX_INT_POWER = 16;
 
 /** Functions the emitted JavaScript calls, by the names it uses. */
-export const JS_RUNTIME = { f: f32, divideF32, expF32, logF32, sqrtF32, powF32, powIntF32 };
+const JS_RUNTIME = { f: f32, divideF32, expF32, logF32, sqrtF32, powF32, powIntF32 };
 
 /**
  * Emitted JavaScript as a function: `body` is a function body (ending in `return …`) that may

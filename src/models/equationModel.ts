@@ -6,7 +6,7 @@
  * 1. Refractoriness (when the definition has `refractory`): a counter set to
  *    round(refractory / dt) ticks at a spike; while it counts down the threshold is not
  *    tested, variables whose equation ends `(unless refractory)` are held, and delta inputs are
- *    discarded (the same rule as `lif`: docs/design.md, "A tick").
+ *    discarded (docs/design.md, "A tick").
  * 2. Delta receptor inputs jump the membrane, the first differential variable.
  * 3. Every differential variable takes one step of its method (`euler`, `rk2`, `exact`,
  *    `implicit`; with a list, the first that applies to the equation), all from the values at
@@ -18,7 +18,8 @@
  * (`name = expr` lines), `iExt` (the population's iExt plus noise plus pulse receptors),
  * receptors with a value (current, conductance) by their names (their value g), `Isyn` (the
  * sum of the receptors' terms, `receptors.ts`: g, g·(eRev − membrane); `x + Isyn` adds them to
- * x one by one, in receptor order), `dt` (ms), and the constants `pi`, `e`.
+ * x one by one, in receptor order), `t` (ms, the time at the start of the tick, held over
+ * it), `dt` (ms), and the constants `pi`, `e`.
  *
  * Parameter-only subexpressions that are costly (a division, exp, log, sqrt or pow), the
  * step dt/τ of an equation f = X/τ, and the exact method's propagators are computed once
@@ -210,7 +211,7 @@ function parseDefinition(def: NeuronEquations, path: string, inputs: string[]): 
 
   // Types, and which names are parameters.
   const used = new Map<string, string>();
-  const known = new Set([...variables, ...subexpressions.keys(), ...inputs, 'iExt', 'Isyn', 'dt', ...Object.keys(CONSTANTS)]);
+  const known = new Set([...variables, ...subexpressions.keys(), ...inputs, 'iExt', 'Isyn', 'dt', 't', ...Object.keys(CONSTANTS)]);
   const check = (e: Expr, want: 'number' | 'boolean', p: string, source: string) => {
     try {
       checkTypes(e, want);
@@ -284,7 +285,8 @@ const num = (value: number, pos: number): Expr => ({ kind: 'number', value, pos 
 const bin = (op: BinaryOp, left: Expr, right: Expr): Expr => ({ kind: 'binary', op, left, right, pos: left.pos });
 
 /**
- * f as a + b·x with a and b free of state variables, for `exact`; null when f is not of that
+ * f as a + b·x with a and b free of the names `isState` marks (for `exact`: every state variable;
+ * for `implicit`: x alone; for splitting off a receptor value: it and the state); null when f is not of that
  * form (b undefined means 0).
  */
 export function linearIn(f: Expr, x: string, isState: (name: string) => boolean): { a?: Expr; b?: Expr } | null {
@@ -398,12 +400,15 @@ export function equationModel(def: NeuronDefinition, path = '', inputs: string[]
         const ms = typeof def.refractory === 'number' ? new Float64Array(n).fill(def.refractory) : p[def.refractory as string];
         out.refractoryTicks = ms.map((t) => Math.round(t / dt));
       }
+      const receptorTaus: Record<string, number> = Object.fromEntries(
+        receptors.filter(hasValue).map((r) => [receptorTauName(r.index), (r.spec as unknown as Record<string, number>)[receptorKindOf(r.spec).decayTau!]]),
+      );
       for (const [column, value] of codeFor(receptors).hoisted) {
         // Computed once where every parameter it reads is the same for all neurons (the usual case).
         const read = new Set<string>();
-        const at = (i: number) => value((name) => (read.add(name), name === 'dt' ? dt : p[name][i]));
+        const at = (i: number) => value((name) => (read.add(name), name === 'dt' ? dt : name in receptorTaus ? receptorTaus[name] : p[name][i]));
         const first = at(0);
-        const uniform = [...read].every((name) => name === 'dt' || p[name].every((x) => x === p[name][0]));
+        const uniform = [...read].every((name) => name === 'dt' || name in receptorTaus || p[name].every((x) => x === p[name][0]));
         out[column] = uniform ? new Float64Array(n).fill(first) : Float64Array.from({ length: n }, (_, i) => at(i));
       }
       return out;
@@ -459,10 +464,9 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
     }
     return hoistedKeys.get(key)!;
   };
-  const treeKey = (e: Expr) => JSON.stringify(e, (k, v) => (k === 'pos' ? undefined : v));
   /** Costly parameter-only subtrees replaced by host columns (evaluated in double precision). */
   const hoist = (e: Expr): Expr => {
-    if (e.kind !== 'number' && e.kind !== 'name' && paramOnly(e) && costly(e) && namesIn(e).size > 0)
+    if (e.kind !== 'number' && e.kind !== 'name' && !isCondition(e) && paramOnly(e) && costly(e) && namesIn(e).size > 0)
       return { kind: 'name', name: hostColumn(treeKey(e), (value) => evaluateF64(e, value)), pos: e.pos };
     if (e.kind === 'unary') return { ...e, arg: hoist(e.arg) };
     if (e.kind === 'binary') return { ...e, left: hoist(e.left), right: hoist(e.right) };
@@ -510,6 +514,14 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
         return { wgsl: `p_${name}`, js: `p_${name}` };
       }
       if (name === 'iExt') return { wgsl: 'iConst', js: 'iConst' };
+      if (name === 't') {
+        // tick·dt, the tick split in two halves that convert exactly, so the one rounding of their sum is the same on every device.
+        read.add('dt');
+        return {
+          wgsl: '((f32(tick >> 12u) * 4096.0f + f32(tick & 0xfffu)) * p_dt)',
+          js: 'f(f(f((d.tick >>> 12) * 4096) + (d.tick & 0xfff)) * p_dt)',
+        };
+      }
       if (name in CONSTANTS) return CONSTANTS[name];
       if (isInput(name)) return { wgsl: `g_${name.slice(4)}`, js: `g_${name.slice(4)}` };
       if (termParamColumns.has(name)) return { wgsl: `p_${termParamColumns.get(name)}`, js: `p_${termParamColumns.get(name)}` };
@@ -632,7 +644,7 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
       if (!step)
         throw new SpecError(
           d.path,
-          `${reasons.join('; ')}${o.methods.length > 1 ? '' : `; use ${METHODS.filter((m) => m !== o.methods[0] && m !== 'rk2').join(' or ')} or rk2, or a list such as ["${o.methods[0]}", "euler"]`}`,
+          `${reasons.join('; ')}${o.methods.length > 1 ? '' : `; use ${alternatives(o.methods[0]).join(' or ')}, or a list such as ["${o.methods[0]}", "euler"]`}`,
         );
       define(`n_${d.variable}`, unlessHeld(d, step));
       reasons.length = 0;
@@ -665,8 +677,10 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
       if (split.b) coefficients.push([r, split.b]);
     }
     if (rest && [...namesIn(rest).keys()].some(isInput)) return notApplicable('with the receptor values entering linearly');
-    if (coefficients.length && b && !paramOnly(b)) return notApplicable('with b made of parameters when receptor values enter');
-    for (const [r, c] of coefficients) if (!paramOnly(c)) return notApplicable(`with the factor of ${r.name} made of parameters`);
+    if (coefficients.length && b && !paramOnly(b))
+      return notApplicable('with b made of parameters (not ones sim.setParams may change) when receptor values enter');
+    for (const [r, c] of coefficients)
+      if (!paramOnly(c)) return notApplicable(`with the factor of ${r.name} made of parameters (not ones sim.setParams may change)`);
     const xs = `s_${x}`;
     const code = (e: Expr) => emitAt(e, current, d.path, source(d));
     let update: Code;
@@ -688,16 +702,15 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
       }
     }
     for (const [r, c] of coefficients) {
-      const tau = (r.spec as unknown as Record<string, number>)[receptorKindOf(r.spec).decayTau!];
       const bDt = b ? timesDt(b) : num(0, 0);
-      const column = hostColumn(`propagator ${treeKey(b ?? num(0, 0))} ${treeKey(c)} ${tau}`, (value) => {
-        const rate = b ? evaluateF64(b, value) : 0;
-        const growth = Math.exp(evaluateF64(bDt, value));
-        const denominator = rate + 1 / tau;
+      // τ is the population's (read when the columns are derived): populations sharing this code may differ in it.
+      const column = hostColumn(`propagator ${treeKey(b ?? num(0, 0))} ${treeKey(c)} ${r.index}`, (value) => {
+        const tau = value(receptorTauName(r.index));
         const dtMs = value('dt');
-        return Math.abs(denominator) <= 1e-12 * Math.max(Math.abs(rate), 1 / tau)
-          ? evaluateF64(c, value) * dtMs * growth
-          : (evaluateF64(c, value) * (growth - Math.exp(-dtMs / tau))) / denominator;
+        // P = c·(e^(b·dt) − e^(−dt/τ))/δ = c·e^(b·dt)·(1 − e^(−δ·dt))/δ, δ = b + 1/τ: expm1 keeps it accurate as δ → 0.
+        const delta = (b ? evaluateF64(b, value) : 0) + 1 / tau;
+        const growth = Math.exp(evaluateF64(bDt, value));
+        return evaluateF64(c, value) * growth * (delta === 0 ? dtMs : -Math.expm1(-delta * dtMs) / delta);
       });
       update = { wgsl: `${update.wgsl} + g_${r.index} * p_${column}`, js: `f(${update.js} + f(g_${r.index} * p_${column}))` };
     }
@@ -747,9 +760,16 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
 }
 
 const name = (n: string): Expr => ({ kind: 'name', name: n, pos: 0 });
+/** Methods to suggest where `failed` does not apply: the ones that apply more widely (exact ⊂ implicit ⊂ euler, rk2). */
+const alternatives = (failed: IntegrationMethod): IntegrationMethod[] => (failed === 'exact' ? ['euler', 'implicit', 'rk2'] : ['euler', 'rk2']);
+/** The host-side name of receptor r's decay time constant (ms), resolved per population when columns are derived. */
+const receptorTauName = (index: number) => `__tau_${index}`;
+/** Comparisons and logic: conditions, never stored in an f32 column. */
+const isCondition = (e: Expr) =>
+  (e.kind === 'binary' && ['<', '<=', '>', '>=', '==', '!=', 'and', 'or'].includes(e.op)) || (e.kind === 'unary' && e.op === 'not');
+/** A tree as text without positions: equal keys, equal trees. */
+const treeKey = (e: Expr) => JSON.stringify(e, (k, v) => (k === 'pos' ? undefined : v));
 const call = (fn: string, args: Expr[]): Expr => ({ kind: 'call', fn, args, pos: args[0]?.pos ?? 0 });
-const sameTree = (a: Expr, b: Expr) =>
-  JSON.stringify(a, (k, v) => (k === 'pos' ? undefined : v)) === JSON.stringify(b, (k, v) => (k === 'pos' ? undefined : v));
 const isOne = (e: Expr) => e.kind === 'number' && e.value === 1;
 /** −e, cancelling a negation. */
 function negate(e: Expr): Expr {
@@ -757,7 +777,7 @@ function negate(e: Expr): Expr {
 }
 /** a/b, cancelling a common divisor and a divisor of ±1 (so (E − v)/τ has the fixed point E, computed as written). */
 function ratio(a: Expr, b: Expr): Expr {
-  if (a.kind === 'binary' && a.op === '/' && b.kind === 'binary' && b.op === '/' && sameTree(a.right, b.right)) return ratio(a.left, b.left);
+  if (a.kind === 'binary' && a.op === '/' && b.kind === 'binary' && b.op === '/' && treeKey(a.right) === treeKey(b.right)) return ratio(a.left, b.left);
   if (isOne(b)) return a;
   if (b.kind === 'unary' && b.op === '-' && isOne(b.arg)) return negate(a);
   return bin('/', a, b);

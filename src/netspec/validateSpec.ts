@@ -161,7 +161,7 @@ function checkEquationInputs(model: NeuronModel, p: Obj, path: string): void {
     if (receptorKinds[r.kind].input === 'g' && !reads(name) && !reads('Isyn'))
       fail(at(at(at(path, 'params'), 'receptors'), name), `the model's equations read neither ${name} nor Isyn, so its input would be lost`);
     else if (receptorKinds[r.kind].input === 'iExt' && !reads('iExt'))
-      fail(at(at(at(path, 'params'), 'receptors'), name), `a pulse receptor adds to iExt, which the model's equations do not read`);
+      fail(at(at(at(path, 'params'), 'receptors'), name), `a ${r.kind} receptor adds to iExt, which the model's equations do not read`);
 }
 
 /** Names results cannot carry: a plain JavaScript object given the key `__proto__` changes its prototype instead. */

@@ -72,7 +72,7 @@ describe('models given by equations: WGSL = CPU, bit for bit', () => {
       const model = {
         equations: [
           'dv/dt = (EL - v + gain*exp((v - VT)/sharp) - w + iExt + ampa + gaba*(Egaba - v)) / tau (unless refractory)',
-          'dw/dt = (a*(v - EL) - w) / tauw + bump',
+          'dw/dt = (a*(v - EL) - w) / tauw + bump + 0.001*t',
           'bump = 0.001*(sqrt(abs(v)) - log(1 + abs(w)) + pow(abs(v) + 1, 0.3) + v**2/1000 - floor(w) + clip(w, -1, 1) + min(v, max(w, EL)))',
         ],
         threshold: 'v > VT + 5*sharp or w > 50',

@@ -357,6 +357,54 @@ describe('methods and receptors as definitions: exact with receptor decay, impli
     }
   });
 
+  it('each population keeps its own receptor τ in the propagator, down to τs = τm (the limit c·w·s·e^(−s/τm))', async () => {
+    // Three lif populations, one kernel: the same receptor name, τs 5, 10 and 20·(1 + 10⁻¹¹) ms against τm 20 ms.
+    const taus = { P: 5, Q: 10, R: 20 * (1 + 1e-11) };
+    const lifWith = (tau: number) => ({
+      size: 1,
+      model: 'lif',
+      params: { tauM: 20, vRest: 0, vReset: 0, vThresh: 100, receptors: { exc: { kind: 'current', tau } } },
+    });
+    const spec = {
+      version: 1,
+      dt: 0.1,
+      seed: 1,
+      populations: { S: { size: 1, model: 'spikeSource', times: [1], ids: [0] }, ...Object.fromEntries(Object.entries(taus).map(([k, t]) => [k, lifWith(t)])) },
+      projections: Object.keys(taus).map((post) => ({ pre: 'S', post, connect: { rule: 'oneToOne' }, weight: 3, receptor: 'exc' })),
+      record: { state: Object.keys(taus).map((pop) => ({ pop, var: 'v', ids: [0] })) },
+    } as NetworkSpec;
+    const sim = await Simulator.create(spec, { backend: 'cpu' });
+    await sim.run(30);
+    for (const [pop, tauS] of Object.entries(taus)) {
+      const v = sim.state(pop, 'v');
+      const first = v.values.findIndex((x) => x !== 0);
+      const t0 = v.times[first] - 0.1;
+      for (let k = first; k < v.times.length; k += 7) {
+        const s = v.times[k] - t0;
+        const exact = pop === 'R' ? (3 / 20) * s * Math.exp(-s / 20) : ((3 / 20) * (Math.exp(-s / 20) - Math.exp(-s / tauS))) / (1 / tauS - 1 / 20);
+        expect(v.values[k], `${pop}, s = ${s}`).toBeCloseTo(exact, 5);
+      }
+    }
+    sim.dispose();
+  });
+
+  it('t is the time at the start of the tick: in an equation (Euler: v = Σ t_k·dt) and in the threshold', async () => {
+    const spec = specWith({ equations: ['dv/dt = t'], threshold: 't >= 1.5 and v < 2', reset: ['v = 2'] });
+    spec.record = { spikes: ['P'], state: [{ pop: 'P', var: 'v', ids: [0] }] };
+    const { v, spikes } = await simulate(spec, 2);
+    // Sample k is v after k ticks: Σ_{j<k} (j·dt)·dt = dt²·k(k−1)/2, until the spike of tick 15 (t = 1.5 ms) sets v = 2.
+    for (let k = 0; k <= 15; k++) expect(v!.values[k], `tick ${k}`).toBeCloseTo((0.01 * k * (k - 1)) / 2, 6);
+    expect(v!.values[16]).toBe(2);
+    expect(Array.from(spikes.times)).toEqual([1.5, 1.5]);
+  });
+
+  it('conditions are never host columns: a parameter-only comparison stays a comparison', () => {
+    const model = { equations: ['dv/dt = (iExt - v) / tau'], threshold: 'v > 1 and tau / 2 > 1', reset: ['v = 0'] };
+    const net = compileNetwork(validateSpec(specWith(model, { params: { tau: 10 }, iExt: 2 })));
+    const wgsl = net.groups[0].model.wgsl(net.groups[0].receptors);
+    expect(wgsl).toMatch(/&& \(p_h_\d+ > 1\.0f\)\)\)/);
+  });
+
   it('lif steps v ← v∞ + (v − v∞)·exp(−dt/τm) in f32, with the exponential computed once in double precision', async () => {
     const spec = specWith('lif', { params: { tauM: 20, vRest: -65, vThresh: 100 }, iExt: 20 });
     spec.record = { state: [{ pop: 'P', var: 'v', ids: [0] }] };
