@@ -11,7 +11,7 @@ import { CounterRng, Stream, streamId } from '../rng/counterHash.ts';
 import type { CompiledGroup, CompiledPopulation } from './compiled.ts';
 import type { NeuronGroups, PopulationPlan } from './groups.ts';
 import { spikeSourceCapacity } from '../models/spikeSource.ts';
-import { receptorColumn, receptorKindOf, receptorTermParams } from '../models/receptors.ts';
+import { receptorColumn, receptorTau, receptorTermParams } from '../models/receptors.ts';
 import { MAX_POISSON_LAMBDA, poissonCdfTable, poissonInputLambda } from './poissonTable.ts';
 import { checkRange, expandValue } from './values.ts';
 
@@ -97,9 +97,9 @@ function fillPopulation(group: CompiledGroup, local: number, plan: PopulationPla
     if (plan.drive.noise) derived.noiseSd = new Float64Array(n).fill(plan.spec.noise!.sd);
     for (const r of plan.receptors) {
       derived[`invScale_${r.index}`] = new Float64Array(n).fill(2 ** -ctx.exponentOf(plan.name, r.name));
-      const kind = receptorKindOf(r.spec);
+      const tau = receptorTau(r);
+      if (tau !== undefined) derived[`decay_${r.index}`] = new Float64Array(n).fill(Math.exp(-dt / tau));
       const given = r.spec as unknown as Record<string, number>;
-      if (kind.decayTau) derived[`decay_${r.index}`] = new Float64Array(n).fill(Math.exp(-dt / given[kind.decayTau]));
       for (const param of receptorTermParams(r)) derived[receptorColumn(param, r)] = new Float64Array(n).fill(given[param]);
     }
     (plan.spec.poissonInput ?? []).forEach((pi, j) => {

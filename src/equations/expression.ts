@@ -206,6 +206,26 @@ export function namesIn(e: Expr, out = new Map<string, number>()): Map<string, n
   return out;
 }
 
+/**
+ * A copy of the tree in which `replace` may substitute any node; where it returns undefined,
+ * the node is kept and its children are mapped.
+ * @example mapExpr(parseExpression('a + b'), (n) => (n.kind === 'name' && n.name === 'a' ? parseExpression('2') : undefined)) // 2 + b
+ */
+export function mapExpr(e: Expr, replace: (node: Expr) => Expr | undefined): Expr {
+  const replaced = replace(e);
+  if (replaced) return replaced;
+  switch (e.kind) {
+    case 'unary':
+      return { ...e, arg: mapExpr(e.arg, replace) };
+    case 'binary':
+      return { ...e, left: mapExpr(e.left, replace), right: mapExpr(e.right, replace) };
+    case 'call':
+      return { ...e, args: e.args.map((a) => mapExpr(a, replace)) };
+    default:
+      return e;
+  }
+}
+
 /** Whether an expression is a truth value (a comparison, `and`, `or`, `not`) rather than a number. */
 export function isBoolean(e: Expr): boolean {
   return (e.kind === 'binary' && ['<', '<=', '>', '>=', '==', '!=', 'and', 'or'].includes(e.op)) || (e.kind === 'unary' && e.op === 'not');

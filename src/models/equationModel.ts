@@ -27,9 +27,21 @@
  * kernels never repeat them, and only the parameters the kernel code reads get a column.
  */
 import { WGSL_RUNTIME, compileJs, emitExpression, type Code, type Resolve } from '../equations/emit.ts';
-import { CONSTANTS, ExpressionError, FUNCTIONS, KEYWORDS, checkTypes, namesIn, parseExpression, type BinaryOp, type Expr } from '../equations/expression.ts';
+import {
+  CONSTANTS,
+  ExpressionError,
+  FUNCTIONS,
+  KEYWORDS,
+  checkTypes,
+  isBoolean,
+  mapExpr,
+  namesIn,
+  parseExpression,
+  type BinaryOp,
+  type Expr,
+} from '../equations/expression.ts';
 import { evaluateF64 } from '../equations/evaluate.ts';
-import { hasValue, receptorColumn, receptorKindOf, receptorTerm, receptorTermParams } from './receptors.ts';
+import { hasValue, receptorColumn, receptorKindOf, receptorTau, receptorTerm, receptorTermParams } from './receptors.ts';
 import { at, SpecError } from '../netspec/errors.ts';
 import type { CpuColumns, CpuDrive, NeuronModel, ParamInfo, ReceptorSlot, StateInfo } from './model.ts';
 
@@ -267,18 +279,7 @@ function parseDefinition(def: NeuronEquations, path: string, inputs: string[]): 
 
 /** Replace subexpression names by their trees (they are macros: evaluated where used). */
 function inline(e: Expr, subs: Map<string, Expr>): Expr {
-  switch (e.kind) {
-    case 'name':
-      return subs.has(e.name) ? inline(subs.get(e.name)!, subs) : e;
-    case 'unary':
-      return { ...e, arg: inline(e.arg, subs) };
-    case 'binary':
-      return { ...e, left: inline(e.left, subs), right: inline(e.right, subs) };
-    case 'call':
-      return { ...e, args: e.args.map((a) => inline(a, subs)) };
-    default:
-      return e;
-  }
+  return mapExpr(e, (n) => (n.kind === 'name' && subs.has(n.name) ? inline(subs.get(n.name)!, subs) : undefined));
 }
 
 const num = (value: number, pos: number): Expr => ({ kind: 'number', value, pos });
@@ -382,13 +383,14 @@ export function equationModel(def: NeuronDefinition, path = '', inputs: string[]
     params,
     state,
     columns(receptors) {
+      const { read, hoisted } = codeFor(receptors);
       return {
         params: [
           // Settable parameters keep a column even where no equation reads them, so sim.setParams finds it.
-          ...Object.keys(params).filter((k) => codeFor(receptors).read.has(k) || params[k].settable),
-          ...(codeFor(receptors).read.has('dt') ? ['dt'] : []),
+          ...Object.keys(params).filter((k) => read.has(k) || params[k].settable),
+          ...(read.has('dt') ? ['dt'] : []),
           ...(refractory ? ['refractoryTicks'] : []),
-          ...codeFor(receptors).hoisted.keys(),
+          ...hoisted.keys(),
         ],
         u32Params: [],
         state: [...variables, ...(refractory ? ['refractory'] : [])],
@@ -400,9 +402,7 @@ export function equationModel(def: NeuronDefinition, path = '', inputs: string[]
         const ms = typeof def.refractory === 'number' ? new Float64Array(n).fill(def.refractory) : p[def.refractory as string];
         out.refractoryTicks = ms.map((t) => Math.round(t / dt));
       }
-      const receptorTaus: Record<string, number> = Object.fromEntries(
-        receptors.filter(hasValue).map((r) => [receptorTauName(r.index), (r.spec as unknown as Record<string, number>)[receptorKindOf(r.spec).decayTau!]]),
-      );
+      const receptorTaus: Record<string, number> = Object.fromEntries(receptors.filter(hasValue).map((r) => [receptorTauName(r.index), receptorTau(r)!]));
       for (const [column, value] of codeFor(receptors).hoisted) {
         // Computed once where every parameter it reads is the same for all neurons (the usual case).
         const read = new Set<string>();
@@ -465,14 +465,12 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
     return hoistedKeys.get(key)!;
   };
   /** Costly parameter-only subtrees replaced by host columns (evaluated in double precision). */
-  const hoist = (e: Expr): Expr => {
-    if (e.kind !== 'number' && e.kind !== 'name' && !isCondition(e) && paramOnly(e) && costly(e) && namesIn(e).size > 0)
-      return { kind: 'name', name: hostColumn(treeKey(e), (value) => evaluateF64(e, value)), pos: e.pos };
-    if (e.kind === 'unary') return { ...e, arg: hoist(e.arg) };
-    if (e.kind === 'binary') return { ...e, left: hoist(e.left), right: hoist(e.right) };
-    if (e.kind === 'call') return { ...e, args: e.args.map(hoist) };
-    return e;
-  };
+  const hoist = (e: Expr): Expr =>
+    mapExpr(e, (n) =>
+      n.kind !== 'number' && n.kind !== 'name' && !isBoolean(n) && paramOnly(n) && costly(n) && namesIn(n).size > 0
+        ? { kind: 'name', name: hostColumn(treeKey(n), (value) => evaluateF64(n, value)), pos: n.pos }
+        : undefined,
+    );
 
   /**
    * Subexpressions inlined, receptor names made canonical and Isyn expanded into its terms in
@@ -480,27 +478,18 @@ function generate(parsed: ParsedModel, receptors: ReceptorSlot[], o: GenerateOpt
    */
   const expand = (e: Expr): Expr => {
     const terms = () => valued.map((r) => receptorTerm(r, o.membrane, gName(r), termParam(r))).filter((t): t is Expr => t !== null);
-    const walk = (x: Expr): Expr => {
-      switch (x.kind) {
-        case 'name': {
-          if (x.name === 'Isyn') {
-            const all = terms();
-            return all.length ? all.reduce((sum, t) => bin('+', sum, t)) : num(0, x.pos);
-          }
-          const r = receptorByName.get(x.name);
-          return r && hasValue(r) ? { ...x, name: gName(r) } : x;
+    const walk = (x: Expr): Expr =>
+      mapExpr(x, (n) => {
+        if (n.kind === 'binary' && n.op === '+' && n.right.kind === 'name' && n.right.name === 'Isyn')
+          return terms().reduce((sum, t) => bin('+', sum, t), walk(n.left));
+        if (n.kind !== 'name') return undefined;
+        if (n.name === 'Isyn') {
+          const all = terms();
+          return all.length ? all.reduce((sum, t) => bin('+', sum, t)) : num(0, n.pos);
         }
-        case 'unary':
-          return { ...x, arg: walk(x.arg) };
-        case 'binary':
-          if (x.op === '+' && x.right.kind === 'name' && x.right.name === 'Isyn') return terms().reduce((sum, t) => bin('+', sum, t), walk(x.left));
-          return { ...x, left: walk(x.left), right: walk(x.right) };
-        case 'call':
-          return { ...x, args: x.args.map(walk) };
-        default:
-          return x;
-      }
-    };
+        const r = receptorByName.get(n.name);
+        return r && hasValue(r) ? { ...n, name: gName(r) } : undefined;
+      });
     return walk(inline(e, parsed.subexpressions));
   };
 
@@ -764,9 +753,6 @@ const name = (n: string): Expr => ({ kind: 'name', name: n, pos: 0 });
 const alternatives = (failed: IntegrationMethod): IntegrationMethod[] => (failed === 'exact' ? ['euler', 'implicit', 'rk2'] : ['euler', 'rk2']);
 /** The host-side name of receptor r's decay time constant (ms), resolved per population when columns are derived. */
 const receptorTauName = (index: number) => `__tau_${index}`;
-/** Comparisons and logic: conditions, never stored in an f32 column. */
-const isCondition = (e: Expr) =>
-  (e.kind === 'binary' && ['<', '<=', '>', '>=', '==', '!=', 'and', 'or'].includes(e.op)) || (e.kind === 'unary' && e.op === 'not');
 /** A tree as text without positions: equal keys, equal trees. */
 const treeKey = (e: Expr) => JSON.stringify(e, (k, v) => (k === 'pos' ? undefined : v));
 const call = (fn: string, args: Expr[]): Expr => ({ kind: 'call', fn, args, pos: args[0]?.pos ?? 0 });

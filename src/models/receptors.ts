@@ -5,7 +5,7 @@
  * validation and every neuron model read these entries; adding a kind is one entry here
  * (and its spec type, `ReceptorSpec` in `model.ts`).
  */
-import { namesIn, parseExpression, type Expr } from '../equations/expression.ts';
+import { mapExpr, namesIn, parseExpression, type Expr } from '../equations/expression.ts';
 import type { ParamInfo, ReceptorKind, ReceptorSlot, ReceptorSpec } from './model.ts';
 
 export interface ReceptorKindDefinition {
@@ -56,6 +56,12 @@ export const receptorKindOf = (spec: ReceptorSpec): ReceptorKindDefinition => re
 /** Whether the receptor keeps a decaying value g (a state column `g_<r>`). */
 export const hasValue = (r: ReceptorSlot): boolean => receptorKindOf(r.spec).input === 'g';
 
+/** The decay time constant τ (ms) of a receptor with a value; undefined for the others. */
+export function receptorTau(r: ReceptorSlot): number | undefined {
+  const tau = receptorKindOf(r.spec).decayTau;
+  return tau === undefined ? undefined : (r.spec as unknown as Record<string, number>)[tau];
+}
+
 /** Kernel column of a receptor parameter: `<param>_<r>` (e.g. `eRev_1`). */
 export const receptorColumn = (param: string, r: ReceptorSlot): string => `${param}_${r.index}`;
 
@@ -85,19 +91,5 @@ function termOf(def: ReceptorKindDefinition): { tree: Expr; names: Set<string> }
 export function receptorTerm(r: ReceptorSlot, membrane: string, gName: string, paramName: (p: string) => string): Expr | null {
   const term = termOf(receptorKindOf(r.spec));
   if (!term) return null;
-  const rename = (e: Expr): Expr => {
-    switch (e.kind) {
-      case 'name':
-        return { ...e, name: e.name === 'g' ? gName : e.name === 'V' ? membrane : paramName(e.name) };
-      case 'unary':
-        return { ...e, arg: rename(e.arg) };
-      case 'binary':
-        return { ...e, left: rename(e.left), right: rename(e.right) };
-      case 'call':
-        return { ...e, args: e.args.map(rename) };
-      default:
-        return e;
-    }
-  };
-  return rename(term.tree);
+  return mapExpr(term.tree, (e) => (e.kind === 'name' ? { ...e, name: e.name === 'g' ? gName : e.name === 'V' ? membrane : paramName(e.name) } : undefined));
 }

@@ -378,8 +378,10 @@ function validateProjection(spec: Obj, pr: Obj, path: string): void {
     validatePlasticity(pr.plasticity, at(path, 'plasticity'), nonNegative ? `${pr.receptor as string} is a ${postModelReceptor.kind as string}` : null, pops);
 }
 
-/** A projection's `plasticity`: a rule of the registry, its parameters (defaults where it has them) and options. */
-/** `nonNegative`: why weights must stay ≥ 0 ("exc is a conductance"), or null. */
+/**
+ * A projection's `plasticity`: a rule of the registry, its parameters (defaults where it has
+ * them) and options. `nonNegative`: why weights must stay ≥ 0 ("exc is a conductance"), or null.
+ */
 function validatePlasticity(x: unknown, pp: string, nonNegative: string | null, populations: Record<string, Obj>): void {
   const pl = obj(x, pp);
   const rules = Object.keys(plasticityRules);
